@@ -1,0 +1,3 @@
+from diary.cli import main
+
+main()

@@ -1,0 +1,99 @@
+"""The `diary` command line: parse, call a use case, render. One error boundary for all."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from diary.cli.state import AppState
+from diary.errors import DiaryError
+
+
+class DiaryGroup(TyperGroup):
+    """Turns every error into one line on stderr and an exit code (tracebacks with --debug)."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv
+        try:
+            code = super().main(args=argv, prog_name=prog_name or "diary",
+                                complete_var=complete_var, standalone_mode=False, **extra)
+            code = code if isinstance(code, int) else 0
+        except typer.Abort:
+            typer.echo("diary: aborted, nothing was changed", err=True)
+            code = 1
+        except Exception as exc:
+            if debug:
+                raise
+            message, code = describe_error(exc)
+            typer.echo(message, err=True)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def describe_error(exc: BaseException) -> tuple[str, int]:
+    """One line and an exit code for anything that ends a command."""
+    from typer import _click
+
+    if isinstance(exc, DiaryError):
+        return f"diary: error: {exc}", exc.exit_code
+    if isinstance(exc, _click.exceptions.ClickException):
+        where = ""
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            where = f" ({ctx.command_path})"
+        return f"diary: error{where}: {exc.format_message()}", exc.exit_code
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    if isinstance(exc, DBAPIError):
+        first = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        return f"diary: error: database error: {first}", 1
+    if isinstance(exc, SQLAlchemyError | OSError):
+        return f"diary: error: {exc}", 1
+    return (f"diary: internal error: {type(exc).__name__}: {exc} "
+            "(rerun with --debug for the traceback)", 1)
+
+
+app = typer.Typer(
+    cls=DiaryGroup,
+    name="diary",
+    help="A symptom diary for muscle twitches, spasms and cramps. Not a diagnosis.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option(
+        "--db", metavar="TARGET",
+        help="SQLite file or SQLAlchemy URL [default: $DIARY_DB, else diary.sqlite3 in the "
+             "user data folder]")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+) -> None:
+    state = AppState(db_option=db, debug=debug)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+def _register() -> None:
+    from diary.cli import analysis, db, episodes, interchange, reports
+
+    for module in (episodes, analysis, reports, interchange, db):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app()

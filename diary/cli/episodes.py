@@ -1,0 +1,269 @@
+"""`diary log`, `list`, `show`, `edit`, `delete`."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from diary import records, services
+from diary.analysis.classify import classify, classify_all
+from diary.analysis.flags import NOT_A_DIAGNOSIS
+from diary.cli import render
+from diary.cli.state import state_of, stdin_is_interactive
+from diary.errors import BadInput, DiaryError
+from diary.model import Episode
+from diary.parsing import DURATION_FORMS, parse_date, parse_datetime, parse_duration
+from diary.vocabulary import resolve_site, split_side
+
+T = TypeVar("T")
+
+SiteOpt = Annotated[str | None, typer.Option(
+    "--site", help="Body site, e.g. eyelid, calf, lower back (aliases accepted).")]
+SideOpt = Annotated[str | None, typer.Option("--side", help="left, right or both.")]
+DurationOpt = Annotated[str | None, typer.Option(
+    "--duration", help=f"How long it lasted: {DURATION_FORMS}.")]
+PainOpt = Annotated[int | None, typer.Option("--pain", help="Pain 0 (none) to 10 (worst).")]
+TriggerOpt = Annotated[list[str] | None, typer.Option(
+    "--trigger", help="Trigger, repeatable: caffeine, stress, dehydration, medication:NAME...")]
+VisibleOpt = Annotated[str | None, typer.Option(
+    "--visible", help="What you saw: none, flicker (flutter under the skin), bulge (hard lump).")]
+SorenessOpt = Annotated[float | None, typer.Option(
+    "--soreness-hours", help="Hours the muscle stayed sore afterwards.")]
+AtOpt = Annotated[str | None, typer.Option(
+    "--at", help="When it happened [default: now]: 2026-11-20T14:30, 'yesterday 22:30'...")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Anything else you noticed.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="First day (ISO date).")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Last day, included.")]
+
+
+def _ask(prompt: str, parse: Callable[[str], T]) -> T:
+    """Prompt until the answer parses; each bad answer gets its one-line reason."""
+    while True:
+        answer = typer.prompt(prompt)
+        try:
+            return parse(answer)
+        except BadInput as exc:
+            typer.echo(f"  {exc}", err=True)
+
+
+def _side_from_site(site: str, side: str | None) -> tuple[str | None, str]:
+    """Accept `--site "left calf"` as well as `--site calf --side left`."""
+    typed_side, rest = split_side(site)
+    if typed_side is None:
+        return side, site
+    if side is not None and records.check_side(side) != typed_side:
+        raise BadInput(f"site {site!r} says {typed_side} but --side says {side}; give one side")
+    return typed_side, rest
+
+
+def log(
+    ctx: typer.Context,
+    site: SiteOpt = None,
+    side: SideOpt = None,
+    duration: DurationOpt = None,
+    pain: PainOpt = None,
+    trigger: TriggerOpt = None,
+    visible: VisibleOpt = None,
+    stiff: Annotated[bool, typer.Option("--stiff", help="The muscle felt tight or stiff.")] = False,
+    limited_motion: Annotated[bool, typer.Option(
+        "--limited-motion", help="You could not move it through its full range.")] = False,
+    rhythmic: Annotated[bool, typer.Option(
+        "--rhythmic", help="A rhythmic series of rapid beats (e.g. after a stretch).")] = False,
+    weakness: Annotated[bool, typer.Option("--weakness", help="The muscle felt weak.")] = False,
+    breathing: Annotated[bool, typer.Option(
+        "--breathing", help="You had difficulty breathing.")] = False,
+    appearance_change: Annotated[bool, typer.Option(
+        "--appearance-change", help="The muscle looks different (wasting, a lasting bulge).")
+    ] = False,
+    soreness_hours: SorenessOpt = None,
+    at: AtOpt = None,
+    note: NoteOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Log one episode in seconds; prints what was stored and how it was classified."""
+    state = state_of(ctx)
+    now = state.now()
+    missing = [name for name, value in (("--site", site), ("--duration", duration),
+                                        ("--pain", pain)) if value is None]
+    if missing and not stdin_is_interactive():
+        raise BadInput(
+            f"missing {', '.join(missing)}; e.g. diary log --site calf --duration 90s --pain 6")
+    if site is not None:
+        side, site = _side_from_site(site, side)
+    # Validate everything typed before asking for anything, so a typo is caught at once.
+    resolved_site = resolve_site(site) if site is not None else None
+    seconds = parse_duration(duration) if duration is not None else None
+    checked_pain = records.check_pain(pain) if pain is not None else None
+    episode_fields: dict[str, Any] = {
+        "side": records.check_side(side),
+        "triggers": records.triggers_from(trigger or []),
+        "visible": records.check_visible(visible),
+        "soreness_hours": records.check_soreness(soreness_hours),
+        "note": records.check_note(note),
+        "at": parse_datetime(at, now=now) if at else now,
+    }
+    if resolved_site is None:
+        resolved_site = _ask("Site (e.g. eyelid, calf, lower back)", resolve_site)
+    if seconds is None:
+        seconds = _ask(f"Duration ({DURATION_FORMS})", parse_duration)
+    if checked_pain is None:
+        checked_pain = _ask("Pain 0-10", records.check_pain)
+    episode = Episode(
+        site=resolved_site, duration_s=seconds, pain=checked_pain, stiff=stiff,
+        limited_motion=limited_motion, rhythmic=rhythmic, weakness=weakness,
+        breathing=breathing, appearance_change=appearance_change, **episode_fields)
+    result = services.log_episode(state.database(), episode, now=now, th=state.thresholds)
+    if as_json:
+        data = records.episode_dict(result.episode, result.classification)
+        data["flags"] = [records.flag_dict(f) for f in result.active_flags]
+        render.print_json(data)
+        return
+    typer.echo(render.logged_line(result.episode, result.classification))
+    if result.new_flags:
+        render.echo_flags(result.new_flags, heading="\nThis episode raised:")
+    elif result.active_flags:
+        typer.echo(f"{len(result.active_flags)} flag(s) active: `diary flags` lists them. "
+                   f"{NOT_A_DIAGNOSIS}")
+
+
+def list_(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    last: Annotated[int | None, typer.Option(
+        "--last", min=1, help="Only the latest N episodes.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List episodes, oldest first, with their classification."""
+    state = state_of(ctx)
+    today = state.now().date()
+    first = parse_date(since, today=today) if since else None
+    final = parse_date(until, today=today) if until else None
+    if first and final and first > final:
+        raise BadInput(f"--since {since} is after --until {until}; give an earlier --since")
+    episodes = services.list_episodes(state.database(), first, final)
+    if last is not None:
+        episodes = episodes[-last:]
+    labels = classify_all(episodes, state.thresholds)
+    if as_json:
+        render.print_json([records.episode_dict(e, labels[e.id or 0]) for e in episodes])
+        return
+    if not episodes:
+        typer.echo("No episodes in that period. Log one with: diary log --site calf "
+                   "--duration 90s --pain 6")
+        return
+    typer.echo(render.episode_table(episodes, labels))
+    typer.echo(f"{len(episodes)} episode(s).")
+
+
+def show(
+    ctx: typer.Context,
+    episode_id: Annotated[int, typer.Argument(metavar="ID", help="Episode id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one episode and explain its label, reason by reason."""
+    state = state_of(ctx)
+    episode = services.get_episode(state.database(), episode_id)
+    classification = classify(episode, state.thresholds)
+    if as_json:
+        render.print_json(records.episode_dict(episode, classification))
+    else:
+        typer.echo(render.episode_detail(episode, classification))
+
+
+def edit(
+    ctx: typer.Context,
+    episode_id: Annotated[int, typer.Argument(metavar="ID", help="Episode id.")],
+    site: SiteOpt = None,
+    side: SideOpt = None,
+    duration: DurationOpt = None,
+    pain: PainOpt = None,
+    trigger: Annotated[list[str] | None, typer.Option(
+        "--trigger", help="Replace the triggers (repeatable).")] = None,
+    clear_triggers: Annotated[bool, typer.Option(
+        "--clear-triggers", help="Remove all triggers.")] = False,
+    visible: VisibleOpt = None,
+    stiff: Annotated[bool | None, typer.Option("--stiff/--not-stiff")] = None,
+    limited_motion: Annotated[bool | None, typer.Option(
+        "--limited-motion/--full-motion")] = None,
+    rhythmic: Annotated[bool | None, typer.Option("--rhythmic/--not-rhythmic")] = None,
+    weakness: Annotated[bool | None, typer.Option("--weakness/--no-weakness")] = None,
+    breathing: Annotated[bool | None, typer.Option("--breathing/--no-breathing")] = None,
+    appearance_change: Annotated[bool | None, typer.Option(
+        "--appearance-change/--no-appearance-change")] = None,
+    soreness_hours: SorenessOpt = None,
+    at: AtOpt = None,
+    note: Annotated[str | None, typer.Option(
+        "--note", help="Replace the note ('' removes it).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change any field of an episode; its id stays the same."""
+    state = state_of(ctx)
+    db = state.database()
+    current = services.get_episode(db, episode_id)
+    changes: dict[str, Any] = {}
+    if site is not None:
+        side, site = _side_from_site(site, side)
+        changes["site"] = resolve_site(site)
+    if side is not None:
+        changes["side"] = records.check_side(side)
+    if duration is not None:
+        changes["duration_s"] = parse_duration(duration)
+    if pain is not None:
+        changes["pain"] = records.check_pain(pain)
+    if trigger is not None or clear_triggers:
+        changes["triggers"] = records.triggers_from(trigger or [])
+    if visible is not None:
+        changes["visible"] = records.check_visible(visible)
+    for name, value in (("stiff", stiff), ("limited_motion", limited_motion),
+                        ("rhythmic", rhythmic), ("weakness", weakness),
+                        ("breathing", breathing), ("appearance_change", appearance_change)):
+        if value is not None:
+            changes[name] = value
+    if soreness_hours is not None:
+        changes["soreness_hours"] = records.check_soreness(soreness_hours)
+    if at is not None:
+        changes["at"] = parse_datetime(at, now=state.now())
+    if note is not None:
+        changes["note"] = records.check_note(note)
+    if not changes:
+        raise BadInput("nothing to change; give at least one option, e.g. --pain 5")
+    updated = services.replace_episode(db, dataclasses.replace(current, **changes))
+    classification = classify(updated, state.thresholds)
+    if as_json:
+        render.print_json(records.episode_dict(updated, classification))
+        return
+    typer.echo(f"Updated #{updated.id}: {render.episode_summary(updated)} — "
+               f"{render.when(updated.at)}\nLooks like: {render.label_text(classification)}")
+
+
+def delete(
+    ctx: typer.Context,
+    episode_id: Annotated[int, typer.Argument(metavar="ID", help="Episode id.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete an episode (asks first unless --yes)."""
+    state = state_of(ctx)
+    db = state.database()
+    episode = services.get_episode(db, episode_id)
+    if not yes:
+        if not stdin_is_interactive():
+            raise BadInput(f"not deleting #{episode_id} without confirmation; add --yes")
+        question = (f"Delete episode #{episode_id} ({render.episode_summary(episode)}, "
+                    f"{render.when(episode.at)})?")
+        if not typer.confirm(question, default=False):
+            raise DiaryError("nothing deleted")
+    services.delete_episode(db, episode_id)
+    typer.echo(f"Deleted episode #{episode_id}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command(rich_help_panel="Episodes")(log)
+    app.command("list")(list_)
+    app.command()(show)
+    app.command()(edit)
+    app.command()(delete)

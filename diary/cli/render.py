@@ -1,0 +1,126 @@
+"""Plain-text rendering of episodes and flags for the terminal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import typer
+
+from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
+from diary.model import Classification, Episode, Flag
+from diary.parsing import format_duration
+
+SEVERITY_HEADINGS = {
+    "urgent": "URGENT: seek care now",
+    "doctor": "Worth booking a visit with a doctor",
+    "watch": "Keep an eye on",
+}
+SEVERITY_COLOURS = {"urgent": "red", "doctor": "yellow", "watch": "cyan"}
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def when(moment: datetime) -> str:
+    return f"{moment:%a %d %b %Y %H:%M}"
+
+
+def label_text(c: Classification) -> str:
+    return f"{c.label} ({c.subtype})" if c.subtype else c.label
+
+
+def episode_summary(e: Episode) -> str:
+    """Site and side, duration, pain, triggers: the facts a person checks at a glance."""
+    parts = [e.where, format_duration(e.duration_s), f"pain {e.pain}/10"]
+    if e.triggers:
+        parts.append("triggers " + ", ".join(str(t) for t in e.triggers))
+    signs = [name.replace("_", " ") for name in (
+        "stiff", "limited_motion", "rhythmic", "weakness", "breathing", "appearance_change")
+        if getattr(e, name)]
+    if e.visible != "none":
+        signs.insert(0, e.visible)
+    if signs:
+        parts.append(", ".join(signs))
+    return " · ".join(parts)
+
+
+def logged_line(e: Episode, c: Classification) -> str:
+    return (f"Logged #{e.id}: {episode_summary(e)} — {when(e.at)}\n"
+            f"Looks like: {label_text(c)}, confidence {c.confidence:.2f}. "
+            f"`diary show {e.id}` explains why.")
+
+
+def episode_table(episodes: Sequence[Episode], labels: dict[int, Classification]) -> str:
+    header = ("id", "when", "where", "duration", "pain", "label", "triggers")
+    rows = [header]
+    for e in episodes:
+        c = labels[e.id] if e.id is not None else None
+        rows.append((
+            str(e.id), f"{e.at:%a %Y-%m-%d %H:%M}", e.where, format_duration(e.duration_s),
+            f"{e.pain}/10", label_text(c) if c else "", ", ".join(e.trigger_names),
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
+    lines = []
+    for r in rows:
+        cells = [r[i].rjust(widths[i]) if i in (0, 4) else r[i].ljust(widths[i])
+                 for i in range(len(widths))]
+        lines.append("  ".join([*cells, r[-1]]).rstrip())
+    return "\n".join(lines)
+
+
+_W = 20
+
+
+def episode_detail(e: Episode, c: Classification) -> str:
+    lines = [
+        f"Episode #{e.id} — {when(e.at)}",
+        f"  {'where:':<{_W}}{e.where}",
+        f"  {'duration:':<{_W}}{format_duration(e.duration_s)}",
+        f"  {'pain:':<{_W}}{e.pain}/10",
+        f"  {'triggers:':<{_W}}{', '.join(str(t) for t in e.triggers) or '-'}",
+        f"  {'visible:':<{_W}}{e.visible}",
+    ]
+    for name in ("stiff", "limited_motion", "rhythmic", "weakness", "breathing",
+                 "appearance_change"):
+        lines.append(f"  {name.replace('_', ' ') + ':':<{_W}}{'yes' if getattr(e, name) else 'no'}")
+    if e.soreness_hours is not None:
+        lines.append(f"  {'soreness:':<{_W}}{e.soreness_hours:g} h afterwards")
+    if e.note:
+        lines.append(f"  {'note:':<{_W}}{e.note}")
+    if e.logged_at:
+        lines.append(f"  {'logged:':<{_W}}{when(e.logged_at)}")
+    lines.append("")
+    lines.append(f"Classification: {label_text(c)}, confidence {c.confidence:.2f}")
+    lines.append("Why:")
+    lines.extend(f"  - {reason}" for reason in c.reasons)
+    lines.append("Sources: 000-003 are the four source documents (see README).")
+    lines.append(NOT_A_DIAGNOSIS)
+    return "\n".join(lines)
+
+
+def flag_block(flag: Flag) -> str:
+    ids = ", ".join(f"#{i}" for i in flag.episode_ids)
+    return (f"- [{flag.severity}] {flag.title}\n"
+            f"    {flag.detail}\n"
+            f"    rule: {flag.code} · evidence: {ids} · sources: {flag.source}")
+
+
+def echo_flags(flags: Sequence[Flag], *, heading: str | None = None) -> None:
+    """Flags grouped by severity, urgent first and loud; calm words for the rest."""
+    if heading:
+        typer.echo(heading)
+    for severity, title in SEVERITY_HEADINGS.items():
+        group = [f for f in flags if f.severity == severity]
+        if not group:
+            continue
+        loud = severity == "urgent"
+        typer.secho(f"\n{'!! ' if loud else ''}{title}", fg=SEVERITY_COLOURS[severity], bold=loud)
+        if loud:
+            typer.secho(SEEK_CARE_NOW, fg="red", bold=True)
+        for flag in group:
+            typer.echo(flag_block(flag))
+    typer.echo(f"\n{NOT_A_DIAGNOSIS}")

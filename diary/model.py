@@ -1,0 +1,80 @@
+"""Plain domain objects shared by storage, analysis and rendering (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Side = Literal["left", "right", "both"]
+Visible = Literal["none", "flicker", "bulge"]
+Label = Literal["twitch", "spasm", "unclear"]
+Severity = Literal["urgent", "doctor", "watch"]
+
+SIDES: tuple[str, ...] = ("left", "right", "both")
+VISIBLE_SIGNS: tuple[str, ...] = ("none", "flicker", "bulge")
+LABELS: tuple[Label, ...] = ("twitch", "spasm", "unclear")
+SEVERITIES: tuple[Severity, ...] = ("urgent", "doctor", "watch")
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerEntry:
+    name: str
+    detail: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.detail})" if self.detail else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """One logged contraction episode, as the person described it."""
+
+    at: datetime
+    site: str
+    duration_s: float
+    pain: int
+    side: Side | None = None
+    triggers: tuple[TriggerEntry, ...] = ()
+    visible: Visible = "none"
+    stiff: bool = False
+    limited_motion: bool = False
+    rhythmic: bool = False
+    weakness: bool = False
+    breathing: bool = False
+    appearance_change: bool = False
+    soreness_hours: float | None = None
+    note: str | None = None
+    id: int | None = None
+    logged_at: datetime | None = None
+
+    @property
+    def trigger_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.triggers)
+
+    @property
+    def where(self) -> str:
+        return f"{self.side} {self.site}" if self.side else self.site
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    label: Label
+    subtype: str | None
+    confidence: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    code: str
+    severity: Severity
+    title: str
+    detail: str
+    episode_ids: tuple[int, ...]
+    source: str
+    key: str = field(default="", compare=False)  # distinguishes flags of one code (e.g. site)
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.code, self.severity, self.key)

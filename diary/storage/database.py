@@ -1,0 +1,260 @@
+"""Opening a diary database: where it is, its file safety, and its schema version."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session
+
+from diary.errors import StorageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+# Revisions this code knows, oldest first; the last is the head. A test keeps this in sync
+# with migrations/versions so ordinary commands never need to import Alembic.
+KNOWN_REVISIONS: tuple[str, ...] = ("0001",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]
+SQLITE_HEADER = b"SQLite format 3\x00"
+DEFAULT_LOCK_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the diary lives: an SQLAlchemy URL and, for SQLite files, the path."""
+
+    url: URL
+    path: Path | None
+
+    @property
+    def display(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        return self.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+
+def resolve_target(option: str | None) -> Target:
+    """`--db`, else `DIARY_DB`, else the default file in the user data directory."""
+    raw = option or os.environ.get("DIARY_DB") or ""
+    if not raw:
+        from diary.paths import default_db_path
+
+        path = default_db_path()
+        return Target(make_url(f"sqlite:///{path}"), path)
+    if "://" in raw:
+        try:
+            url = make_url(raw)
+        except ArgumentError:
+            raise StorageError(f"database URL {raw!r} is not a valid SQLAlchemy URL") from None
+        if url.get_backend_name() == "sqlite":
+            database = url.database or ""
+            if database in ("", ":memory:"):
+                return Target(url, None)
+            return Target(url, Path(database).expanduser().resolve())
+        return Target(url, None)
+    path = Path(raw).expanduser().resolve()
+    return Target(make_url(f"sqlite:///{path}"), path)
+
+
+def lock_timeout_s() -> float:
+    try:
+        return float(os.environ.get("DIARY_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT_S))
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT_S
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the file (0600) and its folder (0700) before SQLite does, or check its header."""
+    if path.exists():
+        if path.is_dir():
+            raise StorageError(f"{path} is a folder, not a diary database file")
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise StorageError(f"cannot read the diary database {path}: {exc.strerror}") from None
+        if header and header != SQLITE_HEADER:
+            raise StorageError(
+                f"{path} is not a diary database (it is not an SQLite file); "
+                "give another file with --db or DIARY_DB"
+            )
+        return
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(mode=0o700, parents=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass  # another process created it first
+    except OSError as exc:
+        raise StorageError(f"cannot create the diary database {path}: {exc.strerror}") from None
+
+
+def create_diary_engine(target: Target) -> Engine:
+    if target.is_sqlite:
+        engine = create_engine(
+            target.url, connect_args={"timeout": lock_timeout_s()}
+        )
+        event.listen(engine, "connect", _configure_sqlite_connection)
+        event.listen(engine, "begin", _begin_sqlite_transaction)
+        return engine
+    try:
+        return create_engine(target.url, pool_pre_ping=False)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise StorageError(
+            f"no driver for {target.display}: {exc}; for PostgreSQL install the 'postgres' extra"
+        ) from None
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event decide how transactions start (pysqlite recipe).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {int(lock_timeout_s() * 1000)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal" and not _is_memory(dbapi_connection):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _is_memory(dbapi_connection: Any) -> bool:
+    row = dbapi_connection.execute("PRAGMA database_list").fetchone()
+    return not row[2]
+
+
+def _begin_sqlite_transaction(connection: Connection) -> None:
+    # Writers take the lock up front, so a read-then-write never fails on a busy database.
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def describe_db_error(exc: DBAPIError, target: Target) -> StorageError:
+    """One clear line for what went wrong in the database driver."""
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    lowered = message.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return StorageError(
+            f"the diary database {target.display} is locked by another program "
+            f"(waited {lock_timeout_s():g} s); try again in a moment"
+        )
+    if "not a database" in lowered or "malformed" in lowered:
+        return StorageError(f"{target.display} is not a readable diary database ({message})")
+    if "readonly" in lowered or "read-only" in lowered:
+        return StorageError(f"the diary database {target.display} is read-only")
+    if "unable to open" in lowered:
+        return StorageError(f"cannot open the diary database {target.display}")
+    first_line = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    return StorageError(f"database error in {target.display}: {first_line}")
+
+
+class Database:
+    """An open diary: the engine plus read and write transactions."""
+
+    def __init__(self, target: Target, engine: Engine) -> None:
+        self.target = target
+        self.engine = engine
+
+    @contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except DBAPIError as exc:
+            raise describe_db_error(exc, self.target) from exc
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._translated_errors(), Session(self.engine) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A transaction that commits on success and leaves nothing behind on failure."""
+        with self._translated_errors(), self.engine.connect() as connection:
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            with Session(bind=connection) as session, session.begin():
+                yield session
+
+    def current_revision(self) -> str | None:
+        with self._translated_errors(), self.engine.connect() as connection:
+            return _stored_revision(connection)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _stored_revision(connection: Connection) -> str | None:
+    """The schema revision stamped in the database, or None for an empty database."""
+    try:
+        with connection.begin_nested() if connection.in_transaction() else connection.begin():
+            row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+    except OperationalError as exc:
+        if "no such table" not in str(exc.orig).lower():
+            raise
+        return None
+    except DBAPIError as exc:  # PostgreSQL: undefined table
+        if "alembic_version" not in str(exc.orig):
+            raise
+        return None
+    return row[0] if row else None
+
+
+def open_database(option: str | None, *, migrate: bool = True) -> Database:
+    """Open (creating on first use) the diary and make sure its schema is current."""
+    target = resolve_target(option)
+    if target.is_sqlite and target.path is not None:
+        _prepare_sqlite_file(target.path)
+    engine = create_diary_engine(target)
+    database = Database(target, engine)
+    try:
+        with database._translated_errors():
+            revision = database.current_revision()
+            if revision == HEAD_REVISION:
+                return database
+            _check_known(revision, target)
+            if migrate:
+                upgrade_schema(database)
+    except BaseException:
+        engine.dispose()
+        raise
+    return database
+
+
+def _check_known(revision: str | None, target: Target) -> None:
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StorageError(
+            f"the diary database {target.display} was written by a newer version of diary "
+            f"(schema {revision}); upgrade diary to use it. The file was not changed."
+        )
+
+
+def upgrade_schema(database: Database) -> list[str]:
+    """Run the Alembic migrations up to head in one transaction; returns what ran."""
+    from diary.storage.migrate import upgrade_to_head
+
+    with database._translated_errors(), database.engine.connect() as connection:
+        connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+        with connection.begin():
+            if database.target.url.get_backend_name() == "postgresql":
+                # Serialise first-use migrations of several clients.
+                connection.execute(text("SELECT pg_advisory_xact_lock(734001)"))
+            revision = _stored_revision(connection)
+            if revision == HEAD_REVISION:
+                return []
+            _check_known(revision, database.target)
+            return upgrade_to_head(connection, current=revision)

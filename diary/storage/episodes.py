@@ -1,0 +1,155 @@
+"""Queries on episodes. Functions take `session` and never commit: the caller owns the
+transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from diary.errors import EpisodeNotFound
+from diary.model import Episode, TriggerEntry
+from diary.storage.models import EpisodeRow, TriggerRow
+
+_EPISODES = EpisodeRow.__table__
+_TRIGGERS = TriggerRow.__table__
+_FIELDS = (
+    "site", "side", "duration_s", "pain", "visible", "stiff", "limited_motion", "rhythmic",
+    "weakness", "breathing", "appearance_change", "soreness_hours", "note",
+)
+
+
+def _row_values(episode: Episode, *, logged_at: datetime) -> dict[str, Any]:
+    values = {name: getattr(episode, name) for name in _FIELDS}
+    values["occurred_at"] = episode.at
+    values["logged_at"] = episode.logged_at or logged_at
+    return values
+
+
+def _trigger_rows(episode_id: int, triggers: Iterable[TriggerEntry]) -> list[dict[str, Any]]:
+    return [
+        {"episode_id": episode_id, "position": i, "name": t.name, "detail": t.detail}
+        for i, t in enumerate(triggers)
+    ]
+
+
+def add_episode(episode: Episode, *, session: Session, logged_at: datetime) -> int:
+    """Store one episode with its triggers; returns its new id."""
+    values = _row_values(episode, logged_at=logged_at)
+    if episode.id is not None:
+        values["id"] = episode.id
+    result = session.execute(insert(_EPISODES).returning(_EPISODES.c.id), [values])
+    episode_id = int(result.scalar_one())
+    if episode.triggers:
+        session.execute(insert(_TRIGGERS), _trigger_rows(episode_id, episode.triggers))
+    return episode_id
+
+
+def add_episodes(episodes: Sequence[Episode], *, session: Session, logged_at: datetime) -> int:
+    """Bulk insert (imports); ids given in the episodes are kept."""
+    for episode in episodes:
+        add_episode(episode, session=session, logged_at=logged_at)
+    if session.bind is not None and session.bind.dialect.name == "postgresql" and episodes:
+        from sqlalchemy import text
+
+        session.execute(text(
+            "SELECT setval(pg_get_serial_sequence('episodes', 'id'), "
+            "(SELECT COALESCE(MAX(id), 1) FROM episodes))"
+        ))
+    return len(episodes)
+
+
+def replace_episode(episode: Episode, *, session: Session) -> None:
+    """Overwrite every field of an existing episode, keeping its id and logged time."""
+    assert episode.id is not None
+    row = session.get(EpisodeRow, episode.id)
+    if row is None:
+        raise EpisodeNotFound(episode.id)
+    for name in _FIELDS:
+        setattr(row, name, getattr(episode, name))
+    row.occurred_at = episode.at
+    session.execute(delete(_TRIGGERS).where(_TRIGGERS.c.episode_id == episode.id))
+    if episode.triggers:
+        session.execute(insert(_TRIGGERS), _trigger_rows(episode.id, episode.triggers))
+    session.expire(row, ["triggers"])
+
+
+def delete_episode(episode_id: int, *, session: Session) -> None:
+    session.execute(delete(_TRIGGERS).where(_TRIGGERS.c.episode_id == episode_id))
+    result = session.execute(delete(_EPISODES).where(_EPISODES.c.id == episode_id))
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise EpisodeNotFound(episode_id)
+
+
+def get_episode(episode_id: int, *, session: Session) -> Episode:
+    episodes = _load(session, _EPISODES.c.id == episode_id)
+    if not episodes:
+        raise EpisodeNotFound(episode_id)
+    return episodes[0]
+
+
+def episodes_between(
+    start: datetime | None, end: datetime | None, *, session: Session
+) -> list[Episode]:
+    """Episodes with start <= time < end (either bound open), oldest first."""
+    return _load(session, *_time_filter(start, end))
+
+
+def _time_filter(start: datetime | None, end: datetime | None) -> list[Any]:
+    conditions: list[Any] = []
+    if start is not None:
+        conditions.append(_EPISODES.c.occurred_at >= start)
+    if end is not None:
+        conditions.append(_EPISODES.c.occurred_at < end)
+    return conditions
+
+
+def _load(session: Session, *conditions: Any) -> list[Episode]:
+    e = _EPISODES.c
+    rows = session.execute(
+        select(e.id, e.occurred_at, e.logged_at, *(getattr(e, n) for n in _FIELDS))
+        .where(*conditions)
+        .order_by(e.occurred_at, e.id)
+    ).all()
+    if not rows:
+        return []
+    triggers: dict[int, list[TriggerEntry]] = defaultdict(list)
+    t = _TRIGGERS.c
+    trigger_query = select(t.episode_id, t.name, t.detail).order_by(t.episode_id, t.position)
+    if len(rows) <= 500:
+        trigger_query = trigger_query.where(t.episode_id.in_([r[0] for r in rows]))
+    else:
+        trigger_query = trigger_query.join(_EPISODES, _EPISODES.c.id == t.episode_id).where(
+            *conditions
+        )
+    for episode_id, name, detail in session.execute(trigger_query):
+        triggers[episode_id].append(TriggerEntry(name, detail))
+    return [
+        Episode(
+            id=row[0], at=row[1], logged_at=row[2], site=row[3], side=row[4],
+            duration_s=row[5], pain=row[6], visible=row[7], stiff=row[8],
+            limited_motion=row[9], rhythmic=row[10], weakness=row[11], breathing=row[12],
+            appearance_change=row[13], soreness_hours=row[14], note=row[15],
+            triggers=tuple(triggers.get(row[0], ())),
+        )
+        for row in rows
+    ]
+
+
+def count_between(start: datetime | None, end: datetime | None, *, session: Session) -> int:
+    return int(
+        session.execute(select(func.count()).select_from(_EPISODES).where(
+            *_time_filter(start, end))).scalar_one()
+    )
+
+
+def time_span(*, session: Session) -> tuple[datetime, datetime] | None:
+    """Times of the first and last episode, or None for an empty diary."""
+    first, last = session.execute(
+        select(func.min(_EPISODES.c.occurred_at), func.max(_EPISODES.c.occurred_at))
+    ).one()
+    return (first, last) if first is not None else None

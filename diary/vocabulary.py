@@ -1,0 +1,160 @@
+"""Body sites and triggers (CLINICAL_RULES.md §1), with the aliases people type."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from diary.errors import BadInput
+from diary.model import TriggerEntry
+
+# Canonical site names, grouped by what the documents say about them.
+SMALL_MUSCLE_SITES = frozenset({"eyelid", "face", "thumb", "finger"})  # 001, 003
+LARGE_MUSCLE_SITES = frozenset(  # 001 "back, legs, or arms"
+    {"upper back", "lower back", "upper arm", "forearm", "thigh", "hamstring", "calf", "shin",
+     "buttock"}
+)
+SMOOTH_MUSCLE_SITES = frozenset({"abdomen", "pelvis"})  # 001 menstrual, intestinal cramps
+LEG_SITES = frozenset(
+    {"thigh", "hamstring", "knee", "calf", "shin", "ankle", "foot", "toe", "buttock", "hip"}
+)
+
+SITES: tuple[str, ...] = (
+    "eyelid", "face", "jaw", "neck", "shoulder", "upper arm", "forearm", "wrist", "hand",
+    "thumb", "finger", "chest", "upper back", "lower back", "abdomen", "pelvis", "hip",
+    "buttock", "thigh", "hamstring", "knee", "calf", "shin", "ankle", "foot", "toe",
+)
+
+SITE_ALIASES: dict[str, str] = {
+    "eye": "eyelid", "eyes": "eyelid", "eyelids": "eyelid", "lid": "eyelid",
+    "cheek": "face", "lip": "face", "lips": "face", "mouth": "face", "brow": "face",
+    "eyebrow": "face", "jaws": "jaw",
+    "bicep": "upper arm", "biceps": "upper arm", "tricep": "upper arm", "triceps": "upper arm",
+    "fingers": "finger", "thumbs": "thumb", "hands": "hand", "palm": "hand",
+    "ribs": "chest", "rib": "chest", "pecs": "chest",
+    "stomach": "abdomen", "belly": "abdomen", "tummy": "abdomen", "abs": "abdomen",
+    "gut": "abdomen", "groin": "pelvis", "uterus": "pelvis", "womb": "pelvis",
+    "glute": "buttock", "glutes": "buttock", "bum": "buttock", "buttocks": "buttock",
+    "quad": "thigh", "quads": "thigh", "quadriceps": "thigh", "thighs": "thigh",
+    "hamstrings": "hamstring", "calves": "calf", "calf muscle": "calf", "shins": "shin",
+    "feet": "foot", "arch": "foot", "sole": "foot", "toes": "toe", "knees": "knee",
+    "shoulders": "shoulder", "ankles": "ankle",
+}
+
+TRIGGERS: tuple[str, ...] = (
+    "caffeine", "stress", "anxiety", "fatigue", "poor sleep", "exercise", "overuse",
+    "dehydration", "sweating", "alcohol", "medication", "pregnancy", "cold", "posture",
+    "prolonged sitting", "prolonged standing", "stretch", "menstruation", "low electrolytes",
+)
+
+# alias -> (canonical trigger, detail)
+TRIGGER_ALIASES: dict[str, tuple[str, str | None]] = {
+    "coffee": ("caffeine", None), "espresso": ("caffeine", None), "tea": ("caffeine", None),
+    "energy drink": ("caffeine", None), "cola": ("caffeine", None),
+    "stressed": ("stress", None), "anxious": ("anxiety", None), "worry": ("anxiety", None),
+    "tired": ("fatigue", None), "tiredness": ("fatigue", None), "exhaustion": ("fatigue", None),
+    "sleep": ("poor sleep", None), "lack of sleep": ("poor sleep", None),
+    "no sleep": ("poor sleep", None), "bad sleep": ("poor sleep", None),
+    "insomnia": ("poor sleep", None), "sleep deprivation": ("poor sleep", None),
+    "workout": ("exercise", None), "gym": ("exercise", None), "running": ("exercise", None),
+    "run": ("exercise", None), "sport": ("exercise", None), "training": ("exercise", None),
+    "repetitive strain": ("overuse", None), "strain": ("overuse", None),
+    "dehydrated": ("dehydration", None), "thirst": ("dehydration", None),
+    "sweat": ("sweating", None), "heat": ("sweating", None),
+    "beer": ("alcohol", None), "wine": ("alcohol", None), "drinking": ("alcohol", None),
+    "meds": ("medication", None), "medicine": ("medication", None),
+    "statin": ("medication", "statin"), "statins": ("medication", "statin"),
+    "atorvastatin": ("medication", "atorvastatin"), "simvastatin": ("medication", "simvastatin"),
+    "rosuvastatin": ("medication", "rosuvastatin"), "diuretic": ("medication", "diuretic"),
+    "diuretics": ("medication", "diuretic"), "furosemide": ("medication", "furosemide"),
+    "pregnant": ("pregnancy", None), "cold weather": ("cold", None), "chill": ("cold", None),
+    "bad posture": ("posture", None), "slouching": ("posture", None),
+    "sitting": ("prolonged sitting", None), "desk": ("prolonged sitting", None),
+    "standing": ("prolonged standing", None), "stretching": ("stretch", None),
+    "period": ("menstruation", None), "menstrual": ("menstruation", None),
+    "electrolytes": ("low electrolytes", None), "low potassium": ("low electrolytes", None),
+    "low magnesium": ("low electrolytes", None), "low calcium": ("low electrolytes", None),
+}
+
+# What the documents say each trigger points to (CLINICAL_RULES.md §2).
+TWITCH_TRIGGERS = frozenset({"caffeine", "stress", "anxiety", "fatigue", "poor sleep"})
+SPASM_TRIGGERS = frozenset(
+    {"dehydration", "sweating", "overuse", "exercise", "alcohol", "pregnancy", "menstruation",
+     "low electrolytes"}
+)
+MAX_FREE_TEXT_TRIGGER = 60
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", text.strip().lower())
+
+
+def resolve_site(text: str) -> str:
+    """Map what a person typed to a canonical site, or fail with suggestions."""
+    key = _normalise(text)
+    if key in SITES:
+        return key
+    if key in SITE_ALIASES:
+        return SITE_ALIASES[key]
+    squashed = key.replace(" ", "")
+    for site in SITES:
+        if site.replace(" ", "") == squashed:
+            return site
+    choices = [*SITES, *SITE_ALIASES]
+    close = difflib.get_close_matches(key, choices, n=3, cutoff=0.6)
+    suggestions = list(dict.fromkeys(SITE_ALIASES.get(c, c) for c in close))
+    if key in {"back", "arm", "leg", "legs", "arms"}:
+        suggestions = [s for s in SITES if key.rstrip("s") in s.split()] or suggestions
+        if key.startswith("leg"):
+            suggestions = ["thigh", "hamstring", "calf", "shin"]
+    hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+    raise BadInput(
+        f"unknown site {text!r}{hint} (accepted: {', '.join(SITES)})"
+    )
+
+
+def split_side(text: str) -> tuple[str | None, str]:
+    """'left calf' -> ('left', 'calf'); text without a leading side is returned as it is."""
+    first, _, rest = text.strip().partition(" ")
+    side = first.lower()
+    if rest.strip() and side in ("left", "right", "both"):
+        return side, rest.strip()
+    return None, text
+
+
+def resolve_trigger(text: str) -> TriggerEntry:
+    """Map a typed trigger to the vocabulary; unknown triggers are kept as free text.
+
+    A detail can follow a colon or equals sign: ``medication:atorvastatin``.
+    """
+    raw = text.strip()
+    detail: str | None = None
+    for sep in (":", "="):
+        if sep in raw:
+            raw, _, rest = raw.partition(sep)
+            detail = rest.strip() or None
+            break
+    key = _normalise(raw)
+    if not key:
+        raise BadInput(f"empty trigger {text!r}; give a name such as caffeine or stress")
+    if key in TRIGGERS:
+        return TriggerEntry(key, detail)
+    if key in TRIGGER_ALIASES:
+        name, alias_detail = TRIGGER_ALIASES[key]
+        return TriggerEntry(name, detail or alias_detail)
+    if len(key) > MAX_FREE_TEXT_TRIGGER:
+        raise BadInput(
+            f"trigger {text[:20]!r}... is {len(key)} characters; free-text triggers take at most "
+            f"{MAX_FREE_TEXT_TRIGGER}"
+        )
+    return TriggerEntry(key, detail)
+
+
+def merge_triggers(entries: list[TriggerEntry]) -> list[TriggerEntry]:
+    """One entry per trigger name, details of repeats joined, first-seen order kept."""
+    merged: dict[str, list[str]] = {}
+    for entry in entries:
+        details = merged.setdefault(entry.name, [])
+        if entry.detail and entry.detail not in details:
+            details.append(entry.detail)
+    return [TriggerEntry(name, ", ".join(d) or None) for name, d in merged.items()]
