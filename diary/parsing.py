@@ -40,9 +40,7 @@ def parse_duration(text: str) -> float:
     if match is None or not any(match.groupdict().values()):
         raise BadInput(f"duration {text!r} is not understood; accepted: {DURATION_FORMS}")
     parts = match.groupdict()
-    seconds = (
-        float(parts["h"] or 0) * 3600 + float(parts["m"] or 0) * 60 + float(parts["s"] or 0)
-    )
+    seconds = float(parts["h"] or 0) * 3600 + float(parts["m"] or 0) * 60 + float(parts["s"] or 0)
     if seconds <= 0:
         raise BadInput(f"duration {text!r} must be more than 0 seconds; accepted: {DURATION_FORMS}")
     if seconds > MAX_DURATION_S:
@@ -57,8 +55,11 @@ def format_duration(seconds: float) -> str:
     whole = round(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else "",
-             f"{secs} s" if secs else ""]
+    parts = [
+        f"{hours} h" if hours else "",
+        f"{minutes} min" if minutes else "",
+        f"{secs} s" if secs else "",
+    ]
     return " ".join(p for p in parts if p)
 
 

@@ -11,14 +11,23 @@ from diary.parsing import parse_duration
 from diary.vocabulary import merge_triggers, resolve_site, resolve_trigger
 
 BOOLEAN_FIELDS = (
-    "stiff", "limited_motion", "rhythmic", "weakness", "breathing", "appearance_change",
+    "stiff",
+    "limited_motion",
+    "rhythmic",
+    "weakness",
+    "breathing",
+    "appearance_change",
 )
 MAX_NOTE = 4000
 
 
 def classification_dict(c: Classification) -> dict[str, Any]:
-    return {"label": c.label, "subtype": c.subtype, "confidence": c.confidence,
-            "reasons": list(c.reasons)}
+    return {
+        "label": c.label,
+        "subtype": c.subtype,
+        "confidence": c.confidence,
+        "reasons": list(c.reasons),
+    }
 
 
 def episode_dict(episode: Episode, classification: Classification | None) -> dict[str, Any]:
@@ -35,8 +44,9 @@ def episode_dict(episode: Episode, classification: Classification | None) -> dic
         **{name: getattr(episode, name) for name in BOOLEAN_FIELDS},
         "soreness_hours": episode.soreness_hours,
         "note": episode.note,
-        "logged_at": (episode.logged_at.isoformat(timespec="seconds")
-                      if episode.logged_at else None),
+        "logged_at": (
+            episode.logged_at.isoformat(timespec="seconds") if episode.logged_at else None
+        ),
     }
     if classification is not None:
         data["classification"] = classification_dict(classification)
@@ -44,11 +54,18 @@ def episode_dict(episode: Episode, classification: Classification | None) -> dic
 
 
 def flag_dict(flag: Flag) -> dict[str, Any]:
-    return {"code": flag.code, "severity": flag.severity, "title": flag.title,
-            "detail": flag.detail, "episode_ids": list(flag.episode_ids), "source": flag.source}
+    return {
+        "code": flag.code,
+        "severity": flag.severity,
+        "title": flag.title,
+        "detail": flag.detail,
+        "episode_ids": list(flag.episode_ids),
+        "source": flag.source,
+    }
 
 
 # --- validation of values from outside (CLI options, import files) -------------------------
+
 
 def check_pain(value: Any) -> int:
     if isinstance(value, bool):
@@ -56,7 +73,9 @@ def check_pain(value: Any) -> int:
     try:
         pain = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
-        raise BadInput(f"pain {value!r} is not accepted; give a whole number from 0 to 10") from None
+        raise BadInput(
+            f"pain {value!r} is not accepted; give a whole number from 0 to 10"
+        ) from None
     if not 0 <= pain <= 10:
         raise BadInput(f"pain {pain} is out of range; give a whole number from 0 to 10")
     return pain
@@ -121,8 +140,9 @@ def check_bool(name: str, value: Any) -> bool:
     raise BadInput(f"{name} {value!r} is not accepted; give true or false")
 
 
-def triggers_from(names: list[str], details: dict[str, str] | None = None) -> tuple[
-        TriggerEntry, ...]:
+def triggers_from(
+    names: list[str], details: dict[str, str] | None = None
+) -> tuple[TriggerEntry, ...]:
     entries = []
     for name in names:
         entry = resolve_trigger(name)

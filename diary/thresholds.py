@@ -23,56 +23,85 @@ def _threshold(default: float, source: str, meaning: str) -> Any:
 class Thresholds:
     # Classification (CLINICAL_RULES.md §2)
     twitch_max_duration_s: float = _threshold(
-        5, "000, 001, 002: twitches are brief, 'a few seconds at most'",
-        "an episode this short or shorter points to a twitch")
+        5,
+        "000, 001, 002: twitches are brief, 'a few seconds at most'",
+        "an episode this short or shorter points to a twitch",
+    )
     spasm_strong_duration_s: float = _threshold(
-        30, "001, 002: spasms last seconds to minutes; CLINICAL_RULES §2: 30 s is strong",
-        "an episode this long or longer is strong evidence of a spasm")
+        30,
+        "001, 002: spasms last seconds to minutes; CLINICAL_RULES §2: 30 s is strong",
+        "an episode this long or longer is strong evidence of a spasm",
+    )
     twitch_max_pain: int = _threshold(
-        2, "000-003: twitches are painless or light", "pain at or below this points to a twitch")
+        2, "000-003: twitches are painless or light", "pain at or below this points to a twitch"
+    )
     spasm_min_pain: int = _threshold(
-        4, "000-003: spasms are moderate to severe pain", "pain at or above this points to a spasm")
+        4, "000-003: spasms are moderate to severe pain", "pain at or above this points to a spasm"
+    )
     unclear_margin: float = _threshold(
-        0.25, "CLINICAL_RULES §2: conflicting evidence without a clear majority is unclear",
-        "the winning side needs this share of the evidence more than the other")
+        0.25,
+        "CLINICAL_RULES §2: conflicting evidence without a clear majority is unclear",
+        "the winning side needs this share of the evidence more than the other",
+    )
     night_start_hour: int = _threshold(
-        22, "NHS leg cramps: about three in four happen at night", "night begins at this hour")
+        22, "NHS leg cramps: about three in four happen at night", "night begins at this hour"
+    )
     night_end_hour: int = _threshold(
-        6, "NHS leg cramps: about three in four happen at night", "night ends at this hour")
+        6, "NHS leg cramps: about three in four happen at night", "night ends at this hour"
+    )
     # Flags (CLINICAL_RULES.md §3)
     active_window_days: int = _threshold(
-        28, "CLINICAL_RULES §3", "a flag is active with evidence from this many days")
+        28, "CLINICAL_RULES §3", "a flag is active with evidence from this many days"
+    )
     severe_pain_min: int = _threshold(
-        8, "001 'unbearable', 002; Boonstra 2016: NRS >= 8 is severe",
-        "pain at or above this raises severe_pain")
+        8,
+        "001 'unbearable', 002; Boonstra 2016: NRS >= 8 is severe",
+        "pain at or above this raises severe_pain",
+    )
     prolonged_spasm_s: float = _threshold(
-        600, "001, 002 'longer than normal'; NHS, NICE CKS: cramps last up to 10 min",
-        "a skeletal spasm longer than this raises prolonged_spasm")
+        600,
+        "001, 002 'longer than normal'; NHS, NICE CKS: cramps last up to 10 min",
+        "a skeletal spasm longer than this raises prolonged_spasm",
+    )
     lingering_soreness_h: float = _threshold(
-        24, "002 'soreness doesn't go away'; NHS: tender up to 24 h is normal",
-        "soreness after a spasm longer than this raises lingering_soreness")
+        24,
+        "002 'soreness doesn't go away'; NHS: tender up to 24 h is normal",
+        "soreness after a spasm longer than this raises lingering_soreness",
+    )
     persistent_min_days: int = _threshold(
-        4, "002, 003 'no more than a few days'", "distinct days of twitching at one site")
+        4, "002, 003 'no more than a few days'", "distinct days of twitching at one site"
+    )
     persistent_window_days: int = _threshold(
-        7, "002, 003; NHS twitching", "those days fall within this many days (watch)")
+        7, "002, 003; NHS twitching", "those days fall within this many days (watch)"
+    )
     persistent_span_days: int = _threshold(
-        14, "NHS twitching: see a GP after 2 weeks", "first and last day further apart (doctor)")
+        14, "NHS twitching: see a GP after 2 weeks", "first and last day further apart (doctor)"
+    )
     persistent_sites: int = _threshold(
-        2, "NHS twitching: in more than one place", "sites twitching at once (doctor)")
+        2, "NHS twitching: in more than one place", "sites twitching at once (doctor)"
+    )
     recurring_min_per_week: int = _threshold(
-        3, "002, 003; NICE CKS: 3+ a week is the frequent group",
-        "spasms in each of two back-to-back weeks")
+        3,
+        "002, 003; NICE CKS: 3+ a week is the frequent group",
+        "spasms in each of two back-to-back weeks",
+    )
     worsening_window_days: int = _threshold(
-        14, "001 'frequent and persistent', 002", "length of each compared window")
+        14, "001 'frequent and persistent', 002", "length of each compared window"
+    )
     worsening_rate_ratio: float = _threshold(
-        1.5, "CLINICAL_RULES §3", "episode rate ratio, last window over the one before")
+        1.5, "CLINICAL_RULES §3", "episode rate ratio, last window over the one before"
+    )
     worsening_p_value: float = _threshold(
-        0.05, "CLINICAL_RULES §3: one-sided exact Poisson test",
-        "the rise must be this unlikely by chance")
+        0.05,
+        "CLINICAL_RULES §3: one-sided exact Poisson test",
+        "the rise must be this unlikely by chance",
+    )
     worsening_pain_rise: float = _threshold(
-        2, "NRS: a change of 2 points is clinically meaningful", "rise in mean pain")
+        2, "NRS: a change of 2 points is clinically meaningful", "rise in mean pain"
+    )
     worsening_pain_min_episodes: int = _threshold(
-        3, "CLINICAL_RULES §3", "episodes needed in each window to compare pain")
+        3, "CLINICAL_RULES §3", "episodes needed in each window to compare pain"
+    )
 
     def describe(self) -> list[tuple[str, float, str, str]]:
         """(name, value, meaning, source) for every threshold, in declaration order."""
@@ -124,9 +153,7 @@ def load_config(path: Path | None = None) -> LoadedConfig:
     overrides = data.get("thresholds", {})
     if not isinstance(overrides, dict):
         raise ConfigError(f"config file {str(path)!r}: 'thresholds' must be a table")
-    return LoadedConfig(
-        apply_overrides(overrides, where=str(path)), path, frozenset(overrides)
-    )
+    return LoadedConfig(apply_overrides(overrides, where=str(path)), path, frozenset(overrides))
 
 
 def apply_overrides(overrides: dict[str, Any], *, where: str = "config") -> Thresholds:
@@ -141,8 +168,10 @@ def apply_overrides(overrides: dict[str, Any], *, where: str = "config") -> Thre
             raise ConfigError(f"{where}: threshold {key!r} must be a number, got {value!r}")
         if isinstance(default, int) and not isinstance(value, int):
             raise ConfigError(f"{where}: threshold {key!r} must be a whole number, got {value!r}")
-        if value < 0 or (key.endswith("_hour") and value > 23) or (
-            key == "worsening_p_value" and not 0 < value < 1
+        if (
+            value < 0
+            or (key.endswith("_hour") and value > 23)
+            or (key == "worsening_p_value" and not 0 < value < 1)
         ):
             raise ConfigError(f"{where}: threshold {key!r} is out of range: {value!r}")
         values[key] = value

@@ -40,16 +40,22 @@ def classify(episode: Episode, thresholds: Thresholds = DEFAULTS) -> Classificat
     duration = episode.duration_s
     if duration <= th.twitch_max_duration_s:
         twitch += W_DURATION_BRIEF
-        reasons.append(f"twitch: lasted {format_duration(duration)}, brief "
-                       f"(≤ {th.twitch_max_duration_s:g} s) [000, 001, 002]")
+        reasons.append(
+            f"twitch: lasted {format_duration(duration)}, brief "
+            f"(≤ {th.twitch_max_duration_s:g} s) [000, 001, 002]"
+        )
     elif duration >= th.spasm_strong_duration_s:
         spasm += W_DURATION_LONG
-        reasons.append(f"spasm: lasted {format_duration(duration)}, "
-                       f"{th.spasm_strong_duration_s:g} s or longer is strong evidence [001, 002]")
+        reasons.append(
+            f"spasm: lasted {format_duration(duration)}, "
+            f"{th.spasm_strong_duration_s:g} s or longer is strong evidence [001, 002]"
+        )
     else:
         spasm += W_DURATION_MIDDLE
-        reasons.append(f"spasm (weak): lasted {format_duration(duration)}, longer than a "
-                       f"twitch's few seconds [001, 002]")
+        reasons.append(
+            f"spasm (weak): lasted {format_duration(duration)}, longer than a "
+            f"twitch's few seconds [001, 002]"
+        )
 
     pain = episode.pain
     if pain <= th.twitch_max_pain:
@@ -58,8 +64,9 @@ def classify(episode: Episode, thresholds: Thresholds = DEFAULTS) -> Classificat
     elif pain >= th.spasm_min_pain:
         severe = pain >= SEVERE_PAIN_EVIDENCE
         spasm += W_PAIN_SEVERE if severe else W_PAIN
-        reasons.append(f"spasm: pain {pain}/10, {'severe' if severe else 'moderate'} "
-                       f"[001, 002, 003]")
+        reasons.append(
+            f"spasm: pain {pain}/10, {'severe' if severe else 'moderate'} [001, 002, 003]"
+        )
 
     if episode.visible == "flicker":
         twitch += W_VISIBLE
@@ -84,16 +91,15 @@ def classify(episode: Episode, thresholds: Thresholds = DEFAULTS) -> Classificat
     site = episode.site
     if site in SMALL_MUSCLE_SITES:
         twitch += W_SITE
-        reasons.append(f"twitch: the {site} is a small muscle where twitches are common "
-                       "[001, 003]")
+        reasons.append(f"twitch: the {site} is a small muscle where twitches are common [001, 003]")
     elif site in SMOOTH_MUSCLE_SITES:
         spasm += W_SITE
-        reasons.append(f"spasm: the {site} holds smooth muscle (menstrual, intestinal cramps) "
-                       "[001]")
+        reasons.append(
+            f"spasm: the {site} holds smooth muscle (menstrual, intestinal cramps) [001]"
+        )
     elif site in LARGE_MUSCLE_SITES:
         spasm += W_SITE
-        reasons.append(f"spasm: the {site} is a large muscle group where spasms are common "
-                       "[001]")
+        reasons.append(f"spasm: the {site} is a large muscle group where spasms are common [001]")
 
     names = episode.trigger_names
     if names:
@@ -117,8 +123,11 @@ def classify(episode: Episode, thresholds: Thresholds = DEFAULTS) -> Classificat
         subtype, why = _twitch_subtype(episode)
         reasons.insert(0, f"twitch by weight of evidence ({twitch:g} vs {spasm:g}); {why}")
         return Classification("twitch", subtype, confidence, tuple(reasons))
-    reasons.insert(0, f"unclear: the evidence conflicts (twitch {twitch:g} vs spasm {spasm:g}), "
-                      "so no label is guessed [CLINICAL_RULES §2]")
+    reasons.insert(
+        0,
+        f"unclear: the evidence conflicts (twitch {twitch:g} vs spasm {spasm:g}), "
+        "so no label is guessed [CLINICAL_RULES §2]",
+    )
     return Classification("unclear", None, confidence, tuple(reasons))
 
 

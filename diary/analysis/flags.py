@@ -22,8 +22,15 @@ NOT_A_DIAGNOSIS = (
 )
 SEEK_CARE_NOW = "Seek care now: call emergency services or go to an emergency department."
 CODES = (
-    "breathing_difficulty", "severe_pain", "weakness", "appearance_change", "prolonged_spasm",
-    "lingering_soreness", "persistent_twitching", "recurring_spasms", "worsening",
+    "breathing_difficulty",
+    "severe_pain",
+    "weakness",
+    "appearance_change",
+    "prolonged_spasm",
+    "lingering_soreness",
+    "persistent_twitching",
+    "recurring_spasms",
+    "worsening",
     "medication_link",
 )
 
@@ -94,55 +101,94 @@ def _single_episode_flags(
     flags: list[Flag] = []
     breathing = [e for e in recent if e.breathing]
     if breathing:
-        flags.append(Flag(
-            "breathing_difficulty", "urgent", "Difficulty breathing during a contraction",
-            f"Difficulty breathing logged: {_listing(breathing, lambda e: e.where)}. "
-            f"{SEEK_CARE_NOW}",
-            _ids(breathing), "001"))
+        flags.append(
+            Flag(
+                "breathing_difficulty",
+                "urgent",
+                "Difficulty breathing during a contraction",
+                f"Difficulty breathing logged: {_listing(breathing, lambda e: e.where)}. "
+                f"{SEEK_CARE_NOW}",
+                _ids(breathing),
+                "001",
+            )
+        )
     severe = [e for e in recent if e.pain >= th.severe_pain_min]
     if severe:
-        flags.append(Flag(
-            "severe_pain", "doctor", "Severe pain during a contraction",
-            f"Pain of {th.severe_pain_min}/10 or more on {len(severe)} episode(s): "
-            f"{_listing(severe, lambda e: f'{e.pain}/10 at the {e.where}')}.",
-            _ids(severe), "001, 002"))
+        flags.append(
+            Flag(
+                "severe_pain",
+                "doctor",
+                "Severe pain during a contraction",
+                f"Pain of {th.severe_pain_min}/10 or more on {len(severe)} episode(s): "
+                f"{_listing(severe, lambda e: f'{e.pain}/10 at the {e.where}')}.",
+                _ids(severe),
+                "001, 002",
+            )
+        )
     weak = [e for e in recent if e.weakness]
     if weak:
-        flags.append(Flag(
-            "weakness", "doctor", "Muscle weakness with contractions",
-            f"Weakness logged with {len(weak)} episode(s): {_listing(weak, lambda e: e.where)}.",
-            _ids(weak), "001, 003"))
+        flags.append(
+            Flag(
+                "weakness",
+                "doctor",
+                "Muscle weakness with contractions",
+                f"Weakness logged with {len(weak)} episode(s): "
+                f"{_listing(weak, lambda e: e.where)}.",
+                _ids(weak),
+                "001, 003",
+            )
+        )
     changed = [e for e in recent if e.appearance_change]
     if changed:
-        flags.append(Flag(
-            "appearance_change", "doctor", "A change in how the muscle looks",
-            f"A change in muscle appearance logged with {len(changed)} episode(s): "
-            f"{_listing(changed, lambda e: e.where)}.",
-            _ids(changed), "001"))
+        flags.append(
+            Flag(
+                "appearance_change",
+                "doctor",
+                "A change in how the muscle looks",
+                f"A change in muscle appearance logged with {len(changed)} episode(s): "
+                f"{_listing(changed, lambda e: e.where)}.",
+                _ids(changed),
+                "001",
+            )
+        )
     prolonged = [
-        e for e in recent
+        e
+        for e in recent
         if e.duration_s > th.prolonged_spasm_s
-        and label(e).label == "spasm" and label(e).subtype != "smooth"
+        and label(e).label == "spasm"
+        and label(e).subtype != "smooth"
     ]
     if prolonged:
-        flags.append(Flag(
-            "prolonged_spasm", "doctor",
-            f"A spasm lasted longer than {format_duration(th.prolonged_spasm_s)}",
-            f"{len(prolonged)} spasm(s) longer than {format_duration(th.prolonged_spasm_s)}: "
-            f"{_listing(prolonged, lambda e: f'{format_duration(e.duration_s)} at the {e.where}')}.",
-            _ids(prolonged), "001, 002"))
+        flags.append(
+            Flag(
+                "prolonged_spasm",
+                "doctor",
+                f"A spasm lasted longer than {format_duration(th.prolonged_spasm_s)}",
+                f"{len(prolonged)} spasm(s) longer than {format_duration(th.prolonged_spasm_s)}: "
+                f"{_listing(prolonged, _duration_and_place)}.",
+                _ids(prolonged),
+                "001, 002",
+            )
+        )
     sore = [
-        e for e in recent
-        if e.soreness_hours is not None and e.soreness_hours > th.lingering_soreness_h
+        e
+        for e in recent
+        if e.soreness_hours is not None
+        and e.soreness_hours > th.lingering_soreness_h
         and label(e).label != "twitch"
     ]
     if sore:
-        flags.append(Flag(
-            "lingering_soreness", "doctor",
-            f"Soreness lasting more than {th.lingering_soreness_h:g} hours",
-            f"Soreness after {len(sore)} spasm(s) outlasted {th.lingering_soreness_h:g} h: "
-            f"{_listing(sore, lambda e: f'{e.soreness_hours:g} h at the {e.where}')}.",
-            _ids(sore), "002"))
+        flags.append(
+            Flag(
+                "lingering_soreness",
+                "doctor",
+                f"Soreness lasting more than {th.lingering_soreness_h:g} hours",
+                f"Soreness after {len(sore)} spasm(s) outlasted {th.lingering_soreness_h:g} h: "
+                f"{_listing(sore, lambda e: f'{e.soreness_hours:g} h at the {e.where}')}.",
+                _ids(sore),
+                "002",
+            )
+        )
     return flags
 
 
@@ -150,9 +196,12 @@ def _qualifying_starts(days: list[date], th: Thresholds) -> list[date]:
     """First days of runs of min_days distinct days within the window length."""
     need, reach = th.persistent_min_days, th.persistent_window_days - 1
     return [
-        days[i] for i in range(len(days) - need + 1)
-        if (days[i + need - 1] - days[i]).days <= reach
+        days[i] for i in range(len(days) - need + 1) if (days[i + need - 1] - days[i]).days <= reach
     ]
+
+
+def _duration_and_place(e: Episode) -> str:
+    return f"{format_duration(e.duration_s)} at the {e.where}"
 
 
 def _persistent_twitching(
@@ -169,35 +218,51 @@ def _persistent_twitching(
     flags: list[Flag] = []
     for site in sorted(by_site):
         site_days = days[site]
-        spans = (len(site_days) >= th.persistent_min_days
-                 and (site_days[-1] - site_days[0]).days > th.persistent_span_days)
+        spans = (
+            len(site_days) >= th.persistent_min_days
+            and (site_days[-1] - site_days[0]).days > th.persistent_span_days
+        )
         together = [
-            other for other in watch_sites
-            if other != site and starts[site]
+            other
+            for other in watch_sites
+            if other != site
+            and starts[site]
             and any(abs((a - b).days) <= reach for a in starts[site] for b in starts[other])
         ]
         at_once = starts[site] and len(together) + 1 >= th.persistent_sites
         if not (spans or starts[site]):
             continue
-        span_text = (f"{site} twitching on {len(site_days)} days between "
-                     f"{day_range_label(site_days[0], site_days[-1])}")
+        span_text = (
+            f"{site} twitching on {len(site_days)} days between "
+            f"{day_range_label(site_days[0], site_days[-1])}"
+        )
         if spans:
             why = f"over more than {th.persistent_span_days} days"
         elif at_once:
             why = f"at the same time as twitching at the {', '.join(together)}"
         else:
-            why = (f"{th.persistent_min_days}+ days within {th.persistent_window_days}; "
-                   "keep logging, most twitching settles within days")
-        flags.append(Flag(
-            "persistent_twitching", "doctor" if spans or at_once else "watch",
-            f"Twitching keeps coming back at the {site}",
-            f"{span_text.capitalize()}, {why}.",
-            _ids(by_site[site]), "002, 003", key=site))
+            why = (
+                f"{th.persistent_min_days}+ days within {th.persistent_window_days}; "
+                "keep logging, most twitching settles within days"
+            )
+        flags.append(
+            Flag(
+                "persistent_twitching",
+                "doctor" if spans or at_once else "watch",
+                f"Twitching keeps coming back at the {site}",
+                f"{span_text.capitalize()}, {why}.",
+                _ids(by_site[site]),
+                "002, 003",
+                key=site,
+            )
+        )
     return flags
 
 
 def _recurring_spasms(
-    recent: list[Episode], label: Callable[[Episode], Classification], as_of: date,
+    recent: list[Episode],
+    label: Callable[[Episode], Classification],
+    as_of: date,
     th: Thresholds,
 ) -> list[Flag]:
     spasms = [e for e in recent if label(e).label == "spasm"]
@@ -217,12 +282,18 @@ def _recurring_spasms(
         return []
     start, first, second = latest
     mid = start + timedelta(days=7)
-    return [Flag(
-        "recurring_spasms", "doctor", "Spasms keep recurring",
-        f"{len(first)} spasms in the week {day_range_label(start, mid - timedelta(days=1))} "
-        f"and {len(second)} in the week {day_range_label(mid, mid + timedelta(days=6))} "
-        f"({th.recurring_min_per_week}+ a week in two weeks running).",
-        _ids(first + second), "002, 003")]
+    return [
+        Flag(
+            "recurring_spasms",
+            "doctor",
+            "Spasms keep recurring",
+            f"{len(first)} spasms in the week {day_range_label(start, mid - timedelta(days=1))} "
+            f"and {len(second)} in the week {day_range_label(mid, mid + timedelta(days=6))} "
+            f"({th.recurring_min_per_week}+ a week in two weeks running).",
+            _ids(first + second),
+            "002, 003",
+        )
+    ]
 
 
 def _worsening(seen: list[Episode], as_of: date, th: Thresholds) -> list[Flag]:
@@ -236,8 +307,10 @@ def _worsening(seen: list[Episode], as_of: date, th: Thresholds) -> list[Flag]:
     p_value = rate_increase_p_value(a, b)
     if a > 0 and (b == 0 or a / b >= th.worsening_rate_ratio) and p_value < th.worsening_p_value:
         ratio = "from none" if b == 0 else f"×{a / b:.1f}"
-        findings.append(f"{a} episodes in the last {n} days against {b} in the {n} before "
-                        f"({ratio}, one-sided exact Poisson test p = {p_value:.3f})")
+        findings.append(
+            f"{a} episodes in the last {n} days against {b} in the {n} before "
+            f"({ratio}, one-sided exact Poisson test p = {p_value:.3f})"
+        )
     need = th.worsening_pain_min_episodes
     if a >= need and b >= need:
         mean_recent = sum(e.pain for e in recent) / a
@@ -246,26 +319,42 @@ def _worsening(seen: list[Episode], as_of: date, th: Thresholds) -> list[Flag]:
             findings.append(f"mean pain rose from {mean_earlier:.1f} to {mean_recent:.1f}/10")
     if not findings:
         return []
-    return [Flag(
-        "worsening", "doctor", "Episodes are getting more frequent or more painful",
-        f"{'; '.join(findings).capitalize()} "
-        f"({day_range_label(recent_start, as_of)} against "
-        f"{day_range_label(earlier_start, recent_start - timedelta(days=1))}).",
-        _ids(recent), "001, 002")]
+    return [
+        Flag(
+            "worsening",
+            "doctor",
+            "Episodes are getting more frequent or more painful",
+            f"{'; '.join(findings).capitalize()} "
+            f"({day_range_label(recent_start, as_of)} against "
+            f"{day_range_label(earlier_start, recent_start - timedelta(days=1))}).",
+            _ids(recent),
+            "001, 002",
+        )
+    ]
 
 
 def _medication_link(recent: list[Episode]) -> list[Flag]:
     with_medication = [e for e in recent if "medication" in e.trigger_names]
     if not with_medication:
         return []
-    names = sorted({
-        t.detail for e in with_medication for t in e.triggers
-        if t.name == "medication" and t.detail
-    })
+    names = sorted(
+        {
+            t.detail
+            for e in with_medication
+            for t in e.triggers
+            if t.name == "medication" and t.detail
+        }
+    )
     which = f" ({', '.join(names)})" if names else ""
-    return [Flag(
-        "medication_link", "doctor", "Contractions logged with a medication",
-        f"{len(with_medication)} episode(s) logged with medication{which}, the latest on "
-        f"{day_label(with_medication[-1].at.date())}. Some medicines, such as statins and "
-        "diuretics, can cause cramps or twitches: ask your doctor before changing any dose.",
-        _ids(with_medication), "001, 002")]
+    return [
+        Flag(
+            "medication_link",
+            "doctor",
+            "Contractions logged with a medication",
+            f"{len(with_medication)} episode(s) logged with medication{which}, the latest on "
+            f"{day_label(with_medication[-1].at.date())}. Some medicines, such as statins and "
+            "diuretics, can cause cramps or twitches: ask your doctor before changing any dose.",
+            _ids(with_medication),
+            "001, 002",
+        )
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -15,13 +16,26 @@ from diary.errors import DiaryError
 class DiaryGroup(TyperGroup):
     """Turns every error into one line on stderr and an exit code (tracebacks with --debug)."""
 
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv
         try:
-            code = super().main(args=argv, prog_name=prog_name or "diary",
-                                complete_var=complete_var, standalone_mode=False, **extra)
+            code = super().main(
+                args=argv,
+                prog_name=prog_name or "diary",
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
             code = code if isinstance(code, int) else 0
         except typer.Abort:
             typer.echo("diary: aborted, nothing was changed", err=True)
@@ -55,8 +69,11 @@ def describe_error(exc: BaseException) -> tuple[str, int]:
         return f"diary: error: database error: {first}", 1
     if isinstance(exc, SQLAlchemyError | OSError):
         return f"diary: error: {exc}", 1
-    return (f"diary: internal error: {type(exc).__name__}: {exc} "
-            "(rerun with --debug for the traceback)", 1)
+    return (
+        f"diary: internal error: {type(exc).__name__}: {exc} "
+        "(rerun with --debug for the traceback)",
+        1,
+    )
 
 
 app = typer.Typer(
@@ -74,10 +91,15 @@ app = typer.Typer(
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option(
-        "--db", metavar="TARGET",
-        help="SQLite file or SQLAlchemy URL [default: $DIARY_DB, else diary.sqlite3 in the "
-             "user data folder]")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="TARGET",
+            help="SQLite file or SQLAlchemy URL [default: $DIARY_DB, else diary.sqlite3 in the "
+            "user data folder]",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
 ) -> None:
     state = AppState(db_option=db, debug=debug)

@@ -20,20 +20,39 @@ from diary.vocabulary import resolve_site, split_side
 
 T = TypeVar("T")
 
-SiteOpt = Annotated[str | None, typer.Option(
-    "--site", help="Body site, e.g. eyelid, calf, lower back (aliases accepted).")]
+SiteOpt = Annotated[
+    str | None,
+    typer.Option("--site", help="Body site, e.g. eyelid, calf, lower back (aliases accepted)."),
+]
 SideOpt = Annotated[str | None, typer.Option("--side", help="left, right or both.")]
-DurationOpt = Annotated[str | None, typer.Option(
-    "--duration", help=f"How long it lasted: {DURATION_FORMS}.")]
-PainOpt = Annotated[int | None, typer.Option("--pain", help="Pain 0 (none) to 10 (worst).")]
-TriggerOpt = Annotated[list[str] | None, typer.Option(
-    "--trigger", help="Trigger, repeatable: caffeine, stress, dehydration, medication:NAME...")]
-VisibleOpt = Annotated[str | None, typer.Option(
-    "--visible", help="What you saw: none, flicker (flutter under the skin), bulge (hard lump).")]
-SorenessOpt = Annotated[float | None, typer.Option(
-    "--soreness-hours", help="Hours the muscle stayed sore afterwards.")]
-AtOpt = Annotated[str | None, typer.Option(
-    "--at", help="When it happened [default: now]: 2026-11-20T14:30, 'yesterday 22:30'...")]
+DurationOpt = Annotated[
+    str | None, typer.Option("--duration", help=f"How long it lasted: {DURATION_FORMS}.")
+]
+PainOpt = Annotated[
+    str | None, typer.Option("--pain", metavar="N", help="Pain 0 (none) to 10 (worst).")
+]
+TriggerOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--trigger", help="Trigger, repeatable: caffeine, stress, dehydration, medication:NAME..."
+    ),
+]
+VisibleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--visible", help="What you saw: none, flicker (flutter under the skin), bulge (hard lump)."
+    ),
+]
+SorenessOpt = Annotated[
+    str | None,
+    typer.Option("--soreness-hours", metavar="H", help="Hours the muscle stayed sore afterwards."),
+]
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at", help="When it happened [default: now]: 2026-11-20T14:30, 'yesterday 22:30'..."
+    ),
+]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Anything else you noticed.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="First day (ISO date).")]
@@ -69,15 +88,22 @@ def log(
     trigger: TriggerOpt = None,
     visible: VisibleOpt = None,
     stiff: Annotated[bool, typer.Option("--stiff", help="The muscle felt tight or stiff.")] = False,
-    limited_motion: Annotated[bool, typer.Option(
-        "--limited-motion", help="You could not move it through its full range.")] = False,
-    rhythmic: Annotated[bool, typer.Option(
-        "--rhythmic", help="A rhythmic series of rapid beats (e.g. after a stretch).")] = False,
+    limited_motion: Annotated[
+        bool, typer.Option("--limited-motion", help="You could not move it through its full range.")
+    ] = False,
+    rhythmic: Annotated[
+        bool,
+        typer.Option("--rhythmic", help="A rhythmic series of rapid beats (e.g. after a stretch)."),
+    ] = False,
     weakness: Annotated[bool, typer.Option("--weakness", help="The muscle felt weak.")] = False,
-    breathing: Annotated[bool, typer.Option(
-        "--breathing", help="You had difficulty breathing.")] = False,
-    appearance_change: Annotated[bool, typer.Option(
-        "--appearance-change", help="The muscle looks different (wasting, a lasting bulge).")
+    breathing: Annotated[
+        bool, typer.Option("--breathing", help="You had difficulty breathing.")
+    ] = False,
+    appearance_change: Annotated[
+        bool,
+        typer.Option(
+            "--appearance-change", help="The muscle looks different (wasting, a lasting bulge)."
+        ),
     ] = False,
     soreness_hours: SorenessOpt = None,
     at: AtOpt = None,
@@ -87,11 +113,15 @@ def log(
     """Log one episode in seconds; prints what was stored and how it was classified."""
     state = state_of(ctx)
     now = state.now()
-    missing = [name for name, value in (("--site", site), ("--duration", duration),
-                                        ("--pain", pain)) if value is None]
+    missing = [
+        name
+        for name, value in (("--site", site), ("--duration", duration), ("--pain", pain))
+        if value is None
+    ]
     if missing and not stdin_is_interactive():
         raise BadInput(
-            f"missing {', '.join(missing)}; e.g. diary log --site calf --duration 90s --pain 6")
+            f"missing {', '.join(missing)}; e.g. diary log --site calf --duration 90s --pain 6"
+        )
     if site is not None:
         side, site = _side_from_site(site, side)
     # Validate everything typed before asking for anything, so a typo is caught at once.
@@ -113,9 +143,17 @@ def log(
     if checked_pain is None:
         checked_pain = _ask("Pain 0-10", records.check_pain)
     episode = Episode(
-        site=resolved_site, duration_s=seconds, pain=checked_pain, stiff=stiff,
-        limited_motion=limited_motion, rhythmic=rhythmic, weakness=weakness,
-        breathing=breathing, appearance_change=appearance_change, **episode_fields)
+        site=resolved_site,
+        duration_s=seconds,
+        pain=checked_pain,
+        stiff=stiff,
+        limited_motion=limited_motion,
+        rhythmic=rhythmic,
+        weakness=weakness,
+        breathing=breathing,
+        appearance_change=appearance_change,
+        **episode_fields,
+    )
     result = services.log_episode(state.database(), episode, now=now, th=state.thresholds)
     if as_json:
         data = records.episode_dict(result.episode, result.classification)
@@ -126,16 +164,19 @@ def log(
     if result.new_flags:
         render.echo_flags(result.new_flags, heading="\nThis episode raised:")
     elif result.active_flags:
-        typer.echo(f"{len(result.active_flags)} flag(s) active: `diary flags` lists them. "
-                   f"{NOT_A_DIAGNOSIS}")
+        typer.echo(
+            f"{len(result.active_flags)} flag(s) active: `diary flags` lists them. "
+            f"{NOT_A_DIAGNOSIS}"
+        )
 
 
 def list_(
     ctx: typer.Context,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    last: Annotated[int | None, typer.Option(
-        "--last", min=1, help="Only the latest N episodes.")] = None,
+    last: Annotated[
+        int | None, typer.Option("--last", min=1, help="Only the latest N episodes.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List episodes, oldest first, with their classification."""
@@ -153,8 +194,10 @@ def list_(
         render.print_json([records.episode_dict(e, labels[e.id or 0]) for e in episodes])
         return
     if not episodes:
-        typer.echo("No episodes in that period. Log one with: diary log --site calf "
-                   "--duration 90s --pain 6")
+        typer.echo(
+            "No episodes in that period. Log one with: diary log --site calf "
+            "--duration 90s --pain 6"
+        )
         return
     typer.echo(render.episode_table(episodes, labels))
     typer.echo(f"{len(episodes)} episode(s).")
@@ -182,23 +225,26 @@ def edit(
     side: SideOpt = None,
     duration: DurationOpt = None,
     pain: PainOpt = None,
-    trigger: Annotated[list[str] | None, typer.Option(
-        "--trigger", help="Replace the triggers (repeatable).")] = None,
-    clear_triggers: Annotated[bool, typer.Option(
-        "--clear-triggers", help="Remove all triggers.")] = False,
+    trigger: Annotated[
+        list[str] | None, typer.Option("--trigger", help="Replace the triggers (repeatable).")
+    ] = None,
+    clear_triggers: Annotated[
+        bool, typer.Option("--clear-triggers", help="Remove all triggers.")
+    ] = False,
     visible: VisibleOpt = None,
     stiff: Annotated[bool | None, typer.Option("--stiff/--not-stiff")] = None,
-    limited_motion: Annotated[bool | None, typer.Option(
-        "--limited-motion/--full-motion")] = None,
+    limited_motion: Annotated[bool | None, typer.Option("--limited-motion/--full-motion")] = None,
     rhythmic: Annotated[bool | None, typer.Option("--rhythmic/--not-rhythmic")] = None,
     weakness: Annotated[bool | None, typer.Option("--weakness/--no-weakness")] = None,
     breathing: Annotated[bool | None, typer.Option("--breathing/--no-breathing")] = None,
-    appearance_change: Annotated[bool | None, typer.Option(
-        "--appearance-change/--no-appearance-change")] = None,
+    appearance_change: Annotated[
+        bool | None, typer.Option("--appearance-change/--no-appearance-change")
+    ] = None,
     soreness_hours: SorenessOpt = None,
     at: AtOpt = None,
-    note: Annotated[str | None, typer.Option(
-        "--note", help="Replace the note ('' removes it).")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="Replace the note ('' removes it).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change any field of an episode; its id stays the same."""
@@ -219,9 +265,14 @@ def edit(
         changes["triggers"] = records.triggers_from(trigger or [])
     if visible is not None:
         changes["visible"] = records.check_visible(visible)
-    for name, value in (("stiff", stiff), ("limited_motion", limited_motion),
-                        ("rhythmic", rhythmic), ("weakness", weakness),
-                        ("breathing", breathing), ("appearance_change", appearance_change)):
+    for name, value in (
+        ("stiff", stiff),
+        ("limited_motion", limited_motion),
+        ("rhythmic", rhythmic),
+        ("weakness", weakness),
+        ("breathing", breathing),
+        ("appearance_change", appearance_change),
+    ):
         if value is not None:
             changes[name] = value
     if soreness_hours is not None:
@@ -237,8 +288,10 @@ def edit(
     if as_json:
         render.print_json(records.episode_dict(updated, classification))
         return
-    typer.echo(f"Updated #{updated.id}: {render.episode_summary(updated)} — "
-               f"{render.when(updated.at)}\nLooks like: {render.label_text(classification)}")
+    typer.echo(
+        f"Updated #{updated.id}: {render.episode_summary(updated)} — "
+        f"{render.when(updated.at)}\nLooks like: {render.label_text(classification)}"
+    )
 
 
 def delete(
@@ -253,8 +306,10 @@ def delete(
     if not yes:
         if not stdin_is_interactive():
             raise BadInput(f"not deleting #{episode_id} without confirmation; add --yes")
-        question = (f"Delete episode #{episode_id} ({render.episode_summary(episode)}, "
-                    f"{render.when(episode.at)})?")
+        question = (
+            f"Delete episode #{episode_id} ({render.episode_summary(episode)}, "
+            f"{render.when(episode.at)})?"
+        )
         if not typer.confirm(question, default=False):
             raise DiaryError("nothing deleted")
     services.delete_episode(db, episode_id)

@@ -38,9 +38,18 @@ def episode_summary(e: Episode) -> str:
     parts = [e.where, format_duration(e.duration_s), f"pain {e.pain}/10"]
     if e.triggers:
         parts.append("triggers " + ", ".join(str(t) for t in e.triggers))
-    signs = [name.replace("_", " ") for name in (
-        "stiff", "limited_motion", "rhythmic", "weakness", "breathing", "appearance_change")
-        if getattr(e, name)]
+    signs = [
+        name.replace("_", " ")
+        for name in (
+            "stiff",
+            "limited_motion",
+            "rhythmic",
+            "weakness",
+            "breathing",
+            "appearance_change",
+        )
+        if getattr(e, name)
+    ]
     if e.visible != "none":
         signs.insert(0, e.visible)
     if signs:
@@ -49,9 +58,11 @@ def episode_summary(e: Episode) -> str:
 
 
 def logged_line(e: Episode, c: Classification) -> str:
-    return (f"Logged #{e.id}: {episode_summary(e)} — {when(e.at)}\n"
-            f"Looks like: {label_text(c)}, confidence {c.confidence:.2f}. "
-            f"`diary show {e.id}` explains why.")
+    return (
+        f"Logged #{e.id}: {episode_summary(e)} — {when(e.at)}\n"
+        f"Looks like: {label_text(c)}, confidence {c.confidence:.2f}. "
+        f"`diary show {e.id}` explains why."
+    )
 
 
 def episode_table(episodes: Sequence[Episode], labels: dict[int, Classification]) -> str:
@@ -59,15 +70,24 @@ def episode_table(episodes: Sequence[Episode], labels: dict[int, Classification]
     rows = [header]
     for e in episodes:
         c = labels[e.id] if e.id is not None else None
-        rows.append((
-            str(e.id), f"{e.at:%a %Y-%m-%d %H:%M}", e.where, format_duration(e.duration_s),
-            f"{e.pain}/10", label_text(c) if c else "", ", ".join(e.trigger_names),
-        ))
+        rows.append(
+            (
+                str(e.id),
+                f"{e.at:%a %Y-%m-%d %H:%M}",
+                e.where,
+                format_duration(e.duration_s),
+                f"{e.pain}/10",
+                label_text(c) if c else "",
+                ", ".join(e.trigger_names),
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
     lines = []
     for r in rows:
-        cells = [r[i].rjust(widths[i]) if i in (0, 4) else r[i].ljust(widths[i])
-                 for i in range(len(widths))]
+        cells = [
+            r[i].rjust(widths[i]) if i in (0, 4) else r[i].ljust(widths[i])
+            for i in range(len(widths))
+        ]
         lines.append("  ".join([*cells, r[-1]]).rstrip())
     return "\n".join(lines)
 
@@ -84,8 +104,14 @@ def episode_detail(e: Episode, c: Classification) -> str:
         f"  {'triggers:':<{_W}}{', '.join(str(t) for t in e.triggers) or '-'}",
         f"  {'visible:':<{_W}}{e.visible}",
     ]
-    for name in ("stiff", "limited_motion", "rhythmic", "weakness", "breathing",
-                 "appearance_change"):
+    for name in (
+        "stiff",
+        "limited_motion",
+        "rhythmic",
+        "weakness",
+        "breathing",
+        "appearance_change",
+    ):
         lines.append(f"  {name.replace('_', ' ') + ':':<{_W}}{'yes' if getattr(e, name) else 'no'}")
     if e.soreness_hours is not None:
         lines.append(f"  {'soreness:':<{_W}}{e.soreness_hours:g} h afterwards")
@@ -104,9 +130,11 @@ def episode_detail(e: Episode, c: Classification) -> str:
 
 def flag_block(flag: Flag) -> str:
     ids = ", ".join(f"#{i}" for i in flag.episode_ids)
-    return (f"- [{flag.severity}] {flag.title}\n"
-            f"    {flag.detail}\n"
-            f"    rule: {flag.code} · evidence: {ids} · sources: {flag.source}")
+    return (
+        f"- [{flag.severity}] {flag.title}\n"
+        f"    {flag.detail}\n"
+        f"    rule: {flag.code} · evidence: {ids} · sources: {flag.source}"
+    )
 
 
 def echo_flags(flags: Sequence[Flag], *, heading: str | None = None) -> None:

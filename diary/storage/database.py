@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # Revisions this code knows, oldest first; the last is the head. A test keeps this in sync
 # with migrations/versions so ordinary commands never need to import Alembic.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001",)
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_LOCK_TIMEOUT_S = 10.0
@@ -104,9 +104,7 @@ def _prepare_sqlite_file(path: Path) -> None:
 
 def create_diary_engine(target: Target) -> Engine:
     if target.is_sqlite:
-        engine = create_engine(
-            target.url, connect_args={"timeout": lock_timeout_s()}
-        )
+        engine = create_engine(target.url, connect_args={"timeout": lock_timeout_s()})
         event.listen(engine, "connect", _configure_sqlite_connection)
         event.listen(engine, "begin", _begin_sqlite_transaction)
         return engine
@@ -215,20 +213,18 @@ def _stored_revision(connection: Connection) -> str | None:
 
 
 def open_database(option: str | None, *, migrate: bool = True) -> Database:
-    """Open (creating on first use) the diary and make sure its schema is current."""
+    """Open (creating on first use) the diary and make sure its schema is current.
+
+    With `migrate=False` the schema is neither checked nor changed (`diary db ...`).
+    """
     target = resolve_target(option)
     if target.is_sqlite and target.path is not None:
         _prepare_sqlite_file(target.path)
     engine = create_diary_engine(target)
     database = Database(target, engine)
     try:
-        with database._translated_errors():
-            revision = database.current_revision()
-            if revision == HEAD_REVISION:
-                return database
-            _check_known(revision, target)
-            if migrate:
-                upgrade_schema(database)
+        if migrate and database.current_revision() != HEAD_REVISION:
+            upgrade_schema(database)
     except BaseException:
         engine.dispose()
         raise
@@ -247,14 +243,40 @@ def upgrade_schema(database: Database) -> list[str]:
     """Run the Alembic migrations up to head in one transaction; returns what ran."""
     from diary.storage.migrate import upgrade_to_head
 
+    with migration_connection(database) as connection:
+        revision = _stored_revision(connection)
+        if revision == HEAD_REVISION:
+            return []
+        _check_known(revision, database.target)
+        return upgrade_to_head(connection, current=revision)
+
+
+def _driver(connection: Connection) -> Any:
+    """The DB-API connection itself: PRAGMAs sent here bypass SQLAlchemy's autobegin."""
+    return connection.connection.driver_connection
+
+
+@contextmanager
+def migration_connection(database: Database) -> Iterator[Connection]:
+    """A connection inside one transaction that holds the write lock for schema changes.
+
+    On SQLite, foreign keys are switched off first (they cannot change inside a transaction)
+    so that batch migrations, which copy and drop tables, do not cascade deletes.
+    """
     with database._translated_errors(), database.engine.connect() as connection:
-        connection = connection.execution_options(sqlite_begin="IMMEDIATE")
-        with connection.begin():
-            if database.target.url.get_backend_name() == "postgresql":
-                # Serialise first-use migrations of several clients.
-                connection.execute(text("SELECT pg_advisory_xact_lock(734001)"))
-            revision = _stored_revision(connection)
-            if revision == HEAD_REVISION:
-                return []
-            _check_known(revision, database.target)
-            return upgrade_to_head(connection, current=revision)
+        sqlite = database.target.is_sqlite
+        if sqlite:
+            _driver(connection).execute("PRAGMA foreign_keys = OFF")
+        try:
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            with connection.begin():
+                if not sqlite:  # serialise first-use migrations of several clients
+                    connection.execute(text("SELECT pg_advisory_xact_lock(734001)"))
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise StorageError(f"migration left a broken reference: {tuple(broken)}")
+        finally:
+            if sqlite:
+                _driver(connection).execute("PRAGMA foreign_keys = ON")

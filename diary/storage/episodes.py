@@ -8,18 +8,29 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from diary.errors import EpisodeNotFound
 from diary.model import Episode, TriggerEntry
 from diary.storage.models import EpisodeRow, TriggerRow
 
-_EPISODES = EpisodeRow.__table__
-_TRIGGERS = TriggerRow.__table__
+_EPISODES: Table = EpisodeRow.__table__  # type: ignore[assignment]
+_TRIGGERS: Table = TriggerRow.__table__  # type: ignore[assignment]
 _FIELDS = (
-    "site", "side", "duration_s", "pain", "visible", "stiff", "limited_motion", "rhythmic",
-    "weakness", "breathing", "appearance_change", "soreness_hours", "note",
+    "site",
+    "side",
+    "duration_s",
+    "pain",
+    "visible",
+    "stiff",
+    "limited_motion",
+    "rhythmic",
+    "weakness",
+    "breathing",
+    "appearance_change",
+    "soreness_hours",
+    "note",
 )
 
 
@@ -56,10 +67,12 @@ def add_episodes(episodes: Sequence[Episode], *, session: Session, logged_at: da
     if session.bind is not None and session.bind.dialect.name == "postgresql" and episodes:
         from sqlalchemy import text
 
-        session.execute(text(
-            "SELECT setval(pg_get_serial_sequence('episodes', 'id'), "
-            "(SELECT COALESCE(MAX(id), 1) FROM episodes))"
-        ))
+        session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('episodes', 'id'), "
+                "(SELECT COALESCE(MAX(id), 1) FROM episodes))"
+            )
+        )
     return len(episodes)
 
 
@@ -130,10 +143,22 @@ def _load(session: Session, *conditions: Any) -> list[Episode]:
         triggers[episode_id].append(TriggerEntry(name, detail))
     return [
         Episode(
-            id=row[0], at=row[1], logged_at=row[2], site=row[3], side=row[4],
-            duration_s=row[5], pain=row[6], visible=row[7], stiff=row[8],
-            limited_motion=row[9], rhythmic=row[10], weakness=row[11], breathing=row[12],
-            appearance_change=row[13], soreness_hours=row[14], note=row[15],
+            id=row[0],
+            at=row[1],
+            logged_at=row[2],
+            site=row[3],
+            side=row[4],
+            duration_s=row[5],
+            pain=row[6],
+            visible=row[7],
+            stiff=row[8],
+            limited_motion=row[9],
+            rhythmic=row[10],
+            weakness=row[11],
+            breathing=row[12],
+            appearance_change=row[13],
+            soreness_hours=row[14],
+            note=row[15],
             triggers=tuple(triggers.get(row[0], ())),
         )
         for row in rows
@@ -142,8 +167,9 @@ def _load(session: Session, *conditions: Any) -> list[Episode]:
 
 def count_between(start: datetime | None, end: datetime | None, *, session: Session) -> int:
     return int(
-        session.execute(select(func.count()).select_from(_EPISODES).where(
-            *_time_filter(start, end))).scalar_one()
+        session.execute(
+            select(func.count()).select_from(_EPISODES).where(*_time_filter(start, end))
+        ).scalar_one()
     )
 
 

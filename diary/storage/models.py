@@ -42,6 +42,9 @@ class EpisodeRow(Base):
         CheckConstraint("duration_s > 0", name="duration_positive"),
         CheckConstraint("visible IN ('none', 'flicker', 'bulge')", name="visible_sign"),
         CheckConstraint("side IS NULL OR side IN ('left', 'right', 'both')", name="side_value"),
+        CheckConstraint(
+            "soreness_hours IS NULL OR soreness_hours >= 0", name="soreness_non_negative"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,0 +1,208 @@
+"""Where the diary lives, its permissions, its schema, and how it fails."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from diary.storage import HEAD_REVISION, KNOWN_REVISIONS, open_database
+from diary.storage.database import migration_connection
+from diary.storage.migrate import downgrade, migrations_dir, upgrade_to_head
+from tests.conftest import Diary
+
+REPO = Path(__file__).resolve().parents[1]
+LOG = ["log", "--site", "calf", "--duration", "90s", "--pain", "6"]
+
+
+def test_default_location_is_private(hermetic: Path) -> None:
+    result = Diary()(*LOG)
+    assert result.exit_code == 0, result.stderr
+    db = hermetic / ".local" / "share" / "diary" / "diary.sqlite3"
+    assert db.exists()
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+
+
+def test_diary_db_variable_and_db_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from_env, from_option = tmp_path / "env.sqlite3", tmp_path / "sub" / "option.sqlite3"
+    monkeypatch.setenv("DIARY_DB", str(from_env))
+    diary = Diary()
+    diary.ok(*LOG)
+    diary.ok("--db", str(from_option), *LOG)
+    diary.ok("--db", f"sqlite:///{from_option}", *LOG)
+    assert len(diary.json("list")) == 1
+    assert len(diary.json("--db", str(from_option), "list")) == 2
+    assert stat.S_IMODE(from_option.stat().st_mode) == 0o600
+
+
+def test_garbage_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    garbage = tmp_path / "notes.sqlite3"
+    content = os.urandom(4096)
+    garbage.write_bytes(content)
+    result = Diary()("--db", str(garbage), *LOG)
+    assert result.exit_code == 1
+    assert "not a diary database" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert garbage.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("notes")) == [
+        "notes.sqlite3"
+    ]
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"x" * 100)
+    result = Diary()("--debug", "--db", str(garbage), *LOG)
+    assert result.exit_code != 0 and result.exception is not None
+
+
+def test_newer_schema_is_refused_and_not_changed(db_target: str) -> None:
+    diary = Diary()
+    diary.ok(*LOG)
+    database = open_database(None)
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    database.dispose()
+    result = diary(*LOG)
+    assert result.exit_code == 1
+    assert "newer version of diary" in result.stderr
+    database = open_database(None, migrate=False)
+    assert database.current_revision() == "9999"
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM episodes")).scalar_one() == 1
+    database.dispose()
+
+
+def test_locked_database_gives_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "locked.sqlite3"
+    Diary()("--db", str(path), *LOG)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = Diary()("--db", str(path), *LOG, env={"DIARY_LOCK_TIMEOUT": "0.3"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1
+    assert "locked by another program" in result.stderr
+    assert len(Diary().json("--db", str(path), "list")) == 1
+
+
+def test_known_revisions_match_the_migration_scripts() -> None:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(migrations_dir()))
+    walked = [s.revision for s in scripts.walk_revisions("base", "heads")]
+    assert tuple(reversed(walked)) == KNOWN_REVISIONS
+    assert scripts.get_current_head() == HEAD_REVISION
+
+
+def _tables(url: str) -> set[str]:
+    from sqlalchemy import inspect
+
+    engine = create_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.backend
+def test_migration_walk_keeps_every_row(db_target: str) -> None:
+    database = open_database(None, migrate=False)
+    url = database.target.url.render_as_string(hide_password=False)
+    assert _tables(url) - {"alembic_version"} == set()
+    with migration_connection(database) as connection:
+        upgrade_to_head(connection, current=None)
+    with migration_connection(database) as connection:
+        downgrade(connection, "base")
+    assert _tables(url) - {"alembic_version"} == set()
+    database.dispose()
+
+    diary = Diary()
+    diary.ok(*LOG, "--trigger", "dehydration", "--trigger", "statin", "--soreness-hours", "2")
+    diary.ok("log", "--site", "eyelid", "--duration", "3s", "--pain", "0", "--trigger", "coffee")
+    before = diary.json("list")
+    database = open_database(None)
+    for revision in reversed(KNOWN_REVISIONS[:-1]):
+        with migration_connection(database) as connection:
+            downgrade(connection, revision)
+        assert database.current_revision() == revision
+        with migration_connection(database) as connection:
+            upgrade_to_head(connection, current=revision)
+        assert database.current_revision() == HEAD_REVISION
+        assert diary.json("list") == before
+    database.dispose()
+
+
+def test_alembic_cli_works_from_the_repo_root(tmp_path: Path) -> None:
+    env = {**os.environ, "DIARY_DB": str(tmp_path / "alembic.sqlite3")}
+    alembic = [sys.executable, "-m", "alembic"]
+    for args in (["upgrade", "head"], ["check"], ["current"]):
+        done = subprocess.run(
+            [*alembic, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+    assert (
+        "No new upgrade operations detected"
+        in subprocess.run(
+            [*alembic, "check"], cwd=REPO, env=env, capture_output=True, text=True
+        ).stdout
+    )
+
+
+@pytest.mark.backend
+@pytest.mark.slow
+def test_six_processes_logging_at_once_lose_nothing(db_target: str) -> None:
+    script = (
+        "import sys\n"
+        "from diary.cli import app\n"
+        "for i in range(5):\n"
+        "    code = app(['log', '--site', 'calf', '--duration', '90s', '--pain', str(i),\n"
+        "                '--note', sys.argv[1] + '-' + str(i)], standalone_mode=False)\n"
+        "    assert code == 0, code\n"
+    )
+    env = {**os.environ, "DIARY_LOCK_TIMEOUT": "30"}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, f"w{n}"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(6)
+    ]
+    for worker in workers:
+        _, err = worker.communicate(timeout=180)
+        assert worker.returncode == 0, err
+    notes = sorted(e["note"] for e in Diary().json("list"))
+    assert notes == sorted(f"w{n}-{i}" for n in range(6) for i in range(5))
+
+
+def test_ordinary_commands_import_neither_alembic_nor_matplotlib(db_target: str) -> None:
+    Diary().ok(*LOG)  # schema created here
+    probe = (
+        "import sys\n"
+        "from diary.cli import app\n"
+        "for args in (['log', '--site', 'calf', '--duration', '3s', '--pain', '1'],\n"
+        "             ['list'], ['flags'], ['show', '1']):\n"
+        "    assert app(args, standalone_mode=False) == 0, args\n"
+        "heavy = sorted(m for m in ('alembic', 'matplotlib', 'rich') if m in sys.modules)\n"
+        "print('heavy=' + ','.join(heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "heavy="
