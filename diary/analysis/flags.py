@@ -52,6 +52,19 @@ def day_range_label(first: date, last: date) -> str:
     return f"{day_label(first)} and {day_label(last)}"
 
 
+def day_span(first: date, last: date) -> str:
+    """'9–15 Nov', '28 Oct–3 Nov'."""
+    if first == last:
+        return day_label(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {last:%b}"
+    return f"{day_label(first)}–{day_label(last)}"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _ids(episodes: Sequence[Episode]) -> tuple[int, ...]:
     return tuple(sorted(e.id for e in episodes if e.id is not None))
 
@@ -250,7 +263,7 @@ def _persistent_twitching(
                 "persistent_twitching",
                 "doctor" if spans or at_once else "watch",
                 f"Twitching keeps coming back at the {site}",
-                f"{span_text.capitalize()}, {why}.",
+                f"{_sentence(span_text)}, {why}.",
                 _ids(by_site[site]),
                 "002, 003",
                 key=site,
@@ -287,8 +300,8 @@ def _recurring_spasms(
             "recurring_spasms",
             "doctor",
             "Spasms keep recurring",
-            f"{len(first)} spasms in the week {day_range_label(start, mid - timedelta(days=1))} "
-            f"and {len(second)} in the week {day_range_label(mid, mid + timedelta(days=6))} "
+            f"{len(first)} spasms in the week {day_span(start, mid - timedelta(days=1))} "
+            f"and {len(second)} in the week {day_span(mid, mid + timedelta(days=6))} "
             f"({th.recurring_min_per_week}+ a week in two weeks running).",
             _ids(first + second),
             "002, 003",
@@ -324,9 +337,9 @@ def _worsening(seen: list[Episode], as_of: date, th: Thresholds) -> list[Flag]:
             "worsening",
             "doctor",
             "Episodes are getting more frequent or more painful",
-            f"{'; '.join(findings).capitalize()} "
-            f"({day_range_label(recent_start, as_of)} against "
-            f"{day_range_label(earlier_start, recent_start - timedelta(days=1))}).",
+            f"{_sentence('; '.join(findings))} "
+            f"({day_span(recent_start, as_of)} against "
+            f"{day_span(earlier_start, recent_start - timedelta(days=1))}).",
             _ids(recent),
             "001, 002",
         )

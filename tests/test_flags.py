@@ -1,0 +1,197 @@
+"""Each flag rule of CLINICAL_RULES.md §3 at its boundary, on both sides."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diary.analysis.flags import evaluate_flags
+from diary.analysis.poisson import rate_increase_p_value
+from diary.model import Episode, Flag
+from diary.thresholds import apply_overrides
+from tests.factories import AS_OF, days_before, episode, spasm, twitch
+
+
+def codes(flags: list[Flag]) -> list[str]:
+    return [f.code for f in flags]
+
+
+def only(flags: list[Flag], code: str) -> Flag:
+    [flag] = [f for f in flags if f.code == code]
+    return flag
+
+
+@pytest.mark.parametrize(("pain", "raised"), [(7, False), (8, True)])
+def test_severe_pain_boundary(pain: int, raised: bool) -> None:
+    flags = evaluate_flags([episode(id=4, pain=pain)], AS_OF)
+    assert ("severe_pain" in codes(flags)) is raised
+    if raised:
+        assert only(flags, "severe_pain").episode_ids == (4,)
+        assert "8/10" in only(flags, "severe_pain").detail
+
+
+@pytest.mark.parametrize(("minutes", "raised"), [(10, False), (11, True)])
+def test_prolonged_spasm_boundary(minutes: int, raised: bool) -> None:
+    long_cramp = spasm(1, AS_OF, duration_s=minutes * 60)
+    assert ("prolonged_spasm" in codes(evaluate_flags([long_cramp], AS_OF))) is raised
+
+
+def test_long_smooth_muscle_cramps_are_not_prolonged_spasms() -> None:
+    period_pain = episode(site="pelvis", duration_s=3600, pain=6, triggers=("menstruation",))
+    assert "prolonged_spasm" not in codes(evaluate_flags([period_pain], AS_OF))
+
+
+@pytest.mark.parametrize(("hours", "raised"), [(24, False), (25, True)])
+def test_lingering_soreness_boundary(hours: float, raised: bool) -> None:
+    sore = spasm(1, AS_OF, soreness_hours=hours)
+    assert ("lingering_soreness" in codes(evaluate_flags([sore], AS_OF))) is raised
+
+
+@pytest.mark.parametrize(("days", "raised"), [(3, False), (4, True)])
+def test_twitching_on_3_vs_4_days_within_a_week(days: int, raised: bool) -> None:
+    history = [twitch(i, days_before(2 * i)) for i in range(days)]  # every other day
+    flags = evaluate_flags(history, AS_OF)
+    assert ("persistent_twitching" in codes(flags)) is raised
+    if raised:
+        flag = only(flags, "persistent_twitching")
+        assert flag.severity == "watch"
+        assert "Eyelid twitching on 4 days between 14 and 20 Nov" in flag.detail
+
+
+@pytest.mark.parametrize(("span", "severity"), [(14, None), (15, "doctor")])
+def test_twitching_over_more_than_14_days(span: int, severity: str | None) -> None:
+    offsets = [0, 5, 10, span]  # never 4 days within any 7, first to last = span
+    history = [twitch(i, days_before(o)) for i, o in enumerate(offsets)]
+    flags = [f for f in evaluate_flags(history, AS_OF) if f.code == "persistent_twitching"]
+    assert [f.severity for f in flags] == ([severity] if severity else [])
+
+
+def test_twitching_at_two_sites_at_once_is_a_doctor_flag() -> None:
+    history = [twitch(i, days_before(i)) for i in range(4)]
+    history += [twitch(10 + i, days_before(i), site="thumb") for i in range(4)]
+    flags = [f for f in evaluate_flags(history, AS_OF) if f.code == "persistent_twitching"]
+    assert {(f.key, f.severity) for f in flags} == {("eyelid", "doctor"), ("thumb", "doctor")}
+    apart = [twitch(i, days_before(i)) for i in range(4)]
+    apart += [twitch(10 + i, days_before(20 + i), site="thumb") for i in range(4)]
+    flags = [f for f in evaluate_flags(apart, AS_OF) if f.code == "persistent_twitching"]
+    assert {f.severity for f in flags} == {"watch"}
+
+
+def test_three_spasms_in_one_week_vs_in_two() -> None:
+    one_week = [spasm(i, days_before(i)) for i in range(3)]
+    assert "recurring_spasms" not in codes(evaluate_flags(one_week, AS_OF))
+    two_weeks = one_week + [spasm(10 + i, days_before(7 + i)) for i in range(3)]
+    flag = only(evaluate_flags(two_weeks, AS_OF), "recurring_spasms")
+    assert flag.episode_ids == (0, 1, 2, 10, 11, 12)
+    two_apart = one_week + [spasm(10 + i, days_before(15 + i)) for i in range(3)]
+    assert "recurring_spasms" not in codes(evaluate_flags(two_apart, AS_OF))
+
+
+def _spread(count: int, first_day: date, id_start: int, pain: int = 3) -> list[Episode]:
+    return [
+        episode(
+            id=id_start + i,
+            pain=pain,
+            site="neck",
+            duration_s=20,
+            at=datetime.combine(first_day + timedelta(days=i % 14), time(9, i % 60)),
+        )
+        for i in range(count)
+    ]
+
+
+def test_flat_vs_rising_rate() -> None:
+    earlier_start, recent_start = days_before(27), days_before(13)
+    flat = _spread(6, earlier_start, 0) + _spread(6, recent_start, 100)
+    assert "worsening" not in codes(evaluate_flags(flat, AS_OF))
+    rising = _spread(4, earlier_start, 0) + _spread(14, recent_start, 100)
+    flag = only(evaluate_flags(rising, AS_OF), "worsening")
+    assert "14 episodes in the last 14 days against 4" in flag.detail
+    assert flag.episode_ids == tuple(range(100, 114))
+    # 1.5x more but too few to rule out chance: no flag
+    small = _spread(2, earlier_start, 0) + _spread(3, recent_start, 100)
+    assert "worsening" not in codes(evaluate_flags(small, AS_OF))
+
+
+def test_worsening_pain() -> None:
+    earlier_start, recent_start = days_before(27), days_before(13)
+    calmer = _spread(3, earlier_start, 0, pain=2) + _spread(3, recent_start, 100, pain=3)
+    assert "worsening" not in codes(evaluate_flags(calmer, AS_OF))
+    worse = _spread(3, earlier_start, 0, pain=2) + _spread(3, recent_start, 100, pain=4)
+    assert (
+        "Mean pain rose from 2.0 to 4.0" in only(evaluate_flags(worse, AS_OF), "worsening").detail
+    )
+
+
+def test_poisson_p_values_match_hand_computation() -> None:
+    assert rate_increase_p_value(5, 0) == pytest.approx(1 / 32)
+    assert rate_increase_p_value(10, 2) == pytest.approx((66 + 12 + 1) / 4096)
+    assert rate_increase_p_value(0, 7) == 1.0
+    assert rate_increase_p_value(4, 4) > 0.5
+
+
+def test_single_episode_red_flags_cite_their_evidence() -> None:
+    history = [
+        episode(id=1, site="chest", breathing=True),
+        episode(id=2, weakness=True, pain=3),
+        episode(id=3, appearance_change=True, pain=2),
+        episode(id=4, triggers=("medication:atorvastatin",)),
+    ]
+    flags = evaluate_flags(history, AS_OF)
+    assert flags[0].code == "breathing_difficulty" and flags[0].severity == "urgent"
+    assert "Seek care now" in flags[0].detail
+    by_code = {f.code: f for f in flags}
+    assert by_code["weakness"].episode_ids == (2,)
+    assert by_code["appearance_change"].episode_ids == (3,)
+    assert "atorvastatin" in by_code["medication_link"].detail
+    assert all(f.source for f in flags)
+
+
+def test_as_of_window() -> None:
+    old = episode(id=1, pain=9, day=days_before(28))
+    edge = episode(id=2, pain=9, day=days_before(27))
+    later = episode(id=3, pain=9, day=AS_OF + timedelta(days=1))
+    assert only(evaluate_flags([old, edge, later], AS_OF), "severe_pain").episode_ids == (2,)
+    assert evaluate_flags([old], AS_OF) == []
+    assert codes(evaluate_flags([later], AS_OF + timedelta(days=1))) == ["severe_pain"]
+
+
+def test_config_overrides_move_the_boundaries() -> None:
+    seven = [episode(id=1, pain=7)]
+    assert "severe_pain" not in codes(evaluate_flags(seven, AS_OF))
+    assert "severe_pain" in codes(
+        evaluate_flags(seven, AS_OF, apply_overrides({"severe_pain_min": 7}))
+    )
+
+
+history_strategy = st.lists(
+    st.tuples(st.integers(-40, 40), st.integers(0, 10), st.booleans(), st.booleans()),
+    max_size=40,
+)
+
+
+@settings(max_examples=60)
+@given(history_strategy, st.integers(-10, 10))
+def test_flags_never_cite_episodes_after_the_as_of_date(
+    rows: list[tuple[int, int, bool, bool]], shift: int
+) -> None:
+    history = [
+        episode(
+            id=i,
+            day=AS_OF + timedelta(days=offset),
+            pain=pain,
+            weakness=weak,
+            duration_s=3 if short else 120,
+            site="eyelid" if short else "calf",
+        )
+        for i, (offset, pain, weak, short) in enumerate(rows)
+    ]
+    as_of = AS_OF + timedelta(days=shift)
+    when = {e.id: e.at.date() for e in history}
+    for flag in evaluate_flags(history, as_of):
+        assert flag.episode_ids
+        assert all(when[i] <= as_of for i in flag.episode_ids)
+        assert all(when[i] > as_of - timedelta(days=28) for i in flag.episode_ids)
