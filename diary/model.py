@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 Side = Literal["left", "right", "both"]
 Visible = Literal["none", "flicker", "bulge"]
@@ -57,12 +57,24 @@ class Episode:
         return f"{self.side} {self.site}" if self.side else self.site
 
 
+Evidence = tuple[str, Any, Any]  # (kind, value, threshold), rendered by analysis.explain
+
+
 @dataclass(frozen=True, slots=True)
 class Classification:
     label: Label
     subtype: str | None
     confidence: float
-    reasons: tuple[str, ...]
+    weights: tuple[float, float]  # the winning (or twitch, for unclear) side's weight first
+    evidence: tuple[Evidence, ...]
+    after_stretch: bool = False
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """What pushed each way, as sentences citing the source documents."""
+        from diary.analysis.explain import reasons
+
+        return reasons(self.label, self.subtype, self.weights, self.evidence, self.after_stretch)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,18 @@
 """Classify one episode as twitch, spasm or unclear, weighing the evidence of
-CLINICAL_RULES.md §2. Pure: an Episode in, a Classification out."""
+CLINICAL_RULES.md §2. Pure: an Episode in, a Classification out.
+
+The hot path collects evidence as small tuples; the sentences a person reads are rendered
+from them only when asked for (`Classification.reasons`), so labelling years of episodes
+stays fast.
+"""
 
 from __future__ import annotations
 
-from diary.model import Classification, Episode
-from diary.parsing import format_duration
+from functools import lru_cache
+from typing import NamedTuple
+
+from diary.model import Classification, Episode, Evidence
+from diary.perf import gc_paused
 from diary.thresholds import DEFAULTS, Thresholds
 from diary.vocabulary import (
     LARGE_MUSCLE_SITES,
@@ -31,123 +39,32 @@ W_TRIGGER_MAX = 1.0
 SEVERE_PAIN_EVIDENCE = 7
 
 
-def classify(episode: Episode, thresholds: Thresholds = DEFAULTS) -> Classification:
-    """Label, subtype, confidence and the reasons, most telling first."""
-    twitch = spasm = 0.0
-    reasons: list[str] = []
-    th = thresholds
+class Features(NamedTuple):
+    """All a classification depends on; episodes typed alike share one result."""
 
-    duration = episode.duration_s
-    if duration <= th.twitch_max_duration_s:
-        twitch += W_DURATION_BRIEF
-        reasons.append(
-            f"twitch: lasted {format_duration(duration)}, brief "
-            f"(≤ {th.twitch_max_duration_s:g} s) [000, 001, 002]"
-        )
-    elif duration >= th.spasm_strong_duration_s:
-        spasm += W_DURATION_LONG
-        reasons.append(
-            f"spasm: lasted {format_duration(duration)}, "
-            f"{th.spasm_strong_duration_s:g} s or longer is strong evidence [001, 002]"
-        )
-    else:
-        spasm += W_DURATION_MIDDLE
-        reasons.append(
-            f"spasm (weak): lasted {format_duration(duration)}, longer than a "
-            f"twitch's few seconds [001, 002]"
-        )
+    duration_s: float
+    pain: int
+    visible: str
+    stiff: bool
+    limited_motion: bool
+    rhythmic: bool
+    site: str
+    trigger_names: tuple[str, ...]
+    at_night: bool
 
-    pain = episode.pain
-    if pain <= th.twitch_max_pain:
-        twitch += W_PAIN
-        reasons.append(f"twitch: pain {pain}/10, none or light [000, 001, 002]")
-    elif pain >= th.spasm_min_pain:
-        severe = pain >= SEVERE_PAIN_EVIDENCE
-        spasm += W_PAIN_SEVERE if severe else W_PAIN
-        reasons.append(
-            f"spasm: pain {pain}/10, {'severe' if severe else 'moderate'} [001, 002, 003]"
-        )
 
-    if episode.visible == "flicker":
-        twitch += W_VISIBLE
-        reasons.append("twitch: a flicker or flutter under the skin [001, 002]")
-    elif episode.visible == "bulge":
-        spasm += W_VISIBLE
-        reasons.append("spasm: a hard bulge or lump [001, 002, 003]")
-
-    if episode.stiff:
-        spasm += W_TIGHTNESS
-        reasons.append("spasm: felt tight or stiff [001, 002, 003]")
-    if episode.limited_motion:
-        spasm += W_TIGHTNESS
-        reasons.append("spasm: limited range of motion [001]")
-    if not (episode.stiff or episode.limited_motion):
-        twitch += W_NO_TIGHTNESS
-        reasons.append("twitch (weak): no tightness and full range of motion [001]")
-    if episode.rhythmic:
-        twitch += W_RHYTHMIC
-        reasons.append("twitch: a rhythmic series of beats, as in clonus [001]")
-
-    site = episode.site
-    if site in SMALL_MUSCLE_SITES:
-        twitch += W_SITE
-        reasons.append(f"twitch: the {site} is a small muscle where twitches are common [001, 003]")
-    elif site in SMOOTH_MUSCLE_SITES:
-        spasm += W_SITE
-        reasons.append(
-            f"spasm: the {site} holds smooth muscle (menstrual, intestinal cramps) [001]"
-        )
-    elif site in LARGE_MUSCLE_SITES:
-        spasm += W_SITE
-        reasons.append(f"spasm: the {site} is a large muscle group where spasms are common [001]")
-
-    names = episode.trigger_names
-    if names:
-        for_twitch = [n for n in names if n in TWITCH_TRIGGERS]
-        for_spasm = [n for n in names if n in SPASM_TRIGGERS]
-        if for_twitch:
-            twitch += min(W_TRIGGER_MAX, W_TRIGGER_EACH * len(for_twitch))
-            reasons.append(f"twitch (weak): triggers {', '.join(for_twitch)} [000, 001, 002, 003]")
-        if for_spasm:
-            spasm += min(W_TRIGGER_MAX, W_TRIGGER_EACH * len(for_spasm))
-            reasons.append(f"spasm (weak): triggers {', '.join(for_spasm)} [001, 002, 003]")
-
-    total = twitch + spasm
-    margin = (spasm - twitch) / total
-    confidence = round(max(twitch, spasm) / total, 2)
-    if margin >= th.unclear_margin:
-        subtype, why = _spasm_subtype(episode, th)
-        reasons.insert(0, f"spasm by weight of evidence ({spasm:g} vs {twitch:g}); {why}")
-        return Classification("spasm", subtype, confidence, tuple(reasons))
-    if margin <= -th.unclear_margin:
-        subtype, why = _twitch_subtype(episode)
-        reasons.insert(0, f"twitch by weight of evidence ({twitch:g} vs {spasm:g}); {why}")
-        return Classification("twitch", subtype, confidence, tuple(reasons))
-    reasons.insert(
-        0,
-        f"unclear: the evidence conflicts (twitch {twitch:g} vs spasm {spasm:g}), "
-        "so no label is guessed [CLINICAL_RULES §2]",
+def features_of(episode: Episode, thresholds: Thresholds = DEFAULTS) -> Features:
+    return Features(
+        episode.duration_s,
+        episode.pain,
+        episode.visible,
+        episode.stiff,
+        episode.limited_motion,
+        episode.rhythmic,
+        episode.site,
+        episode.trigger_names,
+        is_night(episode.at.hour, thresholds),
     )
-    return Classification("unclear", None, confidence, tuple(reasons))
-
-
-def _twitch_subtype(episode: Episode) -> tuple[str, str]:
-    if episode.rhythmic:
-        after_stretch = " after a stretch" if "stretch" in episode.trigger_names else ""
-        return "clonus", f"clonus: a rhythmic series{after_stretch} [001]"
-    return "fasciculation", "fasciculation: an isolated twitch [001, 003]"
-
-
-def _spasm_subtype(episode: Episode, th: Thresholds) -> tuple[str, str]:
-    names = episode.trigger_names
-    if episode.site in SMOOTH_MUSCLE_SITES or "menstruation" in names:
-        return "smooth", "smooth muscle: abdominal, pelvic or menstrual cramp [001]"
-    if episode.site in LEG_SITES:
-        if "exercise" in names:
-            return "ischemic", "ischemic: a leg cramp during exertion [001]"
-        if is_night(episode.at.hour, th):
-            return "nocturnal", "nocturnal: a leg cramp at night [NHS leg cramps]"
-    return "skeletal", "skeletal muscle spasm [001]"
 
 
 def is_night(hour: int, th: Thresholds = DEFAULTS) -> bool:
@@ -156,8 +73,103 @@ def is_night(hour: int, th: Thresholds = DEFAULTS) -> bool:
     return th.night_start_hour <= hour < th.night_end_hour
 
 
+def classify(episode: Episode, thresholds: Thresholds = DEFAULTS) -> Classification:
+    """Label, subtype, confidence and the evidence behind them."""
+    return _classify(features_of(episode, thresholds), thresholds)
+
+
 def classify_all(
     episodes: list[Episode], thresholds: Thresholds = DEFAULTS
 ) -> dict[int, Classification]:
     """Classifications keyed by episode id (episodes without an id are skipped)."""
-    return {e.id: classify(e, thresholds) for e in episodes if e.id is not None}
+    with gc_paused():
+        return {e.id: classify(e, thresholds) for e in episodes if e.id is not None}
+
+
+@lru_cache(maxsize=1 << 14)
+def _classify(f: Features, th: Thresholds) -> Classification:
+    twitch = spasm = 0.0
+    found: list[Evidence] = []
+
+    if f.duration_s <= th.twitch_max_duration_s:
+        twitch += W_DURATION_BRIEF
+        found.append(("duration_brief", f.duration_s, th.twitch_max_duration_s))
+    elif f.duration_s >= th.spasm_strong_duration_s:
+        spasm += W_DURATION_LONG
+        found.append(("duration_long", f.duration_s, th.spasm_strong_duration_s))
+    else:
+        spasm += W_DURATION_MIDDLE
+        found.append(("duration_middle", f.duration_s, th.twitch_max_duration_s))
+
+    if f.pain <= th.twitch_max_pain:
+        twitch += W_PAIN
+        found.append(("pain_light", f.pain, th.twitch_max_pain))
+    elif f.pain >= th.spasm_min_pain:
+        severe = f.pain >= SEVERE_PAIN_EVIDENCE
+        spasm += W_PAIN_SEVERE if severe else W_PAIN
+        found.append(("pain_severe" if severe else "pain_moderate", f.pain, th.spasm_min_pain))
+
+    if f.visible == "flicker":
+        twitch += W_VISIBLE
+        found.append(("flicker", None, None))
+    elif f.visible == "bulge":
+        spasm += W_VISIBLE
+        found.append(("bulge", None, None))
+
+    if f.stiff:
+        spasm += W_TIGHTNESS
+        found.append(("stiff", None, None))
+    if f.limited_motion:
+        spasm += W_TIGHTNESS
+        found.append(("limited_motion", None, None))
+    if not (f.stiff or f.limited_motion):
+        twitch += W_NO_TIGHTNESS
+        found.append(("no_tightness", None, None))
+    if f.rhythmic:
+        twitch += W_RHYTHMIC
+        found.append(("rhythmic", None, None))
+
+    if f.site in SMALL_MUSCLE_SITES:
+        twitch += W_SITE
+        found.append(("small_muscle", f.site, None))
+    elif f.site in SMOOTH_MUSCLE_SITES:
+        spasm += W_SITE
+        found.append(("smooth_muscle", f.site, None))
+    elif f.site in LARGE_MUSCLE_SITES:
+        spasm += W_SITE
+        found.append(("large_muscle", f.site, None))
+
+    if f.trigger_names:
+        for_twitch = tuple(n for n in f.trigger_names if n in TWITCH_TRIGGERS)
+        for_spasm = tuple(n for n in f.trigger_names if n in SPASM_TRIGGERS)
+        if for_twitch:
+            twitch += min(W_TRIGGER_MAX, W_TRIGGER_EACH * len(for_twitch))
+            found.append(("twitch_triggers", for_twitch, None))
+        if for_spasm:
+            spasm += min(W_TRIGGER_MAX, W_TRIGGER_EACH * len(for_spasm))
+            found.append(("spasm_triggers", for_spasm, None))
+
+    total = twitch + spasm
+    margin = (spasm - twitch) / total
+    confidence = round(max(twitch, spasm) / total, 2)
+    if margin >= th.unclear_margin:
+        subtype = _spasm_subtype(f)
+        return Classification("spasm", subtype, confidence, (spasm, twitch), tuple(found))
+    if margin <= -th.unclear_margin:
+        subtype = "clonus" if f.rhythmic else "fasciculation"
+        after_stretch = f.rhythmic and "stretch" in f.trigger_names
+        return Classification(
+            "twitch", subtype, confidence, (twitch, spasm), tuple(found), after_stretch
+        )
+    return Classification("unclear", None, confidence, (twitch, spasm), tuple(found))
+
+
+def _spasm_subtype(f: Features) -> str:
+    if f.site in SMOOTH_MUSCLE_SITES or "menstruation" in f.trigger_names:
+        return "smooth"
+    if f.site in LEG_SITES:
+        if "exercise" in f.trigger_names:
+            return "ischemic"
+        if f.at_night:
+            return "nocturnal"
+    return "skeletal"

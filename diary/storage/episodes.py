@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from diary.errors import EpisodeNotFound
 from diary.model import Episode, TriggerEntry
+from diary.perf import gc_paused
 from diary.storage.models import EpisodeRow, TriggerRow
 
 _EPISODES: Table = EpisodeRow.__table__  # type: ignore[assignment]
@@ -122,6 +123,11 @@ def _time_filter(start: datetime | None, end: datetime | None) -> list[Any]:
 
 
 def _load(session: Session, *conditions: Any) -> list[Episode]:
+    with gc_paused():
+        return _load_rows(session, *conditions)
+
+
+def _load_rows(session: Session, *conditions: Any) -> list[Episode]:
     e = _EPISODES.c
     rows = session.execute(
         select(e.id, e.occurred_at, e.logged_at, *(getattr(e, n) for n in _FIELDS))
