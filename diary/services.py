@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from diary import storage
-from diary.analysis.classify import classify
+from diary.analysis.classify import classify, classify_all
 from diary.analysis.flags import evaluate_flags, lookback_days
+from diary.analysis.series import ChartData, chart_data
+from diary.analysis.weekly import WeeklySummary, weekly_summary
 from diary.model import Classification, Episode, Flag
 from diary.storage import Database
 from diary.thresholds import Thresholds
+
+if TYPE_CHECKING:
+    from diary.reports.doctor import VisitReport
 
 
 @dataclass(frozen=True)
@@ -78,3 +84,67 @@ def list_episodes(db: Database, since: date | None, until: date | None) -> list[
     end = day_after(until) if until else None
     with db.reading() as session:
         return storage.episodes_between(start, end, session=session)
+
+
+def weekly_report(db: Database, week_start: date, *, today: date, th: Thresholds) -> WeeklySummary:
+    """The ISO week from `week_start`, compared with the week before, with the flags active
+    at its end (or today, for the week in progress). One windowed read."""
+    week_end = week_start + timedelta(days=6)
+    as_of = min(week_end, today)
+    flags_start, flags_end = flag_window(as_of, th)
+    start = min(day_start(week_start - timedelta(days=7)), flags_start)
+    end = max(day_after(week_end), flags_end)
+    with db.reading() as session:
+        episodes = storage.episodes_between(start, end, session=session)
+    flags = evaluate_flags([e for e in episodes if e.at < flags_end], as_of, th)
+    return weekly_summary(week_start, episodes, flags, th)
+
+
+def period_or_default(
+    db: Database, since: date | None, until: date | None, *, today: date, weeks: int | None
+) -> tuple[date, date]:
+    """The period asked for; without --since, the last `weeks` weeks or all of the diary."""
+    end = until or today
+    if since is not None:
+        return since, end
+    if weeks is not None:
+        return end - timedelta(days=7 * weeks - 1), end
+    with db.reading() as session:
+        span = storage.time_span(session=session)
+    return (min(span[0].date(), end) if span else end), end
+
+
+def chart_data_for(db: Database, start: date, end: date, th: Thresholds) -> ChartData:
+    with db.reading() as session:
+        episodes = storage.episodes_between(day_start(start), day_after(end), session=session)
+    return chart_data(episodes, classify_all(episodes, th), start, end)
+
+
+def visit_report(
+    db: Database, start: date, end: date, *, today: date, th: Thresholds
+) -> VisitReport:
+    with db.reading() as session:
+        episodes = storage.episodes_between(day_start(start), day_after(end), session=session)
+    labels = classify_all(episodes, th)
+    from diary.reports.doctor import VisitReport
+
+    return VisitReport(
+        start=start,
+        end=end,
+        generated=today,
+        episodes=episodes,
+        labels=labels,
+        flags=active_flags(db, end, th),
+        charts=chart_data(episodes, labels, start, end),
+    )
+
+
+def add_many(db: Database, episodes: list[Episode], *, now: datetime) -> int:
+    """All or nothing: one transaction."""
+    with db.writing() as session:
+        return storage.add_episodes(episodes, session=session, logged_at=now)
+
+
+def count_episodes(db: Database) -> int:
+    with db.reading() as session:
+        return storage.count_between(None, None, session=session)

@@ -1,5 +1,191 @@
+"""`diary report weekly`, `diary report doctor`, `diary charts` and `diary demo`."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from diary import services
+from diary.cli import render
+from diary.cli.state import state_of
+from diary.errors import BadInput, NotEnoughData
+from diary.parsing import parse_date, parse_iso_week, week_of
+
+report_app = typer.Typer(
+    help="Weekly summary and doctor-visit PDF.", no_args_is_help=True, rich_markup_mode=None
+)
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class ChartFormat(StrEnum):
+    png = "png"
+    svg = "svg"
+    pdf = "pdf"
+
+
+class Paper(StrEnum):
+    a4 = "a4"
+    letter = "letter"
+
+
+SinceOpt = Annotated[str | None, typer.Option("--since", help="First day (ISO date).")]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Last day, included [default: today].")
+]
+
+
+@report_app.command()
+def weekly(
+    ctx: typer.Context,
+    week: Annotated[
+        str | None, typer.Option("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W47.")
+    ] = None,
+    on_date: Annotated[str | None, typer.Option("--date", help="Any day of the week.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = (
+        ReportFormat.text
+    ),
+) -> None:
+    """Summary of one ISO week (default: the current one) against the week before."""
+    from diary.reports.weekly import weekly_dict, weekly_markdown, weekly_text
+
+    state = state_of(ctx)
+    today = state.now().date()
+    if week and on_date:
+        raise BadInput("give --week or --date, not both")
+    if week:
+        start, _ = parse_iso_week(week)
+    else:
+        start, _ = week_of(parse_date(on_date, today=today) if on_date else today)
+    summary = services.weekly_report(state.database(), start, today=today, th=state.thresholds)
+    if fmt is ReportFormat.json:
+        render.print_json(weekly_dict(summary))
+    elif fmt is ReportFormat.markdown:
+        typer.echo(weekly_markdown(summary), nl=False)
+    else:
+        width = min(100, shutil.get_terminal_size((100, 24)).columns)
+        typer.echo(weekly_text(summary, width=width, colour=sys.stdout.isatty()), nl=False)
+
+
+def _period(
+    ctx: typer.Context, since: str | None, until: str | None, weeks: int | None
+) -> tuple[date, date]:
+    state = state_of(ctx)
+    today = state.now().date()
+    first = parse_date(since, today=today) if since else None
+    last = parse_date(until, today=today) if until else None
+    if first and last and first > last:
+        raise BadInput(f"--since {since} is after --until {until}; give an earlier --since")
+    return services.period_or_default(state.database(), first, last, today=today, weeks=weeks)
+
+
+@report_app.command()
+def doctor(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="The PDF to write.")] = Path("visit.pdf"),
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
+) -> None:
+    """A PDF for a doctor: summary and flags, the charts, and every episode (last 8 weeks)."""
+    from diary.reports.doctor import write_visit_pdf
+
+    state = state_of(ctx)
+    start, end = _period(ctx, since, until, weeks=8)
+    report = services.visit_report(
+        state.database(),
+        start,
+        end,
+        today=state.now().date(),
+        th=state.thresholds,
+    )
+    pages = write_visit_pdf(report, out, paper=paper.value)
+    typer.echo(
+        f"{out} ({pages} pages, {len(report.episodes)} episodes, "
+        f"{report.start:%d %b} – {report.end:%d %b %Y})"
+    )
+
+
+def charts(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the chart files.")],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    fmt: Annotated[ChartFormat, typer.Option("--format", help="File format.")] = ChartFormat.png,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of paths.")] = False,
+) -> None:
+    """Trend charts (default: the whole diary); prints each file written."""
+    state = state_of(ctx)
+    start, end = _period(ctx, since, until, weeks=None)
+    data = services.chart_data_for(
+        state.database(),
+        start,
+        end,
+        state.thresholds,
+    )
+    if data.total == 0:
+        raise NotEnoughData(f"no episodes between {start} and {end}: no chart drawn")
+    from diary.reports.charts import write_charts
+
+    written, skipped = write_charts(data, out, fmt.value)
+    for reason in skipped:
+        typer.echo(f"diary: skipped {reason}", err=True)
+    if as_json:
+        render.print_json([str(p) for p in written])
+    else:
+        for path in written:
+            typer.echo(str(path))
+
+
+def demo(
+    ctx: typer.Context,
+    days: Annotated[
+        int, typer.Option("--days", min=14, max=3650, help="Length of the history.")
+    ] = 120,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 7,
+    yes: Annotated[bool, typer.Option("--yes", help="Add to a --db that has episodes.")] = False,
+) -> None:
+    """Fill a demo diary with a realistic synthetic history to try every command on.
+
+    Writes to a separate demo database unless the global --db names one.
+    """
+    from diary.demo import demo_history
+    from diary.paths import demo_db_path
+    from diary.storage import open_database
+
+    state = state_of(ctx)
+    target = state.db_option
+    if target is None:
+        path = demo_db_path()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        target = str(path)
+    database = open_database(target)
+    try:
+        if state.db_option is not None and services.count_episodes(database) and not yes:
+            raise BadInput(
+                f"{database.target.display} already has episodes; demo data would "
+                "mix with them. Add --yes to do it anyway"
+            )
+        now = state.now()
+        added = services.add_many(database, demo_history(now.date(), days=days, seed=seed), now=now)
+    finally:
+        database.dispose()
+    typer.echo(f"Demo diary with {added} episodes over {days} days: {database.target.display}")
+    typer.echo(f"Try: diary --db {database.target.display} report weekly")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(report_app, name="report")
+    app.command()(charts)
+    app.command()(demo)

@@ -1,0 +1,97 @@
+"""What the trend charts plot, computed in one pass over the episodes of a period."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from statistics import median
+
+from diary.model import LABELS, Classification, Episode
+
+ROLLING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class ChartData:
+    start: date
+    end: date
+    total: int
+    days: list[date]
+    daily: dict[str, list[int]]  # label -> episodes per day
+    rolling_mean: list[float]  # all labels, trailing 7-day mean
+    pain_daily: dict[str, list[float | None]]  # label -> mean pain per day
+    pain_rolling_median: dict[str, list[float | None]]  # label -> trailing 7-day median
+    sites: dict[str, dict[str, int]]  # site -> label -> episodes, most frequent first
+    triggers: list[tuple[str, int]]  # most frequent first
+    hours: dict[str, list[int]]  # label -> episodes per hour of day
+    durations: dict[str, list[float]]  # label -> seconds
+
+    @property
+    def period(self) -> str:
+        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+
+
+def chart_data(
+    episodes: list[Episode], labels: dict[int, Classification], start: date, end: date
+) -> ChartData:
+    n_days = (end - start).days + 1
+    days = [start + timedelta(days=i) for i in range(n_days)]
+    daily: dict[str, list[int]] = {label: [0] * n_days for label in LABELS}
+    pains: dict[str, list[list[int]]] = {label: [[] for _ in range(n_days)] for label in LABELS}
+    sites: dict[str, Counter[str]] = defaultdict(Counter)
+    triggers: Counter[str] = Counter()
+    hours: dict[str, list[int]] = {label: [0] * 24 for label in LABELS}
+    durations: dict[str, list[float]] = {label: [] for label in LABELS}
+    total = 0
+    for e in episodes:
+        index = (e.at.date() - start).days
+        if not 0 <= index < n_days or e.id is None:
+            continue
+        label = labels[e.id].label
+        total += 1
+        daily[label][index] += 1
+        pains[label][index].append(e.pain)
+        sites[e.site][label] += 1
+        triggers.update(e.trigger_names)
+        hours[label][e.at.hour] += 1
+        durations[label].append(e.duration_s)
+    totals = [sum(daily[label][i] for label in LABELS) for i in range(n_days)]
+    return ChartData(
+        start=start,
+        end=end,
+        total=total,
+        days=days,
+        daily=daily,
+        rolling_mean=_rolling_mean(totals),
+        pain_daily={
+            label: [sum(p) / len(p) if p else None for p in pains[label]] for label in LABELS
+        },
+        pain_rolling_median={label: _rolling_median(pains[label]) for label in LABELS},
+        sites={
+            site: {label: c.get(label, 0) for label in LABELS}
+            for site, c in sorted(sites.items(), key=lambda kv: (-kv[1].total(), kv[0]))
+        },
+        triggers=sorted(triggers.items(), key=lambda kv: (-kv[1], kv[0])),
+        hours=hours,
+        durations=durations,
+    )
+
+
+def _rolling_mean(values: list[int]) -> list[float]:
+    result, window_sum = [], 0
+    for i, value in enumerate(values):
+        window_sum += value
+        if i >= ROLLING_DAYS:
+            window_sum -= values[i - ROLLING_DAYS]
+        result.append(window_sum / min(i + 1, ROLLING_DAYS))
+    return result
+
+
+def _rolling_median(per_day: list[list[int]]) -> list[float | None]:
+    """Median pain of the episodes in the trailing 7 days (None while there are none)."""
+    result: list[float | None] = []
+    for i in range(len(per_day)):
+        window = [p for day in per_day[max(0, i - ROLLING_DAYS + 1) : i + 1] for p in day]
+        result.append(float(median(window)) if window else None)
+    return result

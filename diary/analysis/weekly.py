@@ -1,0 +1,125 @@
+"""The weekly summary: counts, pain, durations, triggers and the change since last week."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import fmean
+
+from diary.analysis.advice import Advice, advice_for
+from diary.analysis.classify import classify_all, is_night
+from diary.model import LABELS, Classification, Episode, Flag
+from diary.parsing import iso_week_name
+from diary.thresholds import DEFAULTS, Thresholds
+
+TIME_OF_DAY = ("night", "morning", "afternoon", "evening")
+
+
+def time_of_day(hour: int, th: Thresholds = DEFAULTS) -> str:
+    if is_night(hour, th):
+        return "night"
+    if hour < 12:
+        return "morning"
+    if hour < 18:
+        return "afternoon"
+    return "evening"
+
+
+@dataclass(frozen=True)
+class WeekCounts:
+    week: str
+    start: date
+    end: date
+    episodes: int
+    by_label: dict[str, int]
+    pain_mean: float | None
+
+
+@dataclass(frozen=True)
+class WeeklySummary:
+    this: WeekCounts
+    previous: WeekCounts
+    by_subtype: dict[str, int]
+    by_site: dict[str, int]
+    by_site_side: dict[str, dict[str, int]]
+    pain_max: int | None
+    total_duration_s: float
+    longest: Episode | None
+    triggers: dict[str, int]
+    time_of_day: dict[str, int]
+    night_cramps: int
+    change: str
+    flags: list[Flag] = field(default_factory=list)
+    advice: list[Advice] = field(default_factory=list)
+
+
+def _counts(start: date, episodes: list[Episode], labels: dict[int, Classification]) -> WeekCounts:
+    by_label = Counter(labels[e.id].label for e in episodes if e.id is not None)
+    return WeekCounts(
+        week=iso_week_name(start),
+        start=start,
+        end=start + timedelta(days=6),
+        episodes=len(episodes),
+        by_label={label: by_label.get(label, 0) for label in LABELS},
+        pain_mean=round(fmean(e.pain for e in episodes), 1) if episodes else None,
+    )
+
+
+def describe_change(now: int, before: int) -> str:
+    if now == before:
+        return f"the same number of episodes as the week before ({now})"
+    more = now > before
+    difference = abs(now - before)
+    words = f"{difference} {'more' if more else 'fewer'} episode{'s' if difference != 1 else ''}"
+    if before:
+        return f"{words} than the week before ({before} → {now}, {(now - before) / before:+.0%})"
+    return f"{words} than the week before ({before} → {now})"
+
+
+def ranked(counter: Counter[str]) -> dict[str, int]:
+    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+
+def weekly_summary(
+    week_start: date,
+    episodes: list[Episode],
+    flags: list[Flag],
+    thresholds: Thresholds = DEFAULTS,
+) -> WeeklySummary:
+    """Summarise the ISO week starting on `week_start`; `episodes` may include the week
+    before it (for the comparison) and nothing else is read."""
+    previous_start = week_start - timedelta(days=7)
+    week_end = week_start + timedelta(days=7)
+    this = [e for e in episodes if week_start <= e.at.date() < week_end]
+    before = [e for e in episodes if previous_start <= e.at.date() < week_start]
+    labels = classify_all(this + before, thresholds)
+    sites = Counter(e.site for e in this)
+    sides: dict[str, Counter[str]] = {}
+    for e in this:
+        sides.setdefault(e.site, Counter())[e.side or "unspecified"] += 1
+    subtypes = Counter(labels[e.id].subtype or "unclear" for e in this if e.id is not None)
+    times = Counter(time_of_day(e.at.hour, thresholds) for e in this)
+    night_cramps = sum(1 for e in this if e.id is not None and labels[e.id].subtype == "nocturnal")
+    this_counts = _counts(week_start, this, labels)
+    doctor = any(f.severity in ("urgent", "doctor") for f in flags)
+    return WeeklySummary(
+        this=this_counts,
+        previous=_counts(previous_start, before, labels),
+        by_subtype=ranked(subtypes),
+        by_site=ranked(sites),
+        by_site_side={site: ranked(sides[site]) for site in ranked(sites)},
+        pain_max=max((e.pain for e in this), default=None),
+        total_duration_s=float(sum(e.duration_s for e in this)),
+        longest=max(this, key=lambda e: e.duration_s, default=None),
+        triggers=ranked(Counter(name for e in this for name in e.trigger_names)),
+        time_of_day={slot: times.get(slot, 0) for slot in TIME_OF_DAY},
+        night_cramps=night_cramps,
+        change=describe_change(len(this), len(before)),
+        flags=flags,
+        advice=advice_for(
+            (labels[e.id].label for e in this if e.id is not None),
+            (name for e in this for name in e.trigger_names),
+            doctor,
+        ),
+    )

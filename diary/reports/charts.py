@@ -1,0 +1,284 @@
+"""Trend charts drawn with matplotlib's object API (no pyplot state).
+
+Each `draw_*` function fills one Axes from ChartData, so the same drawing serves the PNG/SVG
+files and the pages of the doctor-visit PDF. Imported only by the commands that draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.axes import Axes
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.figure import Figure
+
+from diary.analysis.series import ChartData
+from diary.model import LABELS
+
+COLOURS = {"twitch": "#3b75af", "spasm": "#e1812c", "unclear": "#9a9a9a"}
+STYLE: dict[str, Any] = {
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "legend.frameon": False,
+    "svg.fonttype": "none",
+    "pdf.fonttype": 42,
+}
+matplotlib.rcParams.update(STYLE)  # type: ignore[arg-type]
+DURATION_TICKS = (
+    (1, "1 s"),
+    (5, "5 s"),
+    (10, "10 s"),
+    (30, "30 s"),
+    (60, "1 min"),
+    (300, "5 min"),
+    (600, "10 min"),
+    (1800, "30 min"),
+    (3600, "1 h"),
+    (4 * 3600, "4 h"),
+    (24 * 3600, "24 h"),
+)
+TOP_SITES = 12
+TOP_TRIGGERS = 15
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str  # file stem
+    title: str
+    draw: Callable[[Axes, ChartData], None]
+    enough: Callable[[ChartData], bool]
+    too_little: str  # why it was skipped
+
+
+def _title(ax: Axes, title: str, data: ChartData) -> None:
+    ax.set_title(title, loc="left")
+    ax.text(
+        1.0,
+        1.02,
+        data.period,
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=9,
+        color="#555555",
+    )
+
+
+def _date_axis(ax: Axes) -> None:
+    locator = AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
+def _legend(ax: Axes) -> None:
+    """Beside the plot, never over the data."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+
+
+def _labels_present(data: ChartData) -> list[str]:
+    return [label for label in LABELS if sum(data.daily[label])]
+
+
+def draw_episodes_per_day(ax: Axes, data: ChartData) -> None:
+    x = date2num(data.days)
+    bottom = [0] * len(data.days)
+    for label in _labels_present(data):
+        counts = data.daily[label]
+        if len(data.days) <= 180:
+            ax.bar(x, counts, bottom=bottom, width=0.9, color=COLOURS[label], label=label)
+        else:
+            tops = [b + c for b, c in zip(bottom, counts, strict=True)]
+            ax.fill_between(
+                x, bottom, tops, step="mid", color=COLOURS[label], label=label, linewidth=0
+            )
+        bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+    ax.plot(x, data.rolling_mean, color="black", linewidth=1.6, label="7-day average (all)")
+    ax.set_ylabel("episodes per day")
+    ax.set_ylim(bottom=0)
+    _date_axis(ax)
+    _legend(ax)
+    _title(ax, "Episodes per day", data)
+
+
+def draw_pain_over_time(ax: Axes, data: ChartData) -> None:
+    x = date2num(data.days)
+    for label in _labels_present(data):
+        points = [(d, p) for d, p in zip(x, data.pain_daily[label], strict=True) if p is not None]
+        ax.scatter(
+            [d for d, _ in points],
+            [p for _, p in points],
+            s=12,
+            alpha=0.35,
+            color=COLOURS[label],
+            linewidths=0,
+        )
+        line = data.pain_rolling_median[label]
+        ax.plot(
+            x,
+            [float("nan") if v is None else v for v in line],
+            color=COLOURS[label],
+            linewidth=2,
+            label=f"{label}: 7-day median",
+        )
+    ax.set_ylim(-0.3, 10.3)
+    ax.set_yticks(range(0, 11, 2))
+    ax.set_ylabel("pain (0 none – 10 worst)")
+    _date_axis(ax)
+    _legend(ax)
+    _title(ax, "Pain over time (dots: daily mean)", data)
+
+
+def draw_sites(ax: Axes, data: ChartData) -> None:
+    sites = list(data.sites.items())[:TOP_SITES][::-1]
+    names = [site for site, _ in sites]
+    left = [0] * len(sites)
+    for label in _labels_present(data):
+        counts = [by_label[label] for _, by_label in sites]
+        ax.barh(names, counts, left=left, color=COLOURS[label], label=label)
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    ax.set_xlabel("episodes")
+    ax.grid(axis="y", visible=False)
+    _legend(ax)
+    _title(ax, "Where: body sites by type", data)
+
+
+def draw_triggers(ax: Axes, data: ChartData) -> None:
+    ranked = data.triggers[:TOP_TRIGGERS][::-1]
+    ax.barh([name for name, _ in ranked], [n for _, n in ranked], color="#5f6b7a")
+    for i, (_, n) in enumerate(ranked):
+        ax.text(n, i, f" {n}", va="center", fontsize=8)
+    ax.set_xlabel("episodes with this trigger")
+    ax.grid(axis="y", visible=False)
+    _title(ax, "Triggers, most frequent first", data)
+
+
+def draw_time_of_day(ax: Axes, data: ChartData) -> None:
+    ax.axvspan(-0.5, 5.5, color="#1f2a44", alpha=0.07, linewidth=0)
+    ax.axvspan(21.5, 23.5, color="#1f2a44", alpha=0.07, linewidth=0, label="night")
+    bottom = [0] * 24
+    for label in _labels_present(data):
+        ax.bar(range(24), data.hours[label], bottom=bottom, color=COLOURS[label], label=label)
+        bottom = [a + b for a, b in zip(bottom, data.hours[label], strict=True)]
+    ax.set_xticks(range(0, 24, 3), [f"{h:02d}:00" for h in range(0, 24, 3)])
+    ax.set_xlim(-0.5, 23.5)
+    ax.set_xlabel("hour of the day")
+    ax.set_ylabel("episodes")
+    _legend(ax)
+    _title(ax, "Time of day", data)
+
+
+def draw_durations(ax: Axes, data: ChartData) -> None:
+    present = [label for label in LABELS if data.durations[label]]
+    box = ax.boxplot(
+        [data.durations[label] for label in present],
+        vert=True,
+        whis=(5, 95),
+        showfliers=False,
+        patch_artist=True,
+        widths=0.5,
+    )
+    for patch, label in zip(box["boxes"], present, strict=True):
+        patch.set_facecolor(COLOURS[label])
+        patch.set_alpha(0.8)
+    for median_line in box["medians"]:
+        median_line.set_color("black")
+    ax.set_xticks(
+        range(1, len(present) + 1),
+        [f"{label}\n({len(data.durations[label])} episodes)" for label in present],
+    )
+    ax.set_yscale("log")
+    shortest = min(min(data.durations[label]) for label in present)
+    longest = max(max(data.durations[label]) for label in present)
+    ticks = [(t, name) for t, name in DURATION_TICKS if shortest / 3 <= t <= longest * 3]
+    ax.set_yticks([t for t, _ in ticks], [name for _, name in ticks])
+    ax.minorticks_off()
+    ax.set_ylabel("duration (log scale)")
+    ax.set_xlabel("box: the middle half of episodes, line: median, whiskers: 5–95%")
+    _title(ax, "How long episodes last", data)
+
+
+CHARTS: tuple[Chart, ...] = (
+    Chart(
+        "episodes_per_day",
+        "Episodes per day",
+        draw_episodes_per_day,
+        lambda d: d.total > 0,
+        "no episodes in the period",
+    ),
+    Chart(
+        "pain_over_time",
+        "Pain over time",
+        draw_pain_over_time,
+        lambda d: d.total >= 2,
+        "fewer than 2 episodes in the period",
+    ),
+    Chart(
+        "sites_by_label",
+        "Body sites",
+        draw_sites,
+        lambda d: d.total > 0,
+        "no episodes in the period",
+    ),
+    Chart(
+        "triggers_ranked",
+        "Triggers",
+        draw_triggers,
+        lambda d: bool(d.triggers),
+        "no triggers logged in the period",
+    ),
+    Chart(
+        "time_of_day",
+        "Time of day",
+        draw_time_of_day,
+        lambda d: d.total > 0,
+        "no episodes in the period",
+    ),
+    Chart(
+        "duration_by_label",
+        "Durations",
+        draw_durations,
+        lambda d: d.total > 0,
+        "no episodes in the period",
+    ),
+)
+
+
+def new_figure(width: float = 10, height: float = 5) -> Figure:
+    return Figure(figsize=(width, height), dpi=120, layout="constrained")
+
+
+def write_charts(data: ChartData, out_dir: Path, fmt: str) -> tuple[list[Path], list[str]]:
+    """Draw every chart that has enough data; returns the files written and what was skipped."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written, skipped = [], []
+    for chart in CHARTS:
+        if not chart.enough(data):
+            skipped.append(f"{chart.name}: {chart.too_little}")
+            continue
+        figure = new_figure()
+        chart.draw(figure.add_subplot(), data)
+        path = out_dir / f"{chart.name}.{fmt}"
+        figure.savefig(path, format=fmt, metadata=_metadata(fmt))
+        written.append(path)
+    return written, skipped
+
+
+def _metadata(fmt: str) -> dict[str, str | None]:
+    # Reproducible files: no creation date stamped into them.
+    if fmt == "png":
+        return {"Software": None}
+    if fmt == "svg":
+        return {"Date": None}
+    return {"CreationDate": None}

@@ -1,0 +1,331 @@
+"""The doctor-visit PDF: a summary page, the trend charts and a table of every episode.
+
+Laid out in inches inside the area A4 and US Letter share, so it prints well on either.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from statistics import fmean, median
+from typing import Any
+
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+
+from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
+from diary.analysis.series import ChartData
+from diary.model import LABELS, Classification, Episode, Flag
+from diary.parsing import format_duration
+from diary.reports.charts import CHARTS
+
+PAPER = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 0.75, 0.7, 0.8
+USABLE_WIDTH = min(w for w, _ in PAPER.values()) - 2 * MARGIN_X  # fits both papers
+USABLE_HEIGHT = min(h for _, h in PAPER.values()) - MARGIN_TOP - MARGIN_BOTTOM
+ROWS_PER_PAGE = 44
+LEGEND_ROOM = 1.25  # inches right of each chart for its legend
+ROW_HEIGHT = 0.205
+INK, MUTED, RULE = "#1a1a1a", "#5a5a5a", "#c8c8c8"
+SEVERITY_INK = {"urgent": "#b00020", "doctor": "#8a5a00", "watch": "#1f5f8b"}
+# (heading, width in inches); the characters that fit follow from the width at 7.5 pt
+COLUMNS = (
+    ("#", 0.4),
+    ("date and time", 1.1),
+    ("site", 0.9),
+    ("duration", 0.7),
+    ("pain", 0.35),
+    ("label", 0.55),
+    ("type", 0.85),
+    ("triggers", 1.05),
+    ("signs", 0.87),
+)
+TABLE_FONT = 7.5
+
+
+@dataclass(frozen=True)
+class VisitReport:
+    start: date
+    end: date
+    generated: date
+    episodes: list[Episode]
+    labels: dict[int, Classification]
+    flags: list[Flag]
+    charts: ChartData
+
+
+class _Page:
+    """A page that places text by inches from the top-left corner."""
+
+    def __init__(self, paper: str) -> None:
+        self.width, self.height = PAPER[paper]
+        self.figure = Figure(figsize=(self.width, self.height))
+        self.y = MARGIN_TOP
+
+    def text(self, x: float, y: float, s: str, **kw: Any) -> None:
+        kw.setdefault("color", INK)
+        self.figure.text((MARGIN_X + x) / self.width, 1 - y / self.height, s, va="top", **kw)
+
+    def line(
+        self,
+        s: str,
+        *,
+        size: float = 9.5,
+        gap: float = 0.05,
+        indent: float = 0,
+        **kw: Any,
+    ) -> None:
+        # DejaVu Sans averages about 0.53 em a character; wrap to the usable width.
+        wrap = int((USABLE_WIDTH - indent) * 72 / (size * 0.53))
+        for part in textwrap.wrap(s, wrap) or [""]:
+            self.text(indent, self.y, part, fontsize=size, **kw)
+            self.y += size / 72 * 1.35
+        self.y += gap
+
+    def heading(self, s: str) -> None:
+        self.y += 0.12
+        self.text(0, self.y, s, fontsize=12, fontweight="bold")
+        self.y += 0.24
+        self.rule()
+
+    def rule(self) -> None:
+        y = 1 - self.y / self.height
+        self.figure.add_artist(_hline(MARGIN_X / self.width, 1 - MARGIN_X / self.width, y))
+        self.y += 0.08
+
+    def footer(self, number: int, total: int, generated: date) -> None:
+        y = self.height - MARGIN_BOTTOM + 0.3
+        self.text(0, y, f"{NOT_A_DIAGNOSIS}", fontsize=7, color=MUTED)
+        self.text(USABLE_WIDTH, y, f"Page {number} of {total}", fontsize=7, color=MUTED, ha="right")
+        self.text(
+            0,
+            y + 0.15,
+            f"Contraction diary · patient-reported data · generated {generated:%d %b %Y}",
+            fontsize=7,
+            color=MUTED,
+        )
+
+
+def _hline(x0: float, x1: float, y: float) -> Line2D:
+    return Line2D([x0, x1], [y, y], color=RULE, linewidth=0.6)
+
+
+def _count_words(labels: list[Classification]) -> str:
+    by_label = Counter(c.label for c in labels)
+    parts = []
+    for label in LABELS:
+        subtypes = Counter(c.subtype for c in labels if c.label == label and c.subtype)
+        detail = ", ".join(f"{s} {n}" for s, n in subtypes.most_common())
+        count = by_label.get(label, 0)
+        name = {"twitch": "twitches", "spasm": "spasms"}.get(label, label) if count != 1 else label
+        parts.append(f"{count} {name}" + (f" ({detail})" if detail else ""))
+    return "; ".join(parts)
+
+
+def _summary_page(report: VisitReport, paper: str) -> _Page:
+    page = _Page(paper)
+    episodes, labels = report.episodes, [report.labels[e.id or 0] for e in report.episodes]
+    weeks = ((report.end - report.start).days + 1) / 7
+    page.text(
+        0, page.y, "Contraction diary: summary for a clinical visit", fontsize=17, fontweight="bold"
+    )
+    page.y += 0.4
+    page.line(
+        f"Period {report.start:%d %b %Y} – {report.end:%d %b %Y} ({weeks:.0f} weeks). "
+        "Self-recorded episodes of twitching, spasms and cramps, labelled by rules "
+        "from four patient-information documents (000–003) and public guidance.",
+        color=MUTED,
+    )
+    page.heading("Overview")
+    if not episodes:
+        page.line("No episodes were logged in this period.")
+    else:
+        pains = [e.pain for e in episodes]
+        durations = [e.duration_s for e in episodes]
+        night = sum(1 for c in labels if c.subtype == "nocturnal")
+        page.line(
+            f"{len(episodes)} episodes, {len(episodes) / weeks:.1f} a week: {_count_words(labels)}."
+        )
+        page.line(
+            f"Pain (0–10): mean {fmean(pains):.1f}, median {median(pains):g}, "
+            f"maximum {max(pains)}.  Duration: median {format_duration(median(durations))}, "
+            f"longest {format_duration(max(durations))}."
+        )
+        sites = Counter(e.where for e in episodes).most_common(6)
+        page.line("Most affected: " + ", ".join(f"{s} {n}" for s, n in sites) + ".")
+        page.line(
+            f"Leg cramps at night: {night}.  Weakness logged: "
+            f"{sum(e.weakness for e in episodes)}.  Difficulty breathing logged: "
+            f"{sum(e.breathing for e in episodes)}."
+        )
+        triggers = Counter(t for e in episodes for t in e.trigger_names).most_common(8)
+        page.line(
+            "Triggers the patient noted: "
+            + (", ".join(f"{t} {n}" for t, n in triggers) if triggers else "none")
+            + "."
+        )
+    page.heading(f"Flags active on {report.end:%d %b %Y}")
+    if not report.flags:
+        page.line(
+            "None of the patterns the source documents single out (severe pain, "
+            "weakness, prolonged or recurring spasms, persistent twitching, worsening, "
+            "medication link, difficulty breathing) is present."
+        )
+    for flag in report.flags:
+        ink = SEVERITY_INK[flag.severity]
+        page.line(
+            f"{flag.severity.upper()}  {flag.title}", size=10, gap=0.0, fontweight="bold", color=ink
+        )
+        page.line(flag.detail, indent=0.2, gap=0.0)
+        ids = ", ".join(f"#{i}" for i in flag.episode_ids)
+        page.line(
+            f"Rule {flag.code}; episodes {ids}; sources {flag.source}",
+            indent=0.2,
+            size=8,
+            color=MUTED,
+        )
+        if page.y > USABLE_HEIGHT - 0.8:
+            page.line("… more flags: see `diary flags`.", color=MUTED)
+            break
+    if any(f.severity == "urgent" for f in report.flags):
+        page.line(SEEK_CARE_NOW, fontweight="bold", color=SEVERITY_INK["urgent"])
+    page.heading("About these data")
+    page.line(
+        "Episodes are entered by the patient: time, body site, duration, pain 0–10, "
+        "visible sign (flicker or bulge), tightness, range of motion and triggers. "
+        "Labels (twitch, spasm, unclear) weigh that evidence and say 'unclear' when it "
+        "conflicts. Episode ids in flags refer to the table at the end.",
+        color=MUTED,
+        size=8.5,
+    )
+    return page
+
+
+def _chart_pages(report: VisitReport, paper: str) -> list[_Page]:
+    drawable = [c for c in CHARTS if c.enough(report.charts)]
+    pages = []
+    for first in range(0, len(drawable), 2):
+        page = _Page(paper)
+        for slot, chart in enumerate(drawable[first : first + 2]):
+            height = (USABLE_HEIGHT - 0.6) / 2
+            top = MARGIN_TOP + 0.2 + slot * (height + 0.45)
+            ax = page.figure.add_axes(
+                (
+                    (MARGIN_X + 0.45) / page.width,
+                    1 - (top + height) / page.height,
+                    (USABLE_WIDTH - 0.45 - LEGEND_ROOM) / page.width,
+                    (height - 0.35) / page.height,
+                )
+            )
+            chart.draw(ax, report.charts)
+        pages.append(page)
+    return pages
+
+
+def _clip(s: str, limit: int) -> str:
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _signs(e: Episode) -> str:
+    signs: list[str] = [e.visible] if e.visible != "none" else []
+    signs += [
+        short
+        for name, short in (
+            ("stiff", "stiff"),
+            ("limited_motion", "limited"),
+            ("rhythmic", "rhythmic"),
+            ("weakness", "WEAK"),
+            ("breathing", "BREATH"),
+            ("appearance_change", "LOOKS"),
+        )
+        if getattr(e, name)
+    ]
+    return " ".join(signs)
+
+
+def _table_pages(report: VisitReport, paper: str) -> list[_Page]:
+    pages = []
+    for first in range(0, len(report.episodes), ROWS_PER_PAGE):
+        page = _Page(paper)
+        page.text(
+            0,
+            page.y,
+            f"Every episode, {report.start:%d %b} – {report.end:%d %b %Y}",
+            fontsize=12,
+            fontweight="bold",
+        )
+        page.y += 0.35
+        x = 0.0
+        for heading, width in COLUMNS:
+            page.text(x, page.y, heading, fontsize=8, fontweight="bold")
+            x += width
+        page.y += 0.2
+        page.rule()
+        for row, e in enumerate(report.episodes[first : first + ROWS_PER_PAGE]):
+            c = report.labels[e.id or 0]
+            cells = (
+                f"#{e.id}",
+                f"{e.at:%a %d %b %H:%M}",
+                e.where,
+                format_duration(e.duration_s),
+                str(e.pain),
+                c.label,
+                c.subtype or "-",
+                ", ".join(e.trigger_names),
+                _signs(e),
+            )
+            if row % 2:
+                page.figure.add_artist(
+                    Rectangle(
+                        (MARGIN_X / page.width, 1 - (page.y + ROW_HEIGHT - 0.04) / page.height),
+                        USABLE_WIDTH / page.width,
+                        ROW_HEIGHT / page.height,
+                        color="#f2f2f2",
+                        linewidth=0,
+                        zorder=-1,
+                    )
+                )
+            x = 0.0
+            for (_, width), cell in zip(COLUMNS, cells, strict=True):
+                limit = int((width - 0.05) * 72 / (TABLE_FONT * 0.53))
+                page.text(x, page.y, _clip(cell, limit), fontsize=TABLE_FONT)
+                x += width
+            page.y += ROW_HEIGHT
+        pages.append(page)
+    return pages
+
+
+def write_visit_pdf(report: VisitReport, out: Path, *, paper: str = "a4") -> int:
+    """Write the PDF; returns its number of pages."""
+    pages = [
+        _summary_page(report, paper),
+        *_chart_pages(report, paper),
+        *_table_pages(report, paper),
+    ]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_name(f".{out.name}.part")
+    with PdfPages(
+        temporary,
+        metadata={
+            "Title": "Contraction diary: summary for a clinical visit",
+            "Author": "diary",
+            "Creator": "diary",
+            "CreationDate": None,
+        },
+    ) as pdf:
+        for number, page in enumerate(pages, start=1):
+            page.footer(number, len(pages), report.generated)
+            pdf.savefig(page.figure)
+    temporary.replace(out)
+    return len(pages)
+
+
+def pages_needed(report: VisitReport) -> int:
+    charts = sum(1 for c in CHARTS if c.enough(report.charts))
+    return 1 + math.ceil(charts / 2) + math.ceil(len(report.episodes) / ROWS_PER_PAGE)

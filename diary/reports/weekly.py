@@ -1,0 +1,211 @@
+"""The weekly summary as JSON, as a terminal layout and as markdown."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
+from diary.analysis.weekly import WeeklySummary
+from diary.parsing import format_duration
+from diary.records import flag_dict
+
+PLURAL = {"twitch": "twitches", "spasm": "spasms", "unclear": "unclear"}
+
+
+def weekly_dict(s: WeeklySummary) -> dict[str, Any]:
+    longest = s.longest
+    return {
+        "week": s.this.week,
+        "start": s.this.start.isoformat(),
+        "end": s.this.end.isoformat(),
+        "episodes": s.this.episodes,
+        "by_label": s.this.by_label,
+        "by_subtype": s.by_subtype,
+        "by_site": s.by_site,
+        "by_site_side": s.by_site_side,
+        "pain": {"mean": s.this.pain_mean, "max": s.pain_max},
+        "total_duration_s": s.total_duration_s,
+        "longest": None
+        if longest is None
+        else {
+            "id": longest.id,
+            "duration_s": longest.duration_s,
+            "site": longest.site,
+            "side": longest.side,
+            "at": longest.at.isoformat(timespec="seconds"),
+        },
+        "triggers": s.triggers,
+        "time_of_day": s.time_of_day,
+        "night_cramps": s.night_cramps,
+        "previous_week": {
+            "week": s.previous.week,
+            "start": s.previous.start.isoformat(),
+            "end": s.previous.end.isoformat(),
+            "episodes": s.previous.episodes,
+            "by_label": s.previous.by_label,
+            "pain_mean": s.previous.pain_mean,
+        },
+        "change": {"episodes": s.this.episodes - s.previous.episodes, "words": s.change},
+        "flags": [flag_dict(f) for f in s.flags],
+        "advice": [{"text": a.text, "source": a.source, "because": a.because} for a in s.advice],
+        "disclaimer": NOT_A_DIAGNOSIS,
+    }
+
+
+def _period(s: WeeklySummary) -> str:
+    return f"{s.this.start:%a %d %b} – {s.this.end:%a %d %b %Y}"
+
+
+def _headline(s: WeeklySummary) -> str:
+    labels = ", ".join(f"{n} {PLURAL[label]}" for label, n in s.this.by_label.items() if n)
+    return f"{s.this.episodes} episode{'s' if s.this.episodes != 1 else ''}" + (
+        f": {labels}" if labels else ""
+    )
+
+
+def _where(site: str, sides: dict[str, int]) -> str:
+    named = [f"{n} {side}" for side, n in sides.items() if side != "unspecified"]
+    return f"{site} ({', '.join(named)})" if named else site
+
+
+def _longest(s: WeeklySummary) -> str:
+    e = s.longest
+    if e is None:
+        return "-"
+    return f"{format_duration(e.duration_s)} (#{e.id}, {e.where}, {e.at:%a %d %b %H:%M})"
+
+
+def _empty_week(s: WeeklySummary) -> str:
+    return (
+        f"No episodes logged in {s.this.week} ({_period(s)}). "
+        f"The week before had {s.previous.episodes}. A quiet week is good news; "
+        "log any episode with `diary log`."
+    )
+
+
+def weekly_markdown(s: WeeklySummary) -> str:
+    lines = [f"# Contraction diary: week {s.this.week}", "", f"*{_period(s)}*", ""]
+    if not s.this.episodes:
+        lines += [_empty_week(s), ""]
+    else:
+        lines += [
+            f"**{_headline(s)}** — {s.change}.",
+            "",
+            f"- Pain: mean {s.this.pain_mean}/10, max {s.pain_max}/10",
+            f"- Time in episodes: {format_duration(s.total_duration_s)}; longest {_longest(s)}",
+            f"- Night cramps: {s.night_cramps}",
+            "",
+            "| site | episodes |",
+            "|---|---:|",
+            *(f"| {_where(site, s.by_site_side[site])} | {n} |" for site, n in s.by_site.items()),
+            "",
+            "| type | episodes |",
+            "|---|---:|",
+            *(f"| {subtype} | {n} |" for subtype, n in s.by_subtype.items()),
+            "",
+        ]
+        if s.triggers:
+            lines += [
+                "| trigger | episodes |",
+                "|---|---:|",
+                *(f"| {t} | {n} |" for t, n in s.triggers.items()),
+                "",
+            ]
+        lines += [
+            "| time of day | episodes |",
+            "|---|---:|",
+            *(f"| {slot} | {n} |" for slot, n in s.time_of_day.items()),
+            "",
+        ]
+    lines += ["## Flags", ""]
+    if s.flags:
+        for f in s.flags:
+            loud = "**URGENT** " if f.severity == "urgent" else ""
+            lines.append(
+                f"- {loud}[{f.severity}] **{f.title}**: {f.detail} "
+                f"(rule `{f.code}`, episodes {', '.join(f'#{i}' for i in f.episode_ids)}, "
+                f"sources {f.source})"
+            )
+        if any(f.severity == "urgent" for f in s.flags):
+            lines.append(f"- **{SEEK_CARE_NOW}**")
+    else:
+        lines.append("No flags at the end of the week.")
+    if s.advice:
+        lines += ["", "## Self-care from the source documents", ""]
+        lines += [f"- {a.text} ({a.because}; sources {a.source})" for a in s.advice]
+    lines += ["", f"*{NOT_A_DIAGNOSIS}*", ""]
+    return "\n".join(lines)
+
+
+def weekly_text(s: WeeklySummary, *, width: int = 100, colour: bool = False) -> str:
+    """A terminal layout with rich tables."""
+    from rich.console import Console
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=colour,
+        no_color=not colour,
+        highlight=False,
+        emoji=False,
+    )
+    console.print(f"[bold]Week {s.this.week}[/bold]  {_period(s)}")
+    if not s.this.episodes:
+        console.print(_empty_week(s))
+    else:
+        console.print(f"[bold]{_headline(s)}[/bold] — {s.change}.")
+        console.print(
+            f"Pain: mean {s.this.pain_mean}/10, max {s.pain_max}/10.  "
+            f"Night cramps: {s.night_cramps}."
+        )
+        console.print(
+            f"Time in episodes: {format_duration(s.total_duration_s)}; longest {_longest(s)}."
+        )
+        tables = Table.grid(padding=(0, 3))
+        tables.add_row(
+            _table("Site", s.by_site, {k: _where(k, v) for k, v in s.by_site_side.items()}),
+            _table("Type", s.by_subtype),
+            _table("Trigger", s.triggers or {"none logged": 0}),
+            _table("Time of day", s.time_of_day),
+        )
+        console.print(tables)
+    console.print("[bold]Flags at the end of the week[/bold]")
+    if not s.flags:
+        console.print(indented("None.", 2))
+    for f in s.flags:
+        style = {"urgent": "bold red", "doctor": "yellow", "watch": "cyan"}[f.severity]
+        console.print(indented(f"[{style}]{f.severity.upper()}[/{style}] {f.title}", 2))
+        console.print(indented(f.detail, 4))
+        ids = ", ".join(f"#{i}" for i in f.episode_ids)
+        console.print(
+            indented(f"[dim]rule {f.code} · episodes {ids} · sources {f.source}[/dim]", 4)
+        )
+    if any(f.severity == "urgent" for f in s.flags):
+        console.print(indented(f"[bold red]{SEEK_CARE_NOW}[/bold red]", 2))
+    if s.advice:
+        console.print("[bold]Self-care from the source documents[/bold]")
+        for a in s.advice:
+            console.print(indented(f"- {a.text} [dim]({a.because}; sources {a.source})[/dim]", 2))
+    console.print(f"[italic]{NOT_A_DIAGNOSIS}[/italic]")
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def indented(markup: str, left: int) -> Any:
+    """Wrapped lines keep their indent."""
+    from rich.padding import Padding
+
+    return Padding(markup, (0, 0, 0, left))
+
+
+def _table(title: str, counts: dict[str, int], names: dict[str, str] | None = None) -> Any:
+    from rich.table import Table
+
+    table = Table(title=None, show_edge=False, box=None, pad_edge=False)
+    table.add_column(title, style="bold")
+    table.add_column("n", justify="right")
+    for key, n in counts.items():
+        table.add_row((names or {}).get(key, key), str(n))
+    return table
