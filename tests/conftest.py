@@ -88,6 +88,9 @@ class Diary:
     def json(self, *args: str) -> Any:
         return json.loads(self.ok(*args, "--json").stdout)
 
+    def json_format(self, *args: str) -> Any:
+        return json.loads(self.ok(*args, "--format", "json").stdout)
+
     def log(self, *args: str) -> dict[str, Any]:
         data: dict[str, Any] = self.json("log", *args)
         return data

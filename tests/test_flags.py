@@ -111,6 +111,8 @@ def test_flat_vs_rising_rate() -> None:
     flag = only(evaluate_flags(rising, AS_OF), "worsening")
     assert "14 episodes in the last 14 days against 4" in flag.detail
     assert flag.episode_ids == tuple(range(100, 114))
+    # no baseline: an empty earlier window (often the diary had just begun) claims nothing
+    assert "worsening" not in codes(evaluate_flags(_spread(14, recent_start, 100), AS_OF))
     # 1.5x more but too few to rule out chance: no flag
     small = _spread(2, earlier_start, 0) + _spread(3, recent_start, 100)
     assert "worsening" not in codes(evaluate_flags(small, AS_OF))

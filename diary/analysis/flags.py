@@ -318,11 +318,11 @@ def _worsening(seen: list[Episode], as_of: date, th: Thresholds) -> list[Flag]:
     findings: list[str] = []
     a, b = len(recent), len(earlier)
     p_value = rate_increase_p_value(a, b)
-    if a > 0 and (b == 0 or a / b >= th.worsening_rate_ratio) and p_value < th.worsening_p_value:
-        ratio = "from none" if b == 0 else f"×{a / b:.1f}"
+    # An empty earlier window is no baseline (often the diary had not begun): no rate claim.
+    if b > 0 and a / b >= th.worsening_rate_ratio and p_value < th.worsening_p_value:
         findings.append(
             f"{a} episodes in the last {n} days against {b} in the {n} before "
-            f"({ratio}, one-sided exact Poisson test p = {p_value:.3f})"
+            f"(×{a / b:.1f}, one-sided exact Poisson test p = {p_value:.3f})"
         )
     need = th.worsening_pain_min_episodes
     if a >= need and b >= need:

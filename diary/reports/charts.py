@@ -183,7 +183,6 @@ def draw_durations(ax: Axes, data: ChartData) -> None:
     present = [label for label in LABELS if data.durations[label]]
     box = ax.boxplot(
         [data.durations[label] for label in present],
-        vert=True,
         whis=(5, 95),
         showfliers=False,
         patch_artist=True,

@@ -1,0 +1,204 @@
+"""Chart data (the plotted values), valid chart files, and the doctor-visit PDF."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from diary.analysis.classify import classify_all
+from diary.analysis.series import chart_data
+from diary.reports.charts import draw_episodes_per_day, draw_time_of_day, new_figure
+from diary.reports.doctor import PAPER, VisitReport, _summary_page, pages_needed
+from tests.conftest import Diary
+from tests.factories import episode, spasm, twitch
+
+START, END = date(2026, 11, 1), date(2026, 11, 10)
+MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-", "svg": b"<?xml"}
+
+
+def _history() -> list:
+    return [
+        twitch(1, date(2026, 11, 1)),
+        twitch(2, date(2026, 11, 1), site="thumb"),
+        spasm(3, date(2026, 11, 3)),
+        spasm(4, date(2026, 11, 3), at=datetime(2026, 11, 3, 23, 30)),
+        episode(
+            id=5,
+            at=datetime(2026, 11, 9, 7, 15),
+            site="calf",
+            duration_s=2,
+            pain=8,
+            visible="flicker",
+        ),
+        twitch(6, date(2026, 10, 20)),  # outside the period
+    ]
+
+
+def test_chart_data_counts_what_is_plotted() -> None:
+    episodes = _history()
+    data = chart_data(episodes, classify_all(episodes), START, END)
+    assert data.total == 5
+    assert len(data.days) == 10
+    assert data.daily["twitch"][:3] == [2, 0, 0]
+    assert data.daily["spasm"][2] == 2
+    assert data.daily["unclear"][8] == 1
+    assert data.rolling_mean[0] == 2.0
+    assert data.rolling_mean[2] == pytest.approx(4 / 3)
+    assert data.rolling_mean[7] == pytest.approx(2 / 7)  # days 2-8: only the 2 spasms
+    assert data.sites["calf"] == {"twitch": 0, "spasm": 2, "unclear": 1}
+    assert list(data.sites)[0] == "calf"
+    assert data.hours["spasm"][23] == 1 and data.hours["unclear"][7] == 1
+    assert sorted(data.durations["spasm"]) == [90, 90]
+    assert data.pain_rolling_median["spasm"][2] == 6.0
+    assert data.pain_rolling_median["spasm"][9] is None  # no spasm in the last 7 days
+
+
+def test_drawn_bars_are_the_daily_counts() -> None:
+    episodes = _history()
+    data = chart_data(episodes, classify_all(episodes), START, END)
+    figure = new_figure()
+    ax = figure.add_subplot()
+    draw_episodes_per_day(ax, data)
+    heights = [round(p.get_height()) for p in ax.patches]
+    assert heights == data.daily["twitch"] + data.daily["spasm"] + data.daily["unclear"]
+    assert "01 Nov 2026 – 10 Nov 2026" in [t.get_text() for t in ax.texts]
+    line = ax.lines[0]
+    assert list(line.get_ydata()) == pytest.approx(data.rolling_mean)
+    figure = new_figure()
+    ax = figure.add_subplot()
+    draw_time_of_day(ax, data)
+    assert sum(p.get_height() for p in ax.patches if p.get_width() < 1) == 5
+
+
+@pytest.mark.backend
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_charts_command_writes_valid_files(diary: Diary, tmp_path: Path, fmt: str) -> None:
+    for at, site, duration, pain, trigger in (
+        ("2026-11-01T08:00", "eyelid", "3s", "0", "coffee"),
+        ("2026-11-02T23:00", "calf", "2m", "6", "dehydration"),
+        ("2026-11-03T12:00", "thumb", "2s", "0", "stress"),
+    ):
+        diary.ok(
+            "log",
+            "--site",
+            site,
+            "--duration",
+            duration,
+            "--pain",
+            pain,
+            "--trigger",
+            trigger,
+            "--at",
+            at,
+        )
+    out = tmp_path / "charts"
+    result = diary.ok(
+        "charts",
+        "--out",
+        str(out),
+        "--since",
+        "2026-11-01",
+        "--until",
+        "2026-11-07",
+        "--format",
+        fmt,
+    )
+    written = [Path(line) for line in result.stdout.splitlines()]
+    assert [p.stem for p in written] == [
+        "episodes_per_day",
+        "pain_over_time",
+        "sites_by_label",
+        "triggers_ranked",
+        "time_of_day",
+        "duration_by_label",
+    ]
+    for path in written:
+        assert path.suffix == f".{fmt}" and path.read_bytes().startswith(MAGIC[fmt])
+        if fmt == "svg":
+            assert ET.parse(path).getroot().tag.endswith("svg")
+    assert diary.json("charts", "--out", str(out), "--since", "2026-11-01", "--format", fmt) == [
+        str(p) for p in written
+    ]
+
+
+@pytest.mark.backend
+def test_too_little_data_is_said_not_drawn(diary: Diary, tmp_path: Path) -> None:
+    result = diary("charts", "--out", str(tmp_path / "none"))
+    assert result.exit_code == 1 and "no episodes" in result.stderr
+    assert not (tmp_path / "none").exists() or not any((tmp_path / "none").iterdir())
+    diary.ok("log", "--site", "calf", "--duration", "1m", "--pain", "5", "--at", "2026-11-01T10:00")
+    result = diary("charts", "--out", str(tmp_path / "one"), "--since", "2026-11-01")
+    assert result.exit_code == 0
+    assert "skipped pain_over_time: fewer than 2 episodes" in result.stderr
+    assert "skipped triggers_ranked: no triggers logged" in result.stderr
+    assert not (tmp_path / "one" / "pain_over_time.png").exists()
+
+
+def _pdf_page_count(path: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b", path.read_bytes()))
+
+
+@pytest.mark.backend
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_doctor_pdf(
+    diary: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paper: str
+) -> None:
+    monkeypatch.setenv("DIARY_NOW", "2026-11-21T20:00:00")
+    diary.ok("demo", "--days", "60")  # the separate demo database
+    demo_db = str(tmp_path / "home" / ".local" / "share" / "diary" / "demo.sqlite3")
+    out = tmp_path / "visit.pdf"
+    result = diary.ok("--db", demo_db, "report", "doctor", "--out", str(out), "--paper", paper)
+    pages = int(re.search(r"\((\d+) pages, (\d+) episodes", result.stdout).group(1))
+    episodes = int(re.search(r"(\d+) episodes", result.stdout).group(1))
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert _pdf_page_count(out) == pages == 1 + 3 + -(-episodes // 44)
+    width, height = PAPER[paper]
+    boxes = re.findall(rb"/MediaBox \[ ?0 0 ([\d.]+) ([\d.]+) ?\]", out.read_bytes())
+    assert len(boxes) == pages
+    assert {(round(float(w)), round(float(h))) for w, h in boxes} == {
+        (round(width * 72), round(height * 72))
+    }
+
+
+def test_doctor_first_page_text() -> None:
+    episodes = [
+        spasm(1, date(2026, 11, 3), soreness_hours=30),
+        twitch(2, date(2026, 11, 4)),
+        episode(id=3, day=date(2026, 11, 5), pain=9),
+    ]
+    labels = classify_all(episodes)
+    from diary.analysis.flags import evaluate_flags
+
+    report = VisitReport(
+        date(2026, 9, 27),
+        date(2026, 11, 21),
+        date(2026, 11, 21),
+        episodes,
+        labels,
+        evaluate_flags(episodes, date(2026, 11, 21)),
+        chart_data(episodes, labels, date(2026, 9, 27), date(2026, 11, 21)),
+    )
+    page = _summary_page(report, "a4")
+    text = "\n".join(t.get_text() for t in page.figure.texts)
+    assert "summary for a clinical visit" in text
+    assert "Period 27 Sep 2026 – 21 Nov 2026 (8 weeks)" in text
+    assert "3 episodes" in text and "2 spasms" in text and "1 twitch" in text
+    assert "Severe pain" in text and "#3" in text and "lingering_soreness" in text
+    assert pages_needed(report) == 1 + 3 + 1
+
+
+@pytest.mark.backend
+def test_demo_never_touches_the_users_diary(
+    diary: Diary, db_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    diary.ok("log", "--site", "calf", "--duration", "1m", "--pain", "5")
+    result = diary.ok("demo", "--days", "30")
+    assert "demo.sqlite3" in result.stdout
+    assert len(diary.json("list")) == 1
+    refused = diary("--db", db_target, "demo")
+    assert refused.exit_code == 2 and "--yes" in refused.stderr
+    assert len(diary.json("list")) == 1
