@@ -11,6 +11,7 @@ from diary.analysis.classify import classify, classify_all
 from diary.analysis.flags import evaluate_flags, lookback_days
 from diary.analysis.series import ChartData, chart_data
 from diary.analysis.weekly import WeeklySummary, weekly_summary
+from diary.interchange import ParsedFile, new_episodes, to_csv, to_json
 from diary.model import Classification, Episode, Flag
 from diary.storage import Database
 from diary.thresholds import Thresholds
@@ -142,7 +143,40 @@ def visit_report(
 def add_many(db: Database, episodes: list[Episode], *, now: datetime) -> int:
     """All or nothing: one transaction."""
     with db.writing() as session:
-        return storage.add_episodes(episodes, session=session, logged_at=now)
+        return len(storage.add_episodes(episodes, session=session, logged_at=now))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    added: int
+    duplicates: int
+
+
+def import_episodes(
+    db: Database, parsed: ParsedFile, *, now: datetime, dry_run: bool = False
+) -> ImportResult:
+    """Add the file's episodes that the diary does not hold yet, all in one transaction."""
+    incoming = parsed.episodes
+    if not incoming:
+        return ImportResult(parsed.rows, 0, 0)
+    first = min(e.at for e in incoming)
+    last = max(e.at for e in incoming)
+    with db.writing() as session:
+        existing = storage.episodes_between(first, last + timedelta(seconds=1), session=session)
+        fresh = new_episodes(incoming, existing)
+        if not dry_run:
+            storage.add_episodes(fresh, session=session, logged_at=now)
+    return ImportResult(parsed.rows, len(fresh), len(incoming) - len(fresh))
+
+
+def export_text(
+    db: Database, since: date | None, until: date | None, *, fmt: str, th: Thresholds
+) -> tuple[str, int]:
+    episodes = list_episodes(db, since, until)
+    labels = classify_all(episodes, th)
+    writer = to_csv if fmt == "csv" else to_json
+    return writer(episodes, labels), len(episodes)
 
 
 def count_episodes(db: Database) -> int:

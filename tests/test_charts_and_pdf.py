@@ -50,7 +50,7 @@ def test_chart_data_counts_what_is_plotted() -> None:
     assert data.rolling_mean[2] == pytest.approx(4 / 3)
     assert data.rolling_mean[7] == pytest.approx(2 / 7)  # days 2-8: only the 2 spasms
     assert data.sites["calf"] == {"twitch": 0, "spasm": 2, "unclear": 1}
-    assert list(data.sites)[0] == "calf"
+    assert next(iter(data.sites)) == "calf"
     assert data.hours["spasm"][23] == 1 and data.hours["unclear"][7] == 1
     assert sorted(data.durations["spasm"]) == [90, 90]
     assert data.pain_rolling_median["spasm"][2] == 6.0

@@ -1,5 +1,145 @@
+"""`diary export`, `import`, `backup` and `restore`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from diary import services
+from diary.cli import render
+from diary.cli.state import state_of
+from diary.errors import BadInput
+from diary.parsing import parse_date
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+def _write_private(path: Path, content: str) -> None:
+    """Atomically, readable by the owner only: exports hold health data."""
+    temporary = path.with_name(f".{path.name}.part")
+    fd = os.open(temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(content)
+    temporary.replace(path)
+
+
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="File format.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write [default: stdout].")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="First day.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last day, included.")] = None,
+) -> None:
+    """Export episodes as CSV or JSON (classification included)."""
+    state = state_of(ctx)
+    today = state.now().date()
+    first = parse_date(since, today=today) if since else None
+    last = parse_date(until, today=today) if until else None
+    content, count = services.export_text(
+        state.database(), first, last, fmt=fmt.value, th=state.thresholds
+    )
+    if out is None:
+        sys.stdout.write(content)
+        return
+    _write_private(out, content)
+    typer.echo(f"Exported {count} episodes to {out}", err=True)
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A CSV or JSON export.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate only, write nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Import episodes from CSV or JSON: every row is checked first, then all are written or
+    none. Episodes already in the diary (same time, site and details) are skipped."""
+    from diary.interchange import parse_file, sniff_kind
+
+    state = state_of(ctx)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BadInput(f"import file {str(file)!r} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read import file {str(file)!r}: {exc}") from None
+    parsed = parse_file(text, kind=sniff_kind(file.name, text))
+    result = services.import_episodes(state.database(), parsed, now=state.now(), dry_run=dry_run)
+    if as_json:
+        render.print_json(
+            {
+                "rows": result.rows,
+                "added": result.added,
+                "duplicates": result.duplicates,
+                "dry_run": dry_run,
+            }
+        )
+        return
+    verb = "Would import" if dry_run else "Imported"
+    typer.echo(
+        f"{verb} {result.added} episodes from {file} "
+        f"({result.duplicates} already in the diary, skipped)."
+    )
+
+
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the copy.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """A consistent copy of the diary, safe while other diary commands write."""
+    from diary.storage.backup import backup as make_backup
+
+    info = make_backup(state_of(ctx).database(), file, overwrite=yes)
+    typer.echo(f"Backed up {info.episodes} episodes to {info.path} (schema {info.revision})")
+
+
+def restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A file made by `diary backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Replace the diary's episodes.")] = False,
+) -> None:
+    """Replace the diary with a backup (checked first). The replaced diary is kept beside it
+    as *.before-restore."""
+    from diary.storage import open_database
+    from diary.storage.backup import backup as make_backup
+    from diary.storage.backup import check_backup
+    from diary.storage.backup import restore as restore_backup
+
+    state = state_of(ctx)
+    database = state.database()
+    info = check_backup(file)
+    current = services.count_episodes(database)
+    kept = ""
+    if current:
+        if not yes:
+            raise BadInput(
+                f"the diary {database.target.display} holds {current} episodes; "
+                f"restoring replaces them with the backup's {info.episodes}. "
+                "Add --yes to go ahead"
+            )
+        assert database.target.path is not None
+        safety = database.target.path.with_name(database.target.path.name + ".before-restore")
+        make_backup(database, safety, overwrite=True)
+        kept = f"; the replaced diary is kept as {safety}"
+    restore_backup(database, file)
+    open_database(state.db_option).dispose()  # brings an older backup's schema up to date
+    typer.echo(f"Restored {info.episodes} episodes from {file}{kept}")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command()(export)
+    app.command("import")(import_)
+    app.command()(backup)
+    app.command()(restore)

@@ -3,12 +3,12 @@ transaction."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from diary.errors import EpisodeNotFound
@@ -52,8 +52,6 @@ def _trigger_rows(episode_id: int, triggers: Iterable[TriggerEntry]) -> list[dic
 def add_episode(episode: Episode, *, session: Session, logged_at: datetime) -> int:
     """Store one episode with its triggers; returns its new id."""
     values = _row_values(episode, logged_at=logged_at)
-    if episode.id is not None:
-        values["id"] = episode.id
     result = session.execute(insert(_EPISODES).returning(_EPISODES.c.id), [values])
     episode_id = int(result.scalar_one())
     if episode.triggers:
@@ -61,20 +59,50 @@ def add_episode(episode: Episode, *, session: Session, logged_at: datetime) -> i
     return episode_id
 
 
-def add_episodes(episodes: Sequence[Episode], *, session: Session, logged_at: datetime) -> int:
-    """Bulk insert (imports); ids given in the episodes are kept."""
-    for episode in episodes:
-        add_episode(episode, session=session, logged_at=logged_at)
-    if session.bind is not None and session.bind.dialect.name == "postgresql" and episodes:
-        from sqlalchemy import text
+def add_episodes(
+    episodes: Sequence[Episode], *, session: Session, logged_at: datetime
+) -> list[int]:
+    """Insert many episodes at once (imports, the demo); returns their ids.
 
+    An episode keeps the id it brings when that id is free, so an exported diary imported into
+    an empty one comes back identical; the rest get ids above the largest in use.
+    """
+    if not episodes:
+        return []
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:  # nobody else takes ids until this transaction ends
+        session.execute(text("LOCK TABLE episodes IN EXCLUSIVE MODE"))
+    with gc_paused():
+        taken = set(session.execute(select(_EPISODES.c.id)).scalars())
+        wanted = [e.id for e in episodes if e.id is not None]
+        kept = {i for i, n in Counter(wanted).items() if n == 1 and i not in taken and i > 0}
+        next_id = max(taken | kept, default=0) + 1
+        ids, rows, trigger_rows = [], [], []
+        for e in episodes:
+            if e.id in kept:
+                episode_id = e.id
+            else:
+                episode_id, next_id = next_id, next_id + 1
+            ids.append(episode_id)
+            rows.append({"id": episode_id, **_row_values(e, logged_at=logged_at)})
+            trigger_rows += _trigger_rows(episode_id, e.triggers)
+        for chunk in _chunks(rows):
+            session.execute(insert(_EPISODES), chunk)
+        for chunk in _chunks(trigger_rows):
+            session.execute(insert(_TRIGGERS), chunk)
+    if postgres:
         session.execute(
             text(
                 "SELECT setval(pg_get_serial_sequence('episodes', 'id'), "
-                "(SELECT COALESCE(MAX(id), 1) FROM episodes))"
+                "(SELECT MAX(id) FROM episodes))"
             )
         )
-    return len(episodes)
+    return ids
+
+
+def _chunks(rows: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
 
 
 def replace_episode(episode: Episode, *, session: Session) -> None:
