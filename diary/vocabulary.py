@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 from diary.errors import BadInput
 from diary.model import TriggerEntry
@@ -210,9 +211,11 @@ MAX_FREE_TEXT_TRIGGER = 60
 
 
 def _normalise(text: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", text.strip().lower())
+    """The key a typed name is matched by: 'Lower_Back' and 'lower-back' -> 'lower back'."""
+    return re.sub(r"[\s_\-]+", " ", text.lower()).strip()
 
 
+@lru_cache(maxsize=1024)
 def resolve_site(text: str) -> str:
     """Map what a person typed to a canonical site, or fail with suggestions."""
     key = _normalise(text)
@@ -244,6 +247,7 @@ def split_side(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+@lru_cache(maxsize=4096)
 def resolve_trigger(text: str) -> TriggerEntry:
     """Map a typed trigger to the vocabulary; unknown triggers are kept as free text.
 
@@ -259,21 +263,26 @@ def resolve_trigger(text: str) -> TriggerEntry:
     key = _normalise(raw)
     if not key:
         raise BadInput(f"empty trigger {text!r}; give a name such as caffeine or stress")
+    if ";" in text:
+        raise BadInput(f"trigger {text!r} contains ';'; give each trigger its own --trigger")
     if key in TRIGGERS:
         return TriggerEntry(key, detail)
     if key in TRIGGER_ALIASES:
         name, alias_detail = TRIGGER_ALIASES[key]
         return TriggerEntry(name, detail or alias_detail)
-    if len(key) > MAX_FREE_TEXT_TRIGGER:
+    free_text = " ".join(raw.lower().split())  # kept as typed, but for case and spacing
+    if len(free_text) > MAX_FREE_TEXT_TRIGGER:
         raise BadInput(
-            f"trigger {text[:20]!r}... is {len(key)} characters; free-text triggers take at most "
-            f"{MAX_FREE_TEXT_TRIGGER}"
+            f"trigger {text[:20]!r}... is {len(free_text)} characters; free-text triggers take "
+            f"at most {MAX_FREE_TEXT_TRIGGER}"
         )
-    return TriggerEntry(key, detail)
+    return TriggerEntry(free_text, detail)
 
 
 def merge_triggers(entries: list[TriggerEntry]) -> list[TriggerEntry]:
     """One entry per trigger name, details of repeats joined, first-seen order kept."""
+    if len({entry.name for entry in entries}) == len(entries):
+        return entries
     merged: dict[str, list[str]] = {}
     for entry in entries:
         details = merged.setdefault(entry.name, [])

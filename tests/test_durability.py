@@ -1,0 +1,142 @@
+"""A writer killed mid-way leaves a consistent diary; backups are consistent while others
+write; restore checks before it replaces."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Diary
+
+LOG_LOOP = (
+    "from diary.cli import app\n"
+    "i = 0\n"
+    "while True:\n"
+    "    app(['log', '--site', 'calf', '--duration', '90s', '--pain', '5', '--trigger',\n"
+    "         'dehydration', '--trigger', 'exercise', '--trigger', 'statin'],\n"
+    "        standalone_mode=False)\n"
+    "    i += 1\n"
+)
+
+
+def _consistent(path: Path) -> tuple[int, int]:
+    """Integrity, foreign keys, and every episode with all three triggers or none."""
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        episodes = connection.execute("SELECT count(*) FROM episodes").fetchone()[0]
+        triggers = connection.execute("SELECT count(*) FROM episode_triggers").fetchone()[0]
+    finally:
+        connection.close()
+    return episodes, triggers
+
+
+@pytest.mark.slow
+def test_writers_killed_mid_log_leave_a_consistent_diary(db_target: str) -> None:
+    path = Path(db_target)
+    Diary().ok("log", "--site", "eyelid", "--duration", "3s", "--pain", "0")
+    for delay in (0.35, 0.5, 0.65, 0.8):
+        writer = subprocess.Popen([sys.executable, "-c", LOG_LOOP], env=os.environ.copy())
+        time.sleep(delay)
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        episodes, triggers = _consistent(path)
+        assert triggers == 3 * (episodes - 1)
+    assert len(Diary().json("list")) == episodes
+
+
+@pytest.mark.slow
+def test_import_killed_mid_way_writes_all_or_nothing(db_target: str, tmp_path: Path) -> None:
+    path = Path(db_target)
+    Diary().ok("log", "--site", "eyelid", "--duration", "3s", "--pain", "0")
+    rows = [
+        {
+            "at": f"2020-01-01T{h:02d}:{m:02d}:00",
+            "site": "calf",
+            "duration_s": 60,
+            "pain": 5,
+            "triggers": ["dehydration", "exercise", "statin"],
+            "note": "x" * 200,
+        }
+        for h in range(24)
+        for m in range(60)
+    ] * 30
+    big = tmp_path / "big.json"
+    big.write_text(
+        json.dumps(
+            {"episodes": [dict(r, at=f"{2000 + i % 20}{r['at'][4:]}") for i, r in enumerate(rows)]}
+        )
+    )
+    importer = subprocess.Popen(
+        [sys.executable, "-m", "diary", "import", str(big)],
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(2.5)
+    importer.send_signal(signal.SIGKILL)
+    assert importer.wait() == -signal.SIGKILL, "the import finished before it could be killed"
+    episodes, triggers = _consistent(path)
+    assert episodes in (1, 1 + len(rows))
+    assert triggers == 3 * (episodes - 1)
+
+
+def test_backup_while_another_process_writes(db_target: str, tmp_path: Path) -> None:
+    Diary().ok("log", "--site", "eyelid", "--duration", "3s", "--pain", "0")
+    writer = subprocess.Popen([sys.executable, "-c", LOG_LOOP], env=os.environ.copy())
+    try:
+        time.sleep(0.6)
+        copies = []
+        for n in range(3):
+            copy = tmp_path / f"copy{n}.sqlite3"
+            result = Diary()("backup", str(copy))
+            assert result.exit_code == 0, result.stderr
+            copies.append(copy)
+    finally:
+        writer.kill()
+        writer.wait()
+    for copy in copies:
+        episodes, triggers = _consistent(copy)
+        assert triggers == 3 * (episodes - 1)
+        assert copy.stat().st_mode & 0o077 == 0
+
+
+def test_restore_checks_the_backup_and_asks_before_replacing(
+    db_target: str, tmp_path: Path
+) -> None:
+    diary = Diary()
+    diary.ok("log", "--site", "calf", "--duration", "90s", "--pain", "6")
+    copy = tmp_path / "copy.sqlite3"
+    diary.ok("backup", str(copy))
+    assert diary("backup", str(copy)).exit_code == 2  # exists: needs --yes
+    diary.ok("log", "--site", "eyelid", "--duration", "3s", "--pain", "0")
+    refused = diary("restore", str(copy))
+    assert refused.exit_code == 2 and "--yes" in refused.stderr
+    assert len(diary.json("list")) == 2
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(copy.read_bytes()[:2048] + b"\x00" * 2048)
+    result = diary("restore", str(damaged), "--yes")
+    assert result.exit_code == 2
+    assert len(diary.json("list")) == 2
+    restored = diary.ok("restore", str(copy), "--yes")
+    assert "before-restore" in restored.stdout
+    assert [e["site"] for e in diary.json("list")] == ["calf"]
+    kept = Path(db_target + ".before-restore")
+    assert _consistent(kept)[0] == 2
+
+
+@pytest.mark.backend
+def test_backup_on_postgres_points_to_pg_dump(db_target: str, tmp_path: Path) -> None:
+    if not db_target.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: DIARY_TEST_DATABASE_URL is not set")
+    result = Diary()("backup", str(tmp_path / "copy"))
+    assert result.exit_code == 1 and "pg_dump" in result.stderr
