@@ -13,10 +13,12 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, TextIO
 
 from diary.errors import BadInput, ImportRejected
 from diary.model import Classification, Episode
+from diary.perf import gc_paused
 from diary.records import BOOLEAN_FIELDS, episode_dict, episode_from_dict
 
 CSV_COLUMNS = (
@@ -37,50 +39,81 @@ CSV_COLUMNS = (
     "subtype",
     "confidence",
 )
+TEXT_COLUMNS = ("site", "triggers", "trigger_details", "note")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 JSON_FORMAT = "contraction-diary"
 JSON_VERSION = 1
 
 
 def neutralise(cell: str) -> str:
-    return "'" + cell if cell.startswith((*FORMULA_STARTS, "'")) else cell
+    return "'" + cell if cell[:1] in _RISKY_FIRST else cell
 
 
 def restore(cell: str) -> str:
     return cell[1:] if cell.startswith("'") else cell
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    return neutralise(str(value))
+_RISKY_FIRST = frozenset((*FORMULA_STARTS, "'"))
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment else ""
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else repr(value)
+
+
+def _csv_row(e: Episode, c: Classification) -> list[Any]:
+    """One row in CSV_COLUMNS order; every text cell goes through `neutralise`."""
+    details = ";".join(f"{t.name}={t.detail}" for t in e.triggers if t.detail)
+    return [
+        e.id,
+        _iso(e.at),
+        neutralise(e.site),
+        e.side or "",
+        repr(e.duration_s),
+        e.pain,
+        neutralise(";".join(t.name for t in e.triggers)),
+        neutralise(details),
+        e.visible,
+        *("true" if getattr(e, name) else "false" for name in BOOLEAN_FIELDS),
+        _number(e.soreness_hours),
+        neutralise(e.note) if e.note else "",
+        _iso(e.logged_at),
+        c.label,
+        c.subtype or "",
+        repr(c.confidence),
+    ]
+
+
+def write_csv(episodes: Iterable[Episode], labels: dict[int, Classification], out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(_csv_row(e, labels[e.id or 0]) for e in episodes)
+
+
+def write_json(episodes: Iterable[Episode], labels: dict[int, Classification], out: TextIO) -> None:
+    """One episode a line inside the document: streams, and diffs well."""
+    out.write(f'{{"format": "{JSON_FORMAT}", "version": {JSON_VERSION}, "episodes": [')
+    separator = "\n"
+    for e in episodes:
+        out.write(separator)
+        out.write(json.dumps(episode_dict(e, labels[e.id or 0]), ensure_ascii=False))
+        separator = ",\n"
+    out.write("\n]}\n")
 
 
 def to_csv(episodes: Iterable[Episode], labels: dict[int, Classification]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for e in episodes:
-        c = labels[e.id or 0]
-        data = episode_dict(e, None)
-        data["triggers"] = ";".join(e.trigger_names)
-        data["trigger_details"] = ";".join(f"{t.name}={t.detail}" for t in e.triggers if t.detail)
-        data.update(label=c.label, subtype=c.subtype, confidence=c.confidence)
-        writer.writerow([_csv_cell(data[column]) for column in CSV_COLUMNS])
+    write_csv(episodes, labels, buffer)
     return buffer.getvalue()
 
 
 def to_json(episodes: Iterable[Episode], labels: dict[int, Classification]) -> str:
-    document = {
-        "format": JSON_FORMAT,
-        "version": JSON_VERSION,
-        "episodes": [episode_dict(e, labels[e.id or 0]) for e in episodes],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    buffer = io.StringIO()
+    write_json(episodes, labels, buffer)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -91,6 +124,11 @@ class ParsedFile:
 
 def parse_file(text: str, *, kind: str) -> ParsedFile:
     """Validate every row; raises ImportRejected listing each bad row, or returns them all."""
+    with gc_paused():
+        return _parse(text, kind)
+
+
+def _parse(text: str, kind: str) -> ParsedFile:
     records = _json_records(text) if kind == "json" else _csv_records(text)
     episodes, problems = [], []
     for label, record in records:
@@ -132,7 +170,10 @@ def _csv_records(text: str) -> list[tuple[str, dict[str, Any]]]:
     for number, row in enumerate(reader, start=1):
         if None in row:
             raise ImportRejected([f"row {number}: more cells than the header has columns"])
-        record: dict[str, Any] = {k: restore(v) if v else None for k, v in row.items()}
+        record: dict[str, Any] = {k: v or None for k, v in row.items()}
+        for column in TEXT_COLUMNS:  # only these are ever neutralised on export
+            if record.get(column):
+                record[column] = restore(record[column])
         details = record.get("trigger_details") or ""
         record["trigger_details"] = dict(
             part.split("=", 1) for part in details.split(";") if "=" in part
@@ -170,6 +211,8 @@ def fingerprint(e: Episode) -> tuple[Any, ...]:
 def new_episodes(incoming: list[Episode], existing: list[Episode]) -> list[Episode]:
     """Incoming episodes not already in the diary; a file that repeats one episode keeps as
     many copies as it has, less those already stored."""
+    if not existing:
+        return list(incoming)
     stored = Counter(fingerprint(e) for e in existing)
     fresh = []
     for e in incoming:

@@ -7,7 +7,7 @@ from typing import Any
 
 from diary.errors import BadInput
 from diary.model import SIDES, VISIBLE_SIGNS, Classification, Episode, Flag, TriggerEntry
-from diary.parsing import parse_duration
+from diary.parsing import MAX_DURATION_S, parse_duration
 from diary.vocabulary import merge_triggers, resolve_site, resolve_trigger
 
 BOOLEAN_FIELDS = (
@@ -122,22 +122,49 @@ def check_note(value: str | None) -> str | None:
 
 
 def check_duration(value: Any) -> float:
+    if isinstance(value, str):
+        try:  # files hold plain seconds ('90.0'); people type '1m30s'
+            value = float(value)
+        except ValueError:
+            return parse_duration(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if value <= 0:
-            raise BadInput(f"duration {value!r} must be more than 0 seconds")
+        if not 0 < value <= MAX_DURATION_S:
+            raise BadInput(f"duration {value!r} must be more than 0 and at most 86400 seconds")
         return float(value)
     return parse_duration(str(value))
 
 
+_BOOLEANS = {
+    "true": True,
+    "1": True,
+    "yes": True,
+    "y": True,
+    "false": False,
+    "0": False,
+    "no": False,
+    "n": False,
+    "": False,
+}
+
+
 def check_bool(name: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    key = str(value).strip().lower()
-    if key in ("true", "1", "yes", "y"):
-        return True
-    if key in ("false", "0", "no", "n", ""):
-        return False
-    raise BadInput(f"{name} {value!r} is not accepted; give true or false")
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    answer = _BOOLEANS.get(str(value).strip().lower())
+    if answer is None:
+        raise BadInput(f"{name} {value!r} is not accepted; give true or false")
+    return answer
+
+
+def _moment(name: str, value: Any) -> datetime:
+    """A local wall-clock time to the second: offsets are converted, fractions dropped."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise BadInput(f"{name} {value!r} is not an ISO 8601 date-time") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)
+    return moment.replace(microsecond=0) if moment.microsecond else moment
 
 
 def triggers_from(
@@ -158,15 +185,9 @@ def episode_from_dict(data: dict[str, Any]) -> Episode:
     missing = [k for k in ("at", "site", "duration_s", "pain") if data.get(k) in (None, "")]
     if missing:
         raise BadInput(f"missing {', '.join(missing)}")
-    try:
-        at = datetime.fromisoformat(str(data["at"])).replace(tzinfo=None)
-    except ValueError:
-        raise BadInput(f"at {data['at']!r} is not an ISO 8601 date-time") from None
+    at = _moment("at", data["at"])
     logged_raw = data.get("logged_at")
-    try:
-        logged_at = datetime.fromisoformat(str(logged_raw)) if logged_raw else None
-    except ValueError:
-        raise BadInput(f"logged_at {logged_raw!r} is not an ISO 8601 date-time") from None
+    logged_at = _moment("logged_at", logged_raw) if logged_raw else None
     raw_triggers = data.get("triggers") or []
     if isinstance(raw_triggers, str):
         raw_triggers = [t for t in raw_triggers.split(";") if t.strip()]
@@ -180,15 +201,20 @@ def episode_from_dict(data: dict[str, Any]) -> Episode:
         raise BadInput(f"id {raw_id!r} is not a whole number") from None
     return Episode(
         id=episode_id,
-        at=at.replace(microsecond=0),
-        logged_at=logged_at.replace(microsecond=0, tzinfo=None) if logged_at else None,
+        at=at,
+        logged_at=logged_at,
         site=resolve_site(str(data["site"])),
         side=check_side(data.get("side")),  # type: ignore[arg-type]
         duration_s=check_duration(data["duration_s"]),
         pain=check_pain(data["pain"]),
         triggers=triggers_from([str(t) for t in raw_triggers], details),
         visible=check_visible(data.get("visible")),  # type: ignore[arg-type]
-        **{name: check_bool(name, data.get(name, False)) for name in BOOLEAN_FIELDS},
+        stiff=check_bool("stiff", data.get("stiff")),
+        limited_motion=check_bool("limited_motion", data.get("limited_motion")),
+        rhythmic=check_bool("rhythmic", data.get("rhythmic")),
+        weakness=check_bool("weakness", data.get("weakness")),
+        breathing=check_bool("breathing", data.get("breathing")),
+        appearance_change=check_bool("appearance_change", data.get("appearance_change")),
         soreness_hours=check_soreness(data.get("soreness_hours")),
         note=check_note(data.get("note")),
     )

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from diary import storage
 from diary.analysis.classify import classify, classify_all
 from diary.analysis.flags import evaluate_flags, lookback_days
-from diary.analysis.series import ChartData, chart_data
-from diary.analysis.weekly import WeeklySummary, weekly_summary
-from diary.interchange import ParsedFile, new_episodes, to_csv, to_json
 from diary.model import Classification, Episode, Flag
 from diary.storage import Database
 from diary.thresholds import Thresholds
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the reporting and interchange modules load only when used
+    from diary.analysis.series import ChartData
+    from diary.analysis.weekly import WeeklySummary
+    from diary.interchange import ParsedFile
     from diary.reports.doctor import VisitReport
 
 
@@ -98,6 +98,8 @@ def weekly_report(db: Database, week_start: date, *, today: date, th: Thresholds
     with db.reading() as session:
         episodes = storage.episodes_between(start, end, session=session)
     flags = evaluate_flags([e for e in episodes if e.at < flags_end], as_of, th)
+    from diary.analysis.weekly import weekly_summary
+
     return weekly_summary(week_start, episodes, flags, th)
 
 
@@ -116,6 +118,8 @@ def period_or_default(
 
 
 def chart_data_for(db: Database, start: date, end: date, th: Thresholds) -> ChartData:
+    from diary.analysis.series import chart_data
+
     with db.reading() as session:
         episodes = storage.episodes_between(day_start(start), day_after(end), session=session)
     return chart_data(episodes, classify_all(episodes, th), start, end)
@@ -127,6 +131,7 @@ def visit_report(
     with db.reading() as session:
         episodes = storage.episodes_between(day_start(start), day_after(end), session=session)
     labels = classify_all(episodes, th)
+    from diary.analysis.series import chart_data
     from diary.reports.doctor import VisitReport
 
     return VisitReport(
@@ -157,6 +162,8 @@ def import_episodes(
     db: Database, parsed: ParsedFile, *, now: datetime, dry_run: bool = False
 ) -> ImportResult:
     """Add the file's episodes that the diary does not hold yet, all in one transaction."""
+    from diary.interchange import new_episodes
+
     incoming = parsed.episodes
     if not incoming:
         return ImportResult(parsed.rows, 0, 0)
@@ -170,13 +177,16 @@ def import_episodes(
     return ImportResult(parsed.rows, len(fresh), len(incoming) - len(fresh))
 
 
-def export_text(
-    db: Database, since: date | None, until: date | None, *, fmt: str, th: Thresholds
-) -> tuple[str, int]:
+def export_episodes(
+    db: Database, since: date | None, until: date | None, *, fmt: str, th: Thresholds, out: TextIO
+) -> int:
+    """Write the period's episodes as CSV or JSON to `out`; returns how many."""
+    from diary.interchange import write_csv, write_json
+
     episodes = list_episodes(db, since, until)
     labels = classify_all(episodes, th)
-    writer = to_csv if fmt == "csv" else to_json
-    return writer(episodes, labels), len(episodes)
+    (write_csv if fmt == "csv" else write_json)(episodes, labels, out)
+    return len(episodes)
 
 
 def count_episodes(db: Database) -> int:

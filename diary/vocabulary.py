@@ -281,7 +281,7 @@ def resolve_trigger(text: str) -> TriggerEntry:
 
 def merge_triggers(entries: list[TriggerEntry]) -> list[TriggerEntry]:
     """One entry per trigger name, details of repeats joined, first-seen order kept."""
-    if len({entry.name for entry in entries}) == len(entries):
+    if len(entries) < 2 or len({entry.name for entry in entries}) == len(entries):
         return entries
     merged: dict[str, list[str]] = {}
     for entry in entries:

@@ -4,6 +4,7 @@ the documents that say so."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from diary.parsing import format_duration
@@ -55,6 +56,7 @@ EVIDENCE_TEXT: dict[str, Callable[[Any, Any], str]] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def reasons(
     label: str,
     subtype: str | None,

@@ -76,19 +76,28 @@ def describe_error(exc: BaseException) -> tuple[str, int]:
     )
 
 
-app = typer.Typer(
-    cls=DiaryGroup,
-    name="diary",
-    help="A symptom diary for muscle twitches, spasms and cramps. Not a diagnosis.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# Top-level command -> the module that defines it. Running one command imports and builds
+# only its module; `--help`, unknown commands and `from diary.cli import app` get them all.
+COMMAND_MODULES = {
+    "log": "episodes",
+    "list": "episodes",
+    "show": "episodes",
+    "edit": "episodes",
+    "delete": "episodes",
+    "flags": "analysis",
+    "config": "analysis",
+    "report": "reports",
+    "charts": "reports",
+    "demo": "reports",
+    "export": "interchange",
+    "import": "interchange",
+    "backup": "interchange",
+    "restore": "interchange",
+    "db": "db",
+}
+GLOBAL_OPTIONS_WITH_VALUE = ("--db",)
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[
@@ -107,15 +116,50 @@ def root(
     ctx.call_on_close(state.close)
 
 
-def _register() -> None:
-    from diary.cli import analysis, db, episodes, interchange, reports
+def build_app(command: str | None = None) -> typer.Typer:
+    """The command line with every command, or with just `command` when it is known."""
+    from importlib import import_module
 
-    for module in (episodes, analysis, reports, interchange, db):
-        module.register(app)
+    app = typer.Typer(
+        cls=DiaryGroup,
+        name="diary",
+        help="A symptom diary for muscle twitches, spasms and cramps. Not a diagnosis.",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(root)
+    only = command if command in COMMAND_MODULES else None
+    for module in dict.fromkeys(COMMAND_MODULES.values()):
+        if only is None or COMMAND_MODULES[only] == module:
+            import_module(f"diary.cli.{module}").register(app, only)
+    return app
 
 
-_register()
+def command_in(argv: Sequence[str]) -> str | None:
+    """The command a command line runs, skipping global options; None for `--help`."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in GLOBAL_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not token.startswith("-"):
+            return token
+        elif token in ("-h", "--help"):
+            return None
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":
+        full = build_app()
+        globals()["app"] = full
+        return full
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app()
+    build_app(command_in(sys.argv[1:]))()

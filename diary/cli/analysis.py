@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from diary import records, services
+from diary import records
 from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.cli import render
-from diary.cli.state import state_of
+from diary.cli.state import add_commands, state_of
 from diary.parsing import parse_date
 
 AsOfOpt = Annotated[
@@ -23,6 +23,8 @@ def flags(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Patterns in the last weeks that the source documents say warrant a doctor."""
+    from diary import services
+
     state = state_of(ctx)
     today = state.now().date()
     day = parse_date(as_of, today=today) if as_of else today
@@ -85,6 +87,5 @@ def config_show(
     typer.echo("\nOverride any value in the file, e.g.\n[thresholds]\nsevere_pain_min = 7")
 
 
-def register(app: typer.Typer) -> None:
-    app.command()(flags)
-    app.add_typer(config_app, name="config")
+def register(app: typer.Typer, only: str | None = None) -> None:
+    add_commands(app, only, commands={"flags": flags}, groups={"config": config_app})

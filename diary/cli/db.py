@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from diary.cli.state import state_of
+from diary.cli.state import add_commands, state_of
 
 db_app = typer.Typer(help="Schema migrations.", no_args_is_help=True, rich_markup_mode=None)
 
@@ -35,5 +35,5 @@ def current(ctx: typer.Context) -> None:
     typer.echo(f"{revision} ({status}) {database.target.display}")
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(db_app, name="db")
+def register(app: typer.Typer, only: str | None = None) -> None:
+    add_commands(app, only, groups={"db": db_app})

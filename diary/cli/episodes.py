@@ -8,11 +8,11 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from diary import records, services
+from diary import records
 from diary.analysis.classify import classify, classify_all
 from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.cli import render
-from diary.cli.state import state_of, stdin_is_interactive
+from diary.cli.state import add_commands, state_of, stdin_is_interactive
 from diary.errors import BadInput, DiaryError
 from diary.model import Episode
 from diary.parsing import DURATION_FORMS, parse_date, parse_datetime, parse_duration
@@ -111,6 +111,8 @@ def log(
     as_json: JsonOpt = False,
 ) -> None:
     """Log one episode in seconds; prints what was stored and how it was classified."""
+    from diary import services
+
     state = state_of(ctx)
     now = state.now()
     missing = [
@@ -180,6 +182,8 @@ def list_(
     as_json: JsonOpt = False,
 ) -> None:
     """List episodes, oldest first, with their classification."""
+    from diary import services
+
     state = state_of(ctx)
     today = state.now().date()
     first = parse_date(since, today=today) if since else None
@@ -209,6 +213,8 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one episode and explain its label, reason by reason."""
+    from diary import services
+
     state = state_of(ctx)
     episode = services.get_episode(state.database(), episode_id)
     classification = classify(episode, state.thresholds)
@@ -248,6 +254,8 @@ def edit(
     as_json: JsonOpt = False,
 ) -> None:
     """Change any field of an episode; its id stays the same."""
+    from diary import services
+
     state = state_of(ctx)
     db = state.database()
     current = services.get_episode(db, episode_id)
@@ -300,6 +308,8 @@ def delete(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete an episode (asks first unless --yes)."""
+    from diary import services
+
     state = state_of(ctx)
     db = state.database()
     episode = services.get_episode(db, episode_id)
@@ -316,9 +326,9 @@ def delete(
     typer.echo(f"Deleted episode #{episode_id}.")
 
 
-def register(app: typer.Typer) -> None:
-    app.command(rich_help_panel="Episodes")(log)
-    app.command("list")(list_)
-    app.command()(show)
-    app.command()(edit)
-    app.command()(delete)
+def register(app: typer.Typer, only: str | None = None) -> None:
+    add_commands(
+        app,
+        only,
+        commands={"log": log, "list": list_, "show": show, "edit": edit, "delete": delete},
+    )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
-from diary import services
 from diary.cli import render
-from diary.cli.state import state_of
+from diary.cli.state import add_commands, state_of
 from diary.errors import BadInput
 from diary.parsing import parse_date
 
@@ -22,12 +23,17 @@ class ExportFormat(StrEnum):
     json = "json"
 
 
-def _write_private(path: Path, content: str) -> None:
-    """Atomically, readable by the owner only: exports hold health data."""
+@contextmanager
+def private_file(path: Path) -> Iterator[TextIO]:
+    """Written atomically and readable by the owner only: exports hold health data."""
     temporary = path.with_name(f".{path.name}.part")
     fd = os.open(temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(content)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     temporary.replace(path)
 
 
@@ -41,17 +47,18 @@ def export(
     until: Annotated[str | None, typer.Option("--until", help="Last day, included.")] = None,
 ) -> None:
     """Export episodes as CSV or JSON (classification included)."""
+    from diary import services
+
     state = state_of(ctx)
     today = state.now().date()
     first = parse_date(since, today=today) if since else None
     last = parse_date(until, today=today) if until else None
-    content, count = services.export_text(
-        state.database(), first, last, fmt=fmt.value, th=state.thresholds
-    )
+    database, th = state.database(), state.thresholds
     if out is None:
-        sys.stdout.write(content)
+        services.export_episodes(database, first, last, fmt=fmt.value, th=th, out=sys.stdout)
         return
-    _write_private(out, content)
+    with private_file(out) as handle:
+        count = services.export_episodes(database, first, last, fmt=fmt.value, th=th, out=handle)
     typer.echo(f"Exported {count} episodes to {out}", err=True)
 
 
@@ -65,6 +72,7 @@ def import_(
 ) -> None:
     """Import episodes from CSV or JSON: every row is checked first, then all are written or
     none. Episodes already in the diary (same time, site and details) are skipped."""
+    from diary import services
     from diary.interchange import parse_file, sniff_kind
 
     state = state_of(ctx)
@@ -112,6 +120,7 @@ def restore(
 ) -> None:
     """Replace the diary with a backup (checked first). The replaced diary is kept beside it
     as *.before-restore."""
+    from diary import services
     from diary.storage import open_database
     from diary.storage.backup import backup as make_backup
     from diary.storage.backup import check_backup
@@ -138,8 +147,9 @@ def restore(
     typer.echo(f"Restored {info.episodes} episodes from {file}{kept}")
 
 
-def register(app: typer.Typer) -> None:
-    app.command()(export)
-    app.command("import")(import_)
-    app.command()(backup)
-    app.command()(restore)
+def register(app: typer.Typer, only: str | None = None) -> None:
+    add_commands(
+        app,
+        only,
+        commands={"export": export, "import": import_, "backup": backup, "restore": restore},
+    )

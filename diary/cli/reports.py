@@ -11,9 +11,8 @@ from typing import Annotated
 
 import typer
 
-from diary import services
 from diary.cli import render
-from diary.cli.state import state_of
+from diary.cli.state import add_commands, state_of
 from diary.errors import BadInput, NotEnoughData
 from diary.parsing import parse_date, parse_iso_week, week_of
 
@@ -57,6 +56,7 @@ def weekly(
     ),
 ) -> None:
     """Summary of one ISO week (default: the current one) against the week before."""
+    from diary import services
     from diary.reports.weekly import weekly_dict, weekly_markdown, weekly_text
 
     state = state_of(ctx)
@@ -80,6 +80,8 @@ def weekly(
 def _period(
     ctx: typer.Context, since: str | None, until: str | None, weeks: int | None
 ) -> tuple[date, date]:
+    from diary import services
+
     state = state_of(ctx)
     today = state.now().date()
     first = parse_date(since, today=today) if since else None
@@ -98,6 +100,7 @@ def doctor(
     paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
 ) -> None:
     """A PDF for a doctor: summary and flags, the charts, and every episode (last 8 weeks)."""
+    from diary import services
     from diary.reports.doctor import write_visit_pdf
 
     state = state_of(ctx)
@@ -125,6 +128,8 @@ def charts(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of paths.")] = False,
 ) -> None:
     """Trend charts (default: the whole diary); prints each file written."""
+    from diary import services
+
     state = state_of(ctx)
     start, end = _period(ctx, since, until, weeks=None)
     data = services.chart_data_for(
@@ -159,6 +164,7 @@ def demo(
 
     Writes to a separate demo database unless the global --db names one.
     """
+    from diary import services
     from diary.demo import demo_history
     from diary.paths import demo_db_path
     from diary.storage import open_database
@@ -185,7 +191,7 @@ def demo(
     typer.echo(f"Try: diary --db {database.target.display} report weekly")
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(report_app, name="report")
-    app.command()(charts)
-    app.command()(demo)
+def register(app: typer.Typer, only: str | None = None) -> None:
+    add_commands(
+        app, only, commands={"charts": charts, "demo": demo}, groups={"report": report_app}
+    )

@@ -1,0 +1,298 @@
+"""Benchmark the diary as a user runs it: whole processes, medians of several runs.
+
+    python bench/run.py                    # 100,000 episodes over 10 years
+    python bench/run.py --episodes 1000000 # the large diary
+    python bench/run.py --runs 9 --keep    # more runs; keep the generated diary
+
+Prints one table: the median wall time of each command (and its spread), the peak memory of
+its process, and each target of the issues with whether it is met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from diary.model import Episode, TriggerEntry  # noqa: E402
+
+DIARY = [sys.executable, "-m", "diary"]
+FLOOR = [sys.executable, "-c", "import sqlalchemy.orm, typer"]
+# (site, typed durations, pain range, visible, stiff, triggers to draw from, hours, weight)
+KINDS = (
+    (
+        "eyelid",
+        (2, 3, 4, 5),
+        (0, 1),
+        "flicker",
+        False,
+        ("caffeine", "stress", "poor sleep"),
+        (8, 22),
+        40,
+    ),
+    (
+        "calf",
+        (45, 60, 90, 120, 180),
+        (4, 8),
+        "bulge",
+        True,
+        ("dehydration", "exercise"),
+        (22, 30),
+        25,
+    ),
+    ("thumb", (2, 3), (0, 1), "flicker", False, ("fatigue", "caffeine"), (9, 18), 10),
+    (
+        "lower back",
+        (60, 120, 300),
+        (3, 7),
+        "none",
+        True,
+        ("posture", "prolonged sitting"),
+        (16, 22),
+        10,
+    ),
+    ("thigh", (5, 10, 20, 30), (2, 5), "none", False, ("exercise", "overuse"), (7, 20), 10),
+    ("abdomen", (300, 600, 1200), (4, 7), "none", True, ("menstruation",), (6, 23), 5),
+)
+
+
+def synthetic_history(count: int, *, years: int, end: date, seed: int = 1) -> list[Episode]:
+    rng = random.Random(seed)
+    start = end - timedelta(days=365 * years)
+    span_minutes = 365 * years * 24 * 60
+    weights = [k[-1] for k in KINDS]
+    episodes = []
+    for _ in range(count):
+        site, durations, pains, visible, stiff, triggers, hours, _w = rng.choices(KINDS, weights)[0]
+        day = start + timedelta(minutes=rng.randrange(span_minutes))
+        hour = rng.randrange(*hours) % 24
+        picked = rng.sample(triggers, rng.randint(0, min(2, len(triggers))))
+        episodes.append(
+            Episode(
+                at=datetime.combine(
+                    day.date() if isinstance(day, datetime) else day, clock(hour, rng.randrange(60))
+                ),
+                site=site,
+                side=rng.choice((None, "left", "right")),
+                duration_s=float(rng.choice(durations)),
+                pain=rng.randint(*pains),
+                visible=visible,
+                stiff=stiff,
+                limited_motion=stiff and rng.random() < 0.3,
+                triggers=tuple(TriggerEntry(t) for t in picked),
+            )
+        )
+    episodes.sort(key=lambda e: e.at)
+    return episodes
+
+
+def build_diary(path: Path, count: int, years: int, end: date) -> None:
+    from diary.storage import open_database
+    from diary.storage.episodes import add_episodes
+
+    if path.exists():
+        return
+    started = time.perf_counter()
+    database = open_database(str(path))
+    episodes = synthetic_history(count, years=years, end=end)
+    for first in range(0, len(episodes), 100_000):
+        with database.writing() as session:
+            add_episodes(
+                episodes[first : first + 100_000],
+                session=session,
+                logged_at=datetime.combine(end, clock(12)),
+            )
+    database.dispose()
+    print(
+        f"built {path.name}: {count:,} episodes in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: list[float]
+    peak_mb: float
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def run(
+    name: str, argv: list[str], *, runs: int, env: dict[str, str], before: list[str] | None = None
+) -> Timing:
+    seconds, peak = [], 0.0
+    for _ in range(runs):
+        if before:
+            subprocess.run(before, check=True, env=env, capture_output=True)
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds.append(time.perf_counter() - started)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise SystemExit(
+                f"{name} failed: {process.stderr.read().decode() if process.stderr else ''}"
+            )
+        peak = max(peak, usage.ru_maxrss / 1024)  # KiB on Linux
+    return Timing(name, seconds, peak)
+
+
+def in_process_analysis(path: Path, end: date) -> tuple[float, float]:
+    """Seconds to classify every episode and to evaluate the flags, in-process."""
+    from diary import storage
+    from diary.analysis.classify import _classify, classify_all
+    from diary.analysis.flags import evaluate_flags
+
+    database = storage.open_database(str(path))
+    with database.reading() as session:
+        episodes = storage.episodes_between(None, None, session=session)
+    database.dispose()
+    _classify.cache_clear()
+    gc.collect()
+    started = time.perf_counter()
+    labels = classify_all(episodes)
+    classified = time.perf_counter() - started
+    evaluate_flags(episodes, end, classifications=labels)
+    return classified, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--episodes", type=int, default=100_000)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="keep the generated diary")
+    args = parser.parse_args()
+
+    end = date(2026, 11, 20)
+    out = REPO / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    db = out / f"diary-{args.episodes}.sqlite3"
+    build_diary(db, args.episodes, args.years, end)
+    work = Path(tempfile.mkdtemp(prefix="diary-bench-"))
+    log_db = work / "log.sqlite3"
+    shutil.copy(db, log_db)
+    env = {
+        **os.environ,
+        "DIARY_DB": str(db),
+        "DIARY_NOW": f"{end}T21:00:00",
+        "XDG_CONFIG_HOME": str(work),
+        "XDG_DATA_HOME": str(work),
+    }
+    week_ago = (end - timedelta(days=6)).isoformat()
+    csv_file, json_file = work / "export.csv", work / "export.json"
+    imported = work / "imported.sqlite3"
+    n = args.runs
+    timings = [
+        run("floor: import sqlalchemy.orm, typer", FLOOR, runs=n, env=env),
+        run("diary --help", [*DIARY, "--help"], runs=n, env=env),
+        run(
+            "diary log",
+            [
+                *DIARY,
+                "--db",
+                str(log_db),
+                "log",
+                "--site",
+                "calf",
+                "--duration",
+                "90s",
+                "--pain",
+                "6",
+                "--trigger",
+                "dehydration",
+            ],
+            runs=n,
+            env=env,
+        ),
+        run("diary list --since (1 week)", [*DIARY, "list", "--since", week_ago], runs=n, env=env),
+        run("diary flags", [*DIARY, "flags"], runs=n, env=env),
+        run("diary report weekly", [*DIARY, "report", "weekly"], runs=n, env=env),
+        run(
+            "diary charts (whole diary)",
+            [*DIARY, "charts", "--out", str(work / "charts")],
+            runs=max(3, n // 2),
+            env=env,
+        ),
+        run(
+            "diary export --format csv",
+            [*DIARY, "export", "--format", "csv", "--out", str(csv_file)],
+            runs=max(3, n // 2),
+            env=env,
+        ),
+        run(
+            "diary export --format json",
+            [*DIARY, "export", "--format", "json", "--out", str(json_file)],
+            runs=max(3, n // 2),
+            env=env,
+        ),
+        run(
+            "diary import (csv, empty diary)",
+            [*DIARY, "--db", str(imported), "import", str(csv_file)],
+            runs=max(3, n // 2),
+            env=env,
+            before=[
+                sys.executable,
+                "-c",
+                f"import pathlib; [pathlib.Path('{imported}' + s).unlink(missing_ok=True) "
+                "for s in ('', '-wal', '-shm')]",
+            ],
+        ),
+    ]
+    classify_s, analysis_s = in_process_analysis(db, end)
+    by_name = {t.name: t for t in timings}
+    floor = by_name["floor: import sqlalchemy.orm, typer"].median
+    help_s = by_name["diary --help"].median
+    print(
+        f"\n{args.episodes:,} episodes over {args.years} years; {n} runs a command "
+        f"(charts, export, import: {max(3, n // 2)}); Python {sys.version.split()[0]}\n"
+    )
+    print(f"{'command':<36} {'median s':>9} {'min':>7} {'max':>7} {'peak MB':>8}")
+    for t in timings:
+        print(
+            f"{t.name:<36} {t.median:>9.3f} {min(t.seconds):>7.3f} {max(t.seconds):>7.3f} "
+            f"{t.peak_mb:>8.0f}"
+        )
+    print(f"{'in-process: classify all':<36} {classify_s:>9.3f}")
+    print(f"{'in-process: classify all + flags':<36} {analysis_s:>9.3f}")
+    peak = max(t.peak_mb for t in timings)
+    targets = [
+        ("diary log / floor <= 1.25", by_name["diary log"].median / floor, 1.25),
+        ("diary --help / floor <= 1.10", help_s / floor, 1.10),
+        ("flags - help <= 0.5 s", by_name["diary flags"].median - help_s, 0.5),
+        ("report weekly - help <= 0.5 s", by_name["diary report weekly"].median - help_s, 0.5),
+        ("charts < 4 s", by_name["diary charts (whole diary)"].median, 4.0),
+        ("export csv < 3 s", by_name["diary export --format csv"].median, 3.0),
+        ("export json < 5 s", by_name["diary export --format json"].median, 5.0),
+        ("import csv < 5 s", by_name["diary import (csv, empty diary)"].median, 5.0),
+        ("classify + flags in-process < 1 s", analysis_s, 1.0),
+        ("peak memory of any command < 200 MB", peak, 200.0),
+    ]
+    print(f"\n{'target':<40} {'value':>8}  met")
+    for name, value, limit in targets:
+        print(f"{name:<40} {value:>8.3f}  {'yes' if value <= limit else 'NO'}")
+    shutil.rmtree(work, ignore_errors=True)
+    if not args.keep:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
