@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO
@@ -87,32 +87,36 @@ def _csv_row(e: Episode, c: Classification) -> list[Any]:
     ]
 
 
-def write_csv(episodes: Iterable[Episode], labels: dict[int, Classification], out: TextIO) -> None:
+def write_csv(
+    episodes: Iterable[Episode], label_of: Callable[[Episode], Classification], out: TextIO
+) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_row(e, labels[e.id or 0]) for e in episodes)
+    writer.writerows(_csv_row(e, label_of(e)) for e in episodes)
 
 
-def write_json(episodes: Iterable[Episode], labels: dict[int, Classification], out: TextIO) -> None:
+def write_json(
+    episodes: Iterable[Episode], label_of: Callable[[Episode], Classification], out: TextIO
+) -> None:
     """One episode a line inside the document: streams, and diffs well."""
     out.write(f'{{"format": "{JSON_FORMAT}", "version": {JSON_VERSION}, "episodes": [')
     separator = "\n"
     for e in episodes:
         out.write(separator)
-        out.write(json.dumps(episode_dict(e, labels[e.id or 0]), ensure_ascii=False))
+        out.write(json.dumps(episode_dict(e, label_of(e)), ensure_ascii=False))
         separator = ",\n"
     out.write("\n]}\n")
 
 
 def to_csv(episodes: Iterable[Episode], labels: dict[int, Classification]) -> str:
     buffer = io.StringIO()
-    write_csv(episodes, labels, buffer)
+    write_csv(episodes, lambda e: labels[e.id or 0], buffer)
     return buffer.getvalue()
 
 
 def to_json(episodes: Iterable[Episode], labels: dict[int, Classification]) -> str:
     buffer = io.StringIO()
-    write_json(episodes, labels, buffer)
+    write_json(episodes, lambda e: labels[e.id or 0], buffer)
     return buffer.getvalue()
 
 

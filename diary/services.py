@@ -10,6 +10,7 @@ from diary import storage
 from diary.analysis.classify import classify, classify_all
 from diary.analysis.flags import evaluate_flags, lookback_days
 from diary.model import Classification, Episode, Flag
+from diary.perf import gc_paused
 from diary.storage import Database
 from diary.thresholds import Thresholds
 
@@ -120,9 +121,9 @@ def period_or_default(
 def chart_data_for(db: Database, start: date, end: date, th: Thresholds) -> ChartData:
     from diary.analysis.series import chart_data
 
-    with db.reading() as session:
-        episodes = storage.episodes_between(day_start(start), day_after(end), session=session)
-    return chart_data(episodes, classify_all(episodes, th), start, end)
+    with db.reading() as session, gc_paused():
+        episodes = storage.iter_episodes_between(day_start(start), day_after(end), session=session)
+        return chart_data(episodes, lambda e: classify(e, th), start, end)
 
 
 def visit_report(
@@ -141,7 +142,7 @@ def visit_report(
         episodes=episodes,
         labels=labels,
         flags=active_flags(db, end, th),
-        charts=chart_data(episodes, labels, start, end),
+        charts=chart_data(episodes, lambda e: labels[e.id or 0], start, end),
     )
 
 
@@ -180,13 +181,22 @@ def import_episodes(
 def export_episodes(
     db: Database, since: date | None, until: date | None, *, fmt: str, th: Thresholds, out: TextIO
 ) -> int:
-    """Write the period's episodes as CSV or JSON to `out`; returns how many."""
+    """Stream the period's episodes as CSV or JSON to `out`; returns how many."""
     from diary.interchange import write_csv, write_json
 
-    episodes = list_episodes(db, since, until)
-    labels = classify_all(episodes, th)
-    (write_csv if fmt == "csv" else write_json)(episodes, labels, out)
-    return len(episodes)
+    start = day_start(since) if since else None
+    end = day_after(until) if until else None
+    count = 0
+
+    def counted(e: Episode) -> Classification:
+        nonlocal count
+        count += 1
+        return classify(e, th)
+
+    with db.reading() as session, gc_paused():
+        episodes = storage.iter_episodes_between(start, end, session=session)
+        (write_csv if fmt == "csv" else write_json)(episodes, counted, out)
+    return count
 
 
 def count_episodes(db: Database) -> int:

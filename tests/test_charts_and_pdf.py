@@ -40,7 +40,8 @@ def _history() -> list:
 
 def test_chart_data_counts_what_is_plotted() -> None:
     episodes = _history()
-    data = chart_data(episodes, classify_all(episodes), START, END)
+    labels = classify_all(episodes)
+    data = chart_data(episodes, lambda e: labels[e.id], START, END)
     assert data.total == 5
     assert len(data.days) == 10
     assert data.daily["twitch"][:3] == [2, 0, 0]
@@ -59,7 +60,8 @@ def test_chart_data_counts_what_is_plotted() -> None:
 
 def test_drawn_bars_are_the_daily_counts() -> None:
     episodes = _history()
-    data = chart_data(episodes, classify_all(episodes), START, END)
+    labels = classify_all(episodes)
+    data = chart_data(episodes, lambda e: labels[e.id], START, END)
     figure = new_figure()
     ax = figure.add_subplot()
     draw_episodes_per_day(ax, data)
@@ -180,7 +182,7 @@ def test_doctor_first_page_text() -> None:
         episodes,
         labels,
         evaluate_flags(episodes, date(2026, 11, 21)),
-        chart_data(episodes, labels, date(2026, 9, 27), date(2026, 11, 21)),
+        chart_data(episodes, lambda e: labels[e.id], date(2026, 9, 27), date(2026, 11, 21)),
     )
     page = _summary_page(report, "a4")
     text = "\n".join(t.get_text() for t in page.figure.texts)

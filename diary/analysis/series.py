@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
@@ -33,8 +34,13 @@ class ChartData:
 
 
 def chart_data(
-    episodes: list[Episode], labels: dict[int, Classification], start: date, end: date
+    episodes: Iterable[Episode],
+    label_of: Callable[[Episode], Classification],
+    start: date,
+    end: date,
 ) -> ChartData:
+    """One pass over the episodes (a stream is fine: nothing is kept per episode but its
+    duration, for the box plot)."""
     n_days = (end - start).days + 1
     days = [start + timedelta(days=i) for i in range(n_days)]
     daily: dict[str, list[int]] = {label: [0] * n_days for label in LABELS}
@@ -46,9 +52,9 @@ def chart_data(
     total = 0
     for e in episodes:
         index = (e.at.date() - start).days
-        if not 0 <= index < n_days or e.id is None:
+        if not 0 <= index < n_days:
             continue
-        label = labels[e.id].label
+        label = label_of(e).label
         total += 1
         daily[label][index] += 1
         pains[label][index].append(e.pain)

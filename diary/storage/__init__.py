@@ -16,6 +16,7 @@ from diary.storage.episodes import (
     delete_episode,
     episodes_between,
     get_episode,
+    iter_episodes_between,
     replace_episode,
     time_span,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "delete_episode",
     "episodes_between",
     "get_episode",
+    "iter_episodes_between",
     "open_database",
     "replace_episode",
     "resolve_target",

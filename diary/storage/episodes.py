@@ -3,12 +3,12 @@ transaction."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy import Table, delete, func, insert, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from diary.errors import EpisodeNotFound
@@ -156,6 +156,24 @@ def episodes_between(
     return _load(session, *_time_filter(start, end))
 
 
+def iter_episodes_between(
+    start: datetime | None, end: datetime | None, *, session: Session, page: int = 5000
+) -> Iterator[Episode]:
+    """Like `episodes_between`, a page at a time (keyset paging on time and id): memory stays
+    flat however long the diary is."""
+    e = _EPISODES.c
+    after: tuple[datetime, int] | None = None
+    while True:
+        conditions = _time_filter(start, end)
+        if after is not None:
+            conditions.append(tuple_(e.occurred_at, e.id) > tuple_(*after))
+        batch = _load(session, *conditions, limit=page)
+        yield from batch
+        if len(batch) < page:
+            return
+        after = (batch[-1].at, batch[-1].id or 0)
+
+
 def _time_filter(start: datetime | None, end: datetime | None) -> list[Any]:
     conditions: list[Any] = []
     if start is not None:
@@ -165,53 +183,55 @@ def _time_filter(start: datetime | None, end: datetime | None) -> list[Any]:
     return conditions
 
 
-def _load(session: Session, *conditions: Any) -> list[Episode]:
+def _load(session: Session, *conditions: Any, limit: int | None = None) -> list[Episode]:
     with gc_paused():
-        return _load_rows(session, *conditions)
+        return _load_rows(session, *conditions, limit=limit)
 
 
-def _load_rows(session: Session, *conditions: Any) -> list[Episode]:
+def _load_rows(session: Session, *conditions: Any, limit: int | None = None) -> list[Episode]:
     e = _EPISODES.c
+    # Selected in Episode's field order, so each row becomes an Episode positionally.
     rows = session.execute(
-        select(e.id, e.occurred_at, e.logged_at, *(getattr(e, n) for n in _FIELDS))
+        select(
+            e.occurred_at,
+            e.site,
+            e.duration_s,
+            e.pain,
+            e.side,
+            e.id,
+            e.visible,
+            e.stiff,
+            e.limited_motion,
+            e.rhythmic,
+            e.weakness,
+            e.breathing,
+            e.appearance_change,
+            e.soreness_hours,
+            e.note,
+            e.id,
+            e.logged_at,
+        )
         .where(*conditions)
         .order_by(e.occurred_at, e.id)
+        .limit(limit)
     ).all()
     if not rows:
         return []
-    triggers: dict[int, list[TriggerEntry]] = defaultdict(list)
     t = _TRIGGERS.c
     trigger_query = select(t.episode_id, t.name, t.detail).order_by(t.episode_id, t.position)
-    if len(rows) <= 500:
-        trigger_query = trigger_query.where(t.episode_id.in_([r[0] for r in rows]))
-    else:
-        trigger_query = trigger_query.join(_EPISODES, _EPISODES.c.id == t.episode_id).where(
-            *conditions
-        )
+    if len(rows) <= 500 or limit is not None:
+        trigger_query = trigger_query.where(t.episode_id.in_([r[5] for r in rows]))
+    elif conditions:
+        trigger_query = trigger_query.join(_EPISODES, e.id == t.episode_id).where(*conditions)
+    triggers: dict[int, tuple[TriggerEntry, ...]] = {}
+    shared: dict[tuple[str, str | None], TriggerEntry] = {}  # one object per distinct trigger
     for episode_id, name, detail in session.execute(trigger_query):
-        triggers[episode_id].append(TriggerEntry(name, detail))
-    return [
-        Episode(
-            id=row[0],
-            at=row[1],
-            logged_at=row[2],
-            site=row[3],
-            side=row[4],
-            duration_s=row[5],
-            pain=row[6],
-            visible=row[7],
-            stiff=row[8],
-            limited_motion=row[9],
-            rhythmic=row[10],
-            weakness=row[11],
-            breathing=row[12],
-            appearance_change=row[13],
-            soreness_hours=row[14],
-            note=row[15],
-            triggers=tuple(triggers.get(row[0], ())),
-        )
-        for row in rows
-    ]
+        entry = shared.get((name, detail))
+        if entry is None:
+            entry = shared[(name, detail)] = TriggerEntry(name, detail)
+        triggers[episode_id] = (*triggers.get(episode_id, ()), entry)
+    empty: tuple[TriggerEntry, ...] = ()
+    return [Episode(r[0], r[1], r[2], r[3], r[4], triggers.get(r[5], empty), *r[6:]) for r in rows]
 
 
 def count_between(start: datetime | None, end: datetime | None, *, session: Session) -> int:
