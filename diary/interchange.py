@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO
@@ -134,18 +134,19 @@ def parse_file(text: str, *, kind: str) -> ParsedFile:
 
 def _parse(text: str, kind: str) -> ParsedFile:
     records = _json_records(text) if kind == "json" else _csv_records(text)
-    episodes, problems = [], []
-    for label, record in records:
+    episodes, problems, rows = [], [], 0
+    for label, record in records:  # a stream: only the validated episodes are kept
+        rows += 1
         try:
             episodes.append(episode_from_dict(record))
         except BadInput as exc:
             problems.append(f"{label}: {exc}")
     if problems:
         raise ImportRejected(problems)
-    return ParsedFile(episodes, len(records))
+    return ParsedFile(episodes, rows)
 
 
-def _json_records(text: str) -> list[tuple[str, dict[str, Any]]]:
+def _json_records(text: str) -> Iterator[tuple[str, dict[str, Any]]]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -153,15 +154,13 @@ def _json_records(text: str) -> list[tuple[str, dict[str, Any]]]:
     items = document.get("episodes") if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise BadInput("a JSON import needs an object with an 'episodes' array")
-    records = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             raise ImportRejected([f"episode {number}: not an object"])
-        records.append((f"episode {number}", item))
-    return records
+        yield f"episode {number}", item
 
 
-def _csv_records(text: str) -> list[tuple[str, dict[str, Any]]]:
+def _csv_records(text: str) -> Iterator[tuple[str, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     missing = [c for c in ("at", "site", "duration_s", "pain") if c not in header]
@@ -170,7 +169,6 @@ def _csv_records(text: str) -> list[tuple[str, dict[str, Any]]]:
             f"the CSV header lacks {', '.join(missing)}; export one with "
             "`diary export --format csv` to see the columns"
         )
-    records = []
     for number, row in enumerate(reader, start=1):
         if None in row:
             raise ImportRejected([f"row {number}: more cells than the header has columns"])
@@ -182,8 +180,7 @@ def _csv_records(text: str) -> list[tuple[str, dict[str, Any]]]:
         record["trigger_details"] = dict(
             part.split("=", 1) for part in details.split(";") if "=" in part
         )
-        records.append((f"row {number}", record))
-    return records
+        yield f"row {number}", record
 
 
 def sniff_kind(name: str, text: str) -> str:

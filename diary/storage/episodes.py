@@ -18,6 +18,7 @@ from diary.storage.models import EpisodeRow, TriggerRow
 
 _EPISODES: Table = EpisodeRow.__table__  # type: ignore[assignment]
 _TRIGGERS: Table = TriggerRow.__table__  # type: ignore[assignment]
+INSERT_BATCH = 5000
 _FIELDS = (
     "site",
     "side",
@@ -77,17 +78,22 @@ def add_episodes(
         wanted = [e.id for e in episodes if e.id is not None]
         kept = {i for i, n in Counter(wanted).items() if n == 1 and i not in taken and i > 0}
         next_id = max(taken | kept, default=0) + 1
-        ids, rows, trigger_rows = [], [], []
+        ids = []
         for e in episodes:
             if e.id in kept:
-                episode_id = e.id
+                ids.append(e.id)
             else:
-                episode_id, next_id = next_id, next_id + 1
-            ids.append(episode_id)
-            rows.append({"id": episode_id, **_row_values(e, logged_at=logged_at)})
-            trigger_rows += _trigger_rows(episode_id, e.triggers)
-        _insert_many(session, _EPISODES, rows)
-        _insert_many(session, _TRIGGERS, trigger_rows)
+                ids.append(next_id)
+                next_id += 1
+        for start in range(0, len(episodes), INSERT_BATCH):  # rows built a batch at a time
+            batch = range(start, min(start + INSERT_BATCH, len(episodes)))
+            rows = [{"id": ids[i], **_row_values(episodes[i], logged_at=logged_at)} for i in batch]
+            _insert_many(session, _EPISODES, rows)
+            _insert_many(
+                session,
+                _TRIGGERS,
+                [row for i in batch for row in _trigger_rows(ids[i], episodes[i].triggers)],
+            )
     if postgres:
         session.execute(
             text(
