@@ -47,8 +47,8 @@ def test_chart_data_counts_what_is_plotted() -> None:
     assert data.daily["twitch"][:3] == [2, 0, 0]
     assert data.daily["spasm"][2] == 2
     assert data.daily["unclear"][8] == 1
-    assert data.rolling_mean[0] == 2.0
-    assert data.rolling_mean[2] == pytest.approx(4 / 3)
+    assert data.rolling_mean[:6] == [None] * 6  # no partial windows
+    assert data.rolling_mean[6] == pytest.approx(4 / 7)
     assert data.rolling_mean[7] == pytest.approx(2 / 7)  # days 2-8: only the 2 spasms
     assert data.sites["calf"] == {"twitch": 0, "spasm": 2, "unclear": 1}
     assert next(iter(data.sites)) == "calf"
@@ -69,7 +69,9 @@ def test_drawn_bars_are_the_daily_counts() -> None:
     assert heights == data.daily["twitch"] + data.daily["spasm"] + data.daily["unclear"]
     assert "01 Nov 2026 – 10 Nov 2026" in [t.get_text() for t in ax.texts]
     line = ax.lines[0]
-    assert list(line.get_ydata()) == pytest.approx(data.rolling_mean)
+    drawn = list(line.get_ydata())
+    assert drawn[6:] == pytest.approx(data.rolling_mean[6:])
+    assert all(v != v for v in drawn[:6])  # NaN: a gap
     figure = new_figure()
     ax = figure.add_subplot()
     draw_time_of_day(ax, data)

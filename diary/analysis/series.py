@@ -20,7 +20,7 @@ class ChartData:
     total: int
     days: list[date]
     daily: dict[str, list[int]]  # label -> episodes per day
-    rolling_mean: list[float]  # all labels, trailing 7-day mean
+    rolling_mean: list[float | None]  # all labels, trailing 7-day mean
     pain_daily: dict[str, list[float | None]]  # label -> mean pain per day
     pain_rolling_median: dict[str, list[float | None]]  # label -> trailing 7-day median
     sites: dict[str, dict[str, int]]  # site -> label -> episodes, most frequent first
@@ -84,13 +84,15 @@ def chart_data(
     )
 
 
-def _rolling_mean(values: list[int]) -> list[float]:
-    result, window_sum = [], 0
+def _rolling_mean(values: list[int]) -> list[float | None]:
+    """Trailing 7-day mean; None until the period holds a full 7 days (no partial spikes)."""
+    result: list[float | None] = []
+    window_sum = 0
     for i, value in enumerate(values):
         window_sum += value
         if i >= ROLLING_DAYS:
             window_sum -= values[i - ROLLING_DAYS]
-        result.append(window_sum / min(i + 1, ROLLING_DAYS))
+        result.append(window_sum / ROLLING_DAYS if i >= ROLLING_DAYS - 1 else None)
     return result
 
 

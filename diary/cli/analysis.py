@@ -22,7 +22,10 @@ def flags(
     as_of: AsOfOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Patterns in the last weeks that the source documents say warrant a doctor."""
+    """Patterns that warrant a doctor, urgent first.
+
+    Each flag names its rule, its evidence (episode ids) and its source documents.
+    """
     from diary import services
 
     state = state_of(ctx)

@@ -24,7 +24,7 @@ SiteOpt = Annotated[
     str | None,
     typer.Option("--site", help="Body site, e.g. eyelid, calf, lower back (aliases accepted)."),
 ]
-SideOpt = Annotated[str | None, typer.Option("--side", help="left, right or both.")]
+SideOpt = Annotated[str | None, typer.Option("--side", metavar="SIDE", help="left, right or both.")]
 DurationOpt = Annotated[
     str | None, typer.Option("--duration", help=f"How long it lasted: {DURATION_FORMS}.")
 ]
@@ -34,13 +34,17 @@ PainOpt = Annotated[
 TriggerOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--trigger", help="Trigger, repeatable: caffeine, stress, dehydration, medication:NAME..."
+        "--trigger",
+        metavar="TRIGGER",
+        help="Trigger, repeatable: caffeine, stress, dehydration, medication:NAME...",
     ),
 ]
 VisibleOpt = Annotated[
     str | None,
     typer.Option(
-        "--visible", help="What you saw: none, flicker (flutter under the skin), bulge (hard lump)."
+        "--visible",
+        metavar="SIGN",
+        help="What you saw: none, flicker (flutter under the skin), bulge (hard lump).",
     ),
 ]
 SorenessOpt = Annotated[
@@ -50,13 +54,21 @@ SorenessOpt = Annotated[
 AtOpt = Annotated[
     str | None,
     typer.Option(
-        "--at", help="When it happened [default: now]: 2026-11-20T14:30, 'yesterday 22:30'..."
+        "--at",
+        metavar="WHEN",
+        help="When it happened [default: now]: 2026-11-20T14:30, 'yesterday 22:30'...",
     ),
 ]
-NoteOpt = Annotated[str | None, typer.Option("--note", help="Anything else you noticed.")]
+NoteOpt = Annotated[
+    str | None, typer.Option("--note", metavar="TEXT", help="Anything else you noticed.")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="First day (ISO date).")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Last day, included.")]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", metavar="DATE", help="First day (ISO date).")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", metavar="DATE", help="Last day, included.")
+]
 
 
 def _ask(prompt: str, parse: Callable[[str], T]) -> T:
@@ -110,7 +122,11 @@ def log(
     note: NoteOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Log one episode in seconds; prints what was stored and how it was classified."""
+    """Log one episode in a few seconds.
+
+    Where, how long, how painful, what set it off and what you saw. Prints what
+    was stored, how it was classified and any flag it raised.
+    """
     from diary import services
 
     state = state_of(ctx)

@@ -70,8 +70,12 @@ def import_(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Import episodes from CSV or JSON: every row is checked first, then all are written or
-    none. Episodes already in the diary (same time, site and details) are skipped."""
+    """Import a CSV or JSON export, all or nothing.
+
+    Every row is checked first; one bad row and nothing is written.
+
+    Episodes already in the diary (same time, site and details) are skipped.
+    """
     from diary import services
     from diary.interchange import parse_file, sniff_kind
 
@@ -106,7 +110,7 @@ def backup(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the copy.")],
     yes: Annotated[bool, typer.Option("--yes", help="Replace FILE if it exists.")] = False,
 ) -> None:
-    """A consistent copy of the diary, safe while other diary commands write."""
+    """Copy the diary safely, even while it is being written."""
     from diary.storage.backup import backup as make_backup
 
     info = make_backup(state_of(ctx).database(), file, overwrite=yes)
@@ -118,8 +122,10 @@ def restore(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A file made by `diary backup`.")],
     yes: Annotated[bool, typer.Option("--yes", help="Replace the diary's episodes.")] = False,
 ) -> None:
-    """Replace the diary with a backup (checked first). The replaced diary is kept beside it
-    as *.before-restore."""
+    """Replace the diary with a checked backup.
+
+    The replaced diary is kept beside it as *.before-restore.
+    """
     from diary import services
     from diary.storage import open_database
     from diary.storage.backup import backup as make_backup

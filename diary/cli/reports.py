@@ -127,7 +127,7 @@ def charts(
     fmt: Annotated[ChartFormat, typer.Option("--format", help="File format.")] = ChartFormat.png,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of paths.")] = False,
 ) -> None:
-    """Trend charts (default: the whole diary); prints each file written."""
+    """Draw trend charts into a folder (default: the whole diary)."""
     from diary import services
 
     state = state_of(ctx)
@@ -160,7 +160,9 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 7,
     yes: Annotated[bool, typer.Option("--yes", help="Add to a --db that has episodes.")] = False,
 ) -> None:
-    """Fill a demo diary with a realistic synthetic history to try every command on.
+    """Fill a separate demo diary to try things on.
+
+    A realistic, seeded history of a few months.
 
     Writes to a separate demo database unless the global --db names one.
     """

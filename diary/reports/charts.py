@@ -82,6 +82,11 @@ def _date_axis(ax: Axes) -> None:
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
 
 
+def _gaps(values: list[float | None]) -> list[float]:
+    """None becomes NaN: a gap in the line, not a drop to zero."""
+    return [float("nan") if v is None else v for v in values]
+
+
 def _legend(ax: Axes) -> None:
     """Beside the plot, never over the data."""
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
@@ -104,7 +109,7 @@ def draw_episodes_per_day(ax: Axes, data: ChartData) -> None:
                 x, bottom, tops, step="mid", color=COLOURS[label], label=label, linewidth=0
             )
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
-    ax.plot(x, data.rolling_mean, color="black", linewidth=1.6, label="7-day average (all)")
+    ax.plot(x, _gaps(data.rolling_mean), color="black", linewidth=1.6, label="7-day average (all)")
     ax.set_ylabel("episodes per day")
     ax.set_ylim(bottom=0)
     _date_axis(ax)
@@ -127,7 +132,7 @@ def draw_pain_over_time(ax: Axes, data: ChartData) -> None:
         line = data.pain_rolling_median[label]
         ax.plot(
             x,
-            [float("nan") if v is None else v for v in line],
+            _gaps(line),
             color=COLOURS[label],
             linewidth=2,
             label=f"{label}: 7-day median",
