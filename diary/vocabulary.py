@@ -36,6 +36,7 @@ SITES: tuple[str, ...] = (
     "neck",
     "shoulder",
     "upper arm",
+    "elbow",
     "forearm",
     "wrist",
     "hand",
@@ -228,7 +229,7 @@ def resolve_site(text: str) -> str:
         if site.replace(" ", "") == squashed:
             return site
     choices = [*SITES, *SITE_ALIASES]
-    close = difflib.get_close_matches(key, choices, n=3, cutoff=0.6)
+    close = difflib.get_close_matches(key, choices, n=3, cutoff=0.7)
     suggestions = list(dict.fromkeys(SITE_ALIASES.get(c, c) for c in close))
     if key in {"back", "arm", "leg", "legs", "arms"}:
         suggestions = [s for s in SITES if key.rstrip("s") in s.split()] or suggestions

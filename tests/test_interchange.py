@@ -101,6 +101,24 @@ def test_importing_twice_adds_nothing(filled: Diary, tmp_path: Path) -> None:
     assert len(filled.json("list")) == 9
 
 
+def test_importing_into_another_diary_twice_adds_nothing_the_second_time(
+    filled: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "all.csv"
+    filled.ok("export", "--format", "csv", "--out", str(path))
+    monkeypatch.setenv("DIARY_DB", str(tmp_path / "other.sqlite3"))
+    filled.ok("log", "--site", "thumb", "--duration", "2s", "--pain", "0")  # takes id 1
+    assert filled.json("import", str(path))["added"] == 9
+    assert filled.json("import", str(path)) == {
+        "rows": 9,
+        "added": 0,
+        "duplicates": 9,
+        "dry_run": False,
+    }
+    since_first = filled.json("list", "--since", "2026-11-01", "--until", "2026-11-01")
+    assert [e["note"] for e in since_first] == ["plain"]
+
+
 def test_an_invalid_row_rejects_the_whole_file(filled: Diary, tmp_path: Path) -> None:
     exported = filled.ok("export", "--format", "csv").stdout.splitlines()
     header, good = exported[0], exported[1]

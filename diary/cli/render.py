@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
+from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.model import Classification, Episode, Flag
 from diary.parsing import format_duration
 
@@ -147,8 +147,6 @@ def echo_flags(flags: Sequence[Flag], *, heading: str | None = None) -> None:
             continue
         loud = severity == "urgent"
         typer.secho(f"\n{'!! ' if loud else ''}{title}", fg=SEVERITY_COLOURS[severity], bold=loud)
-        if loud:
-            typer.secho(SEEK_CARE_NOW, fg="red", bold=True)
         for flag in group:
             typer.echo(flag_block(flag))
     typer.echo(f"\n{NOT_A_DIAGNOSIS}")

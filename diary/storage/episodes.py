@@ -118,7 +118,12 @@ def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     if compiled.positiontup is None:  # named parameters: SQLAlchemy's own path is as good
         session.execute(insert(table), rows)
         return
-    plan = [(name, table.c[name].type.bind_processor(dialect)) for name in compiled.positiontup]
+    # The dialect's own type (sqlite.DATETIME, not DateTime) formats values as SQLAlchemy
+    # stores them, so bulk and single inserts compare alike in time-range queries.
+    plan = [
+        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name in compiled.positiontup
+    ]
     batch = [
         tuple(row[name] if process is None else process(row[name]) for name, process in plan)
         for row in rows
