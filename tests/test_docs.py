@@ -15,8 +15,9 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 def test_readme_help_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "100")
     shown = README.split("$ diary --help\n", 1)[1].split("```", 1)[0]
-    result = Diary().runner.invoke(__import__("diary.cli").cli.app, ["--help"],
-                                   prog_name="diary", terminal_width=80)
+    result = Diary().runner.invoke(
+        __import__("diary.cli").cli.app, ["--help"], prog_name="diary", terminal_width=80
+    )
     assert result.exit_code == 0
     assert shown == result.stdout
 

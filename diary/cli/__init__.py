@@ -44,7 +44,8 @@ class DiaryGroup(TyperGroup):
             if debug:
                 raise
             message, code = describe_error(exc)
-            typer.echo(message, err=True)
+            if message:
+                typer.echo(message, err=True)
         if standalone_mode:
             sys.exit(code)
         return code
@@ -56,6 +57,9 @@ def describe_error(exc: BaseException) -> tuple[str, int]:
 
     if isinstance(exc, DiaryError):
         return f"diary: error: {exc}", exc.exit_code
+    if isinstance(exc, _click.exceptions.NoArgsIsHelpError):  # plain `diary`: help, not error
+        typer.echo(exc.format_message())
+        return "", 0
     if isinstance(exc, _click.exceptions.ClickException):
         where = ""
         ctx = getattr(exc, "ctx", None)

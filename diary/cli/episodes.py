@@ -176,6 +176,7 @@ def log(
     if as_json:
         data = records.episode_dict(result.episode, result.classification)
         data["flags"] = [records.flag_dict(f) for f in result.active_flags]
+        data["disclaimer"] = NOT_A_DIAGNOSIS
         render.print_json(data)
         return
     typer.echo(render.logged_line(result.episode, result.classification))

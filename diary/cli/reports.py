@@ -55,7 +55,10 @@ def weekly(
         ReportFormat.text
     ),
 ) -> None:
-    """Summary of one ISO week (default: the current one) against the week before."""
+    """Summary of one ISO week, compared with the week before.
+
+    Default: the current week. Text for the terminal, markdown for notes, or JSON.
+    """
     from diary import services
     from diary.reports.weekly import weekly_dict, weekly_markdown, weekly_text
 
@@ -99,7 +102,11 @@ def doctor(
     until: UntilOpt = None,
     paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
 ) -> None:
-    """A PDF for a doctor: summary and flags, the charts, and every episode (last 8 weeks)."""
+    """A PDF to bring to a doctor (default: the last 8 weeks).
+
+    A summary page with the active flags and their evidence, the charts, and a table of
+    every episode.
+    """
     from diary import services
     from diary.reports.doctor import write_visit_pdf
 
