@@ -153,6 +153,9 @@ def draw_sites(ax: Axes, data: ChartData) -> None:
         counts = [by_label[label] for _, by_label in sites]
         ax.barh(names, counts, left=left, color=COLOURS[label], label=label)
         left = [a + b for a, b in zip(left, counts, strict=True)]
+    for i, total in enumerate(left):
+        ax.text(total, i, f" {total}", va="center", fontsize=8)
+    ax.set_xlim(0, max(left) * 1.1)
     ax.set_xlabel("episodes")
     ax.grid(axis="y", visible=False)
     _legend(ax)
@@ -164,6 +167,7 @@ def draw_triggers(ax: Axes, data: ChartData) -> None:
     ax.barh([name for name, _ in ranked], [n for _, n in ranked], color="#5f6b7a")
     for i, (_, n) in enumerate(ranked):
         ax.text(n, i, f" {n}", va="center", fontsize=8)
+    ax.set_xlim(0, max(n for _, n in ranked) * 1.1)
     ax.set_xlabel("episodes with this trigger")
     ax.grid(axis="y", visible=False)
     _title(ax, "Triggers, most frequent first", data)
