@@ -17,9 +17,9 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from diary.errors import BadInput, ImportRejected
-from diary.model import Classification, Episode
+from diary.model import SIGN_FIELDS, Classification, Episode
 from diary.perf import gc_paused
-from diary.records import BOOLEAN_FIELDS, episode_dict, episode_from_dict
+from diary.records import episode_dict, episode_from_dict
 
 CSV_COLUMNS = (
     "id",
@@ -31,7 +31,7 @@ CSV_COLUMNS = (
     "triggers",
     "trigger_details",
     "visible",
-    *BOOLEAN_FIELDS,
+    *SIGN_FIELDS,
     "soreness_hours",
     "note",
     "logged_at",
@@ -77,7 +77,7 @@ def _csv_row(e: Episode, c: Classification) -> list[Any]:
         neutralise(";".join(t.name for t in e.triggers)),
         neutralise(details),
         e.visible,
-        *("true" if getattr(e, name) else "false" for name in BOOLEAN_FIELDS),
+        *("true" if getattr(e, name) else "false" for name in SIGN_FIELDS),
         _number(e.soreness_hours),
         neutralise(e.note) if e.note else "",
         _iso(e.logged_at),
@@ -203,7 +203,7 @@ def fingerprint(e: Episode) -> tuple[Any, ...]:
         e.pain,
         tuple(sorted((t.name, t.detail or "") for t in e.triggers)),
         e.visible,
-        *(getattr(e, name) for name in BOOLEAN_FIELDS),
+        *(getattr(e, name) for name in SIGN_FIELDS),
         e.soreness_hours,
         e.note or "",
     )

@@ -17,6 +17,17 @@ LABELS: tuple[Label, ...] = ("twitch", "spasm", "unclear")
 SEVERITIES: tuple[Severity, ...] = ("urgent", "doctor", "watch")
 
 
+# The yes/no signs a person logs with an episode (CLINICAL_RULES.md §1), in field order.
+SIGN_FIELDS: tuple[str, ...] = (
+    "stiff",
+    "limited_motion",
+    "rhythmic",
+    "weakness",
+    "breathing",
+    "appearance_change",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class TriggerEntry:
     name: str

@@ -157,6 +157,17 @@ def parse_date(text: str, *, today: date) -> date:
         raise BadInput(f"date {text!r} is not understood; accepted: {DATE_FORMS}") from None
 
 
+def parse_period(
+    since: str | None, until: str | None, *, today: date
+) -> tuple[date | None, date | None]:
+    """`--since` and `--until` (both optional, both included), in order."""
+    first = parse_date(since, today=today) if since else None
+    last = parse_date(until, today=today) if until else None
+    if first and last and first > last:
+        raise BadInput(f"--since {since} is after --until {until}; give an earlier --since")
+    return first, last
+
+
 def parse_iso_week(text: str) -> tuple[date, date]:
     """Monday and Sunday of an ISO week written `2026-W47`."""
     match = _WEEK.match(text.strip())

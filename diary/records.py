@@ -6,18 +6,18 @@ from datetime import datetime
 from typing import Any
 
 from diary.errors import BadInput
-from diary.model import SIDES, VISIBLE_SIGNS, Classification, Episode, Flag, TriggerEntry
+from diary.model import (
+    SIDES,
+    SIGN_FIELDS,
+    VISIBLE_SIGNS,
+    Classification,
+    Episode,
+    Flag,
+    TriggerEntry,
+)
 from diary.parsing import MAX_DURATION_S, parse_duration
 from diary.vocabulary import merge_triggers, resolve_site, resolve_trigger
 
-BOOLEAN_FIELDS = (
-    "stiff",
-    "limited_motion",
-    "rhythmic",
-    "weakness",
-    "breathing",
-    "appearance_change",
-)
 MAX_NOTE = 4000
 
 
@@ -41,7 +41,7 @@ def episode_dict(episode: Episode, classification: Classification | None) -> dic
         "triggers": list(episode.trigger_names),
         "trigger_details": {t.name: t.detail for t in episode.triggers if t.detail},
         "visible": episode.visible,
-        **{name: getattr(episode, name) for name in BOOLEAN_FIELDS},
+        **{name: getattr(episode, name) for name in SIGN_FIELDS},
         "soreness_hours": episode.soreness_hours,
         "note": episode.note,
         "logged_at": (

@@ -135,6 +135,19 @@ def test_poisson_p_values_match_hand_computation() -> None:
     assert rate_increase_p_value(4, 4) > 0.5
 
 
+@given(st.integers(0, 20_000), st.integers(0, 20_000))
+def test_poisson_p_value_is_a_probability_for_any_counts(recent: int, earlier: int) -> None:
+    p = rate_increase_p_value(recent, earlier)
+    assert 0.0 <= p <= 1.0
+    if recent > earlier > 0:
+        assert p <= rate_increase_p_value(earlier, recent)
+
+
+def test_poisson_on_a_dense_diary() -> None:
+    assert rate_increase_p_value(5000, 4000) < 1e-20
+    assert rate_increase_p_value(4000, 4000) == pytest.approx(0.5, abs=0.01)
+
+
 def test_single_episode_red_flags_cite_their_evidence() -> None:
     history = [
         episode(id=1, site="chest", breathing=True),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from math import comb
+from math import exp, lgamma, log
 
 
 def rate_increase_p_value(
@@ -11,13 +11,23 @@ def rate_increase_p_value(
     """P(X >= recent) for X ~ Binomial(recent + earlier, recent_days / (both)).
 
     Under equal Poisson rates, the split of the total count between two windows is binomial;
-    a small p says the recent window holds more than chance would put there.
+    a small p says the recent window holds more than chance would put there. Terms are summed
+    in log space, so thousands of episodes neither overflow nor underflow.
     """
     total = recent + earlier
     if total == 0 or recent == 0:
         return 1.0
     share = recent_days / (recent_days + earlier_days)
-    tail = sum(
-        comb(total, k) * share**k * (1 - share) ** (total - k) for k in range(recent, total + 1)
-    )
-    return min(1.0, tail)
+    if share >= 1.0:
+        return 1.0
+    log_share, log_rest = log(share), log(1.0 - share)
+    log_terms = [
+        lgamma(total + 1)
+        - lgamma(k + 1)
+        - lgamma(total - k + 1)
+        + k * log_share
+        + (total - k) * log_rest
+        for k in range(recent, total + 1)
+    ]
+    top = max(log_terms)
+    return min(1.0, exp(top) * sum(exp(t - top) for t in log_terms))

@@ -15,7 +15,7 @@ from diary.cli import render
 from diary.cli.state import add_commands, state_of, stdin_is_interactive
 from diary.errors import BadInput, DiaryError
 from diary.model import Episode
-from diary.parsing import DURATION_FORMS, parse_date, parse_datetime, parse_duration
+from diary.parsing import DURATION_FORMS, parse_datetime, parse_duration, parse_period
 from diary.vocabulary import resolve_site, split_side
 
 T = TypeVar("T")
@@ -203,10 +203,7 @@ def list_(
 
     state = state_of(ctx)
     today = state.now().date()
-    first = parse_date(since, today=today) if since else None
-    final = parse_date(until, today=today) if until else None
-    if first and final and first > final:
-        raise BadInput(f"--since {since} is after --until {until}; give an earlier --since")
+    first, final = parse_period(since, until, today=today)
     episodes = services.list_episodes(state.database(), first, final)
     if last is not None:
         episodes = episodes[-last:]

@@ -15,7 +15,7 @@ import typer
 from diary.cli import render
 from diary.cli.state import add_commands, state_of
 from diary.errors import BadInput
-from diary.parsing import parse_date
+from diary.parsing import parse_period
 
 
 class ExportFormat(StrEnum):
@@ -51,8 +51,7 @@ def export(
 
     state = state_of(ctx)
     today = state.now().date()
-    first = parse_date(since, today=today) if since else None
-    last = parse_date(until, today=today) if until else None
+    first, last = parse_period(since, until, today=today)
     database, th = state.database(), state.thresholds
     if out is None:
         services.export_episodes(database, first, last, fmt=fmt.value, th=th, out=sys.stdout)

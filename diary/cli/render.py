@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from diary.analysis.flags import NOT_A_DIAGNOSIS
-from diary.model import Classification, Episode, Flag
+from diary.model import SIGN_FIELDS, Classification, Episode, Flag
 from diary.parsing import format_duration
 
 SEVERITY_HEADINGS = {
@@ -38,18 +38,7 @@ def episode_summary(e: Episode) -> str:
     parts = [e.where, format_duration(e.duration_s), f"pain {e.pain}/10"]
     if e.triggers:
         parts.append("triggers " + ", ".join(str(t) for t in e.triggers))
-    signs = [
-        name.replace("_", " ")
-        for name in (
-            "stiff",
-            "limited_motion",
-            "rhythmic",
-            "weakness",
-            "breathing",
-            "appearance_change",
-        )
-        if getattr(e, name)
-    ]
+    signs = [name.replace("_", " ") for name in SIGN_FIELDS if getattr(e, name)]
     if e.visible != "none":
         signs.insert(0, e.visible)
     if signs:
@@ -104,14 +93,7 @@ def episode_detail(e: Episode, c: Classification) -> str:
         f"  {'triggers:':<{_W}}{', '.join(str(t) for t in e.triggers) or '-'}",
         f"  {'visible:':<{_W}}{e.visible}",
     ]
-    for name in (
-        "stiff",
-        "limited_motion",
-        "rhythmic",
-        "weakness",
-        "breathing",
-        "appearance_change",
-    ):
+    for name in SIGN_FIELDS:
         lines.append(f"  {name.replace('_', ' ') + ':':<{_W}}{'yes' if getattr(e, name) else 'no'}")
     if e.soreness_hours is not None:
         lines.append(f"  {'soreness:':<{_W}}{e.soreness_hours:g} h afterwards")

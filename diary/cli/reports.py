@@ -14,7 +14,7 @@ import typer
 from diary.cli import render
 from diary.cli.state import add_commands, state_of
 from diary.errors import BadInput, NotEnoughData
-from diary.parsing import parse_date, parse_iso_week, week_of
+from diary.parsing import parse_date, parse_iso_week, parse_period, week_of
 
 report_app = typer.Typer(
     help="Weekly summary and doctor-visit PDF.", no_args_is_help=True, rich_markup_mode=None
@@ -87,10 +87,7 @@ def _period(
 
     state = state_of(ctx)
     today = state.now().date()
-    first = parse_date(since, today=today) if since else None
-    last = parse_date(until, today=today) if until else None
-    if first and last and first > last:
-        raise BadInput(f"--since {since} is after --until {until}; give an earlier --since")
+    first, last = parse_period(since, until, today=today)
     return services.period_or_default(state.database(), first, last, today=today, weeks=weeks)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Table, delete, func, insert, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from diary.errors import EpisodeNotFound
-from diary.model import Episode, TriggerEntry
+from diary.model import SIGN_FIELDS, Episode, TriggerEntry
 from diary.perf import gc_paused
 from diary.storage.models import EpisodeRow, TriggerRow
 
@@ -25,12 +25,7 @@ _FIELDS = (
     "duration_s",
     "pain",
     "visible",
-    "stiff",
-    "limited_motion",
-    "rhythmic",
-    "weakness",
-    "breathing",
-    "appearance_change",
+    *SIGN_FIELDS,
     "soreness_hours",
     "note",
 )
