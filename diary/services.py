@@ -57,10 +57,13 @@ def log_episode(db: Database, episode: Episode, *, now: datetime, th: Thresholds
     with db.reading() as session:
         stored = storage.get_episode(episode_id, session=session)
         window = storage.episodes_between(start, end, session=session)
-    after = evaluate_flags(window, now.date(), th)
-    before = evaluate_flags([e for e in window if e.id != episode_id], now.date(), th)
-    known = {f.identity for f in before}
-    new = [f for f in after if f.identity not in known]
+    labels = classify_all(window, th)
+    after = evaluate_flags(window, now.date(), th, labels)
+    new: list[Flag] = []
+    if any(episode_id in f.episode_ids for f in after):  # else it raised nothing
+        others = [e for e in window if e.id != episode_id]
+        known = {f.identity for f in evaluate_flags(others, now.date(), th, labels)}
+        new = [f for f in after if f.identity not in known]
     return LoggedEpisode(stored, classify(stored, th), new, after)
 
 

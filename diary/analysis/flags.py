@@ -281,19 +281,23 @@ def _recurring_spasms(
     spasms = [e for e in recent if label(e).label == "spasm"]
     if len(spasms) < 2 * th.recurring_min_per_week:
         return []
-    window_start = as_of - timedelta(days=th.active_window_days - 1)
-    latest: tuple[date, list[Episode], list[Episode]] | None = None
-    start = window_start
-    while start + timedelta(days=13) <= as_of:
-        mid, stop = start + timedelta(days=7), start + timedelta(days=14)
-        first = [e for e in spasms if start <= e.at.date() < mid]
-        second = [e for e in spasms if mid <= e.at.date() < stop]
-        if len(first) >= th.recurring_min_per_week and len(second) >= th.recurring_min_per_week:
-            latest = (start, first, second)
-        start += timedelta(days=1)
-    if latest is None:
+    by_day: dict[date, list[Episode]] = defaultdict(list)
+    for e in spasms:
+        by_day[e.at.date()].append(e)
+
+    def week_from(first_day: date) -> list[Episode]:
+        return [e for d in range(7) for e in by_day.get(first_day + timedelta(days=d), ())]
+
+    need = th.recurring_min_per_week
+    start = as_of - timedelta(days=13)  # the latest pair of back-to-back weeks first
+    earliest = as_of - timedelta(days=th.active_window_days - 1)
+    while start >= earliest:
+        first, second = week_from(start), week_from(start + timedelta(days=7))
+        if len(first) >= need and len(second) >= need:
+            break
+        start -= timedelta(days=1)
+    else:
         return []
-    start, first, second = latest
     mid = start + timedelta(days=7)
     return [
         Flag(
