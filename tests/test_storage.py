@@ -206,3 +206,12 @@ def test_ordinary_commands_import_neither_alembic_nor_matplotlib(db_target: str)
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "heavy="
+
+
+@pytest.mark.backend
+def test_db_upgrade_and_current(db_target: str) -> None:
+    diary = Diary()
+    first = diary.ok("db", "upgrade").stdout
+    assert f"schema {HEAD_REVISION} (applied {', '.join(KNOWN_REVISIONS)})" in first
+    assert "already current" in diary.ok("db", "upgrade").stdout
+    assert diary.ok("db", "current").stdout.startswith(f"{HEAD_REVISION} (head)")
