@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Side = Literal["left", "right", "both"]
 Visible = Literal["none", "flicker", "bulge"]
@@ -69,6 +69,22 @@ class Episode:
 
 
 Evidence = tuple[str, Any, Any]  # (kind, value, threshold), rendered by analysis.explain
+
+
+class Observation(NamedTuple):
+    """What an episode's label and the trend charts depend on, and nothing more: the light
+    form in which years of episodes are streamed for charts."""
+
+    at: datetime
+    site: str
+    duration_s: float
+    pain: int
+    visible: str
+    stiff: bool
+    limited_motion: bool
+    rhythmic: bool
+    trigger_names: tuple[str, ...]
+    id: int
 
 
 @dataclass(frozen=True, slots=True)

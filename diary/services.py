@@ -125,8 +125,10 @@ def chart_data_for(db: Database, start: date, end: date, th: Thresholds) -> Char
     from diary.analysis.series import chart_data
 
     with db.reading() as session, gc_paused():
-        episodes = storage.iter_episodes_between(day_start(start), day_after(end), session=session)
-        return chart_data(episodes, lambda e: classify(e, th), start, end)
+        observed = storage.iter_observations_between(
+            day_start(start), day_after(end), session=session
+        )
+        return chart_data(observed, lambda o: classify(o, th), start, end)
 
 
 def visit_report(

@@ -206,3 +206,41 @@ def test_demo_never_touches_the_users_diary(
     refused = diary("--db", db_target, "demo")
     assert refused.exit_code == 2 and "--yes" in refused.stderr
     assert len(diary.json("list")) == 1
+
+
+@pytest.mark.backend
+def test_streamed_pages_hold_every_episode_once(diary: Diary) -> None:
+    from diary import storage
+    from diary.analysis.classify import classify
+    from diary.thresholds import DEFAULTS
+
+    for i, at in enumerate(["2026-11-01T08:00"] * 5 + ["2026-11-02T09:30", "2026-11-04T23:10"]):
+        diary.ok(
+            "log",
+            "--site",
+            "calf" if i % 2 else "eyelid",
+            "--duration",
+            f"{3 + i * 30}s",
+            "--pain",
+            str(i),
+            "--trigger",
+            "coffee",
+            "--trigger",
+            "stress",
+            "--at",
+            at,
+        )
+    database = storage.open_database(None)
+    try:
+        with database.reading() as session:
+            everything = storage.episodes_between(None, None, session=session)
+            paged = list(storage.iter_episodes_between(None, None, session=session, page=2))
+            observed = list(storage.iter_observations_between(None, None, session=session, page=3))
+    finally:
+        database.dispose()
+    assert paged == everything and len(everything) == 7
+    assert [o.id for o in observed] == [e.id for e in everything]
+    assert all(o.trigger_names == ("caffeine", "stress") for o in observed)
+    from_episodes = chart_data(everything, classify, START, END)
+    from_observations = chart_data(observed, lambda o: classify(o, DEFAULTS), START, END)
+    assert from_observations == from_episodes

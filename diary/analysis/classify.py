@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from diary.model import Classification, Episode, Evidence
+from diary.model import Classification, Episode, Evidence, Observation
 from diary.perf import gc_paused
 from diary.thresholds import DEFAULTS, Thresholds
 from diary.vocabulary import (
@@ -53,7 +53,7 @@ class Features(NamedTuple):
     at_night: bool
 
 
-def features_of(episode: Episode, thresholds: Thresholds = DEFAULTS) -> Features:
+def features_of(episode: Episode | Observation, thresholds: Thresholds = DEFAULTS) -> Features:
     return Features(
         episode.duration_s,
         episode.pain,
@@ -73,7 +73,7 @@ def is_night(hour: int, th: Thresholds = DEFAULTS) -> bool:
     return th.night_start_hour <= hour < th.night_end_hour
 
 
-def classify(episode: Episode, thresholds: Thresholds = DEFAULTS) -> Classification:
+def classify(episode: Episode | Observation, thresholds: Thresholds = DEFAULTS) -> Classification:
     """Label, subtype, confidence and the evidence behind them."""
     return _classify(features_of(episode, thresholds), thresholds)
 

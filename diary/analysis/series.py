@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
+from typing import Any
 
-from diary.model import LABELS, Classification, Episode
+from diary.model import LABELS, Classification, Episode, Observation
 
 ROLLING_DAYS = 7
 
@@ -34,8 +35,8 @@ class ChartData:
 
 
 def chart_data(
-    episodes: Iterable[Episode],
-    label_of: Callable[[Episode], Classification],
+    episodes: Iterable[Episode] | Iterable[Observation],
+    label_of: Callable[[Any], Classification],
     start: date,
     end: date,
 ) -> ChartData:

@@ -17,6 +17,7 @@ from diary.storage.episodes import (
     episodes_between,
     get_episode,
     iter_episodes_between,
+    iter_observations_between,
     replace_episode,
     time_span,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "episodes_between",
     "get_episode",
     "iter_episodes_between",
+    "iter_observations_between",
     "open_database",
     "replace_episode",
     "resolve_target",
