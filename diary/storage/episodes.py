@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, delete, func, insert, select, text, tuple_
+from sqlalchemy import Boolean, Table, delete, func, insert, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from diary.errors import EpisodeNotFound
@@ -116,14 +117,21 @@ def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
         return
     # The dialect's own type (sqlite.DATETIME, not DateTime) formats values as SQLAlchemy
     # stores them, so bulk and single inserts compare alike in time-range queries.
-    plan = [
-        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-        for name in compiled.positiontup
+    # Booleans need no processing: the driver binds True as 1, as the processor would.
+    order = compiled.positiontup
+    processors = [
+        (i, process)
+        for i, name in enumerate(order)
+        if not isinstance(table.c[name].type, Boolean)
+        and (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
     ]
-    batch = [
-        tuple(row[name] if process is None else process(row[name]) for name, process in plan)
-        for row in rows
-    ]
+    pick = itemgetter(*order)
+    batch = []
+    for row in rows:
+        values = list(pick(row))
+        for i, process in processors:
+            values[i] = process(values[i])
+        batch.append(tuple(values))
     connection.exec_driver_sql(compiled.string, batch)
 
 
