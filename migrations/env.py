@@ -7,10 +7,11 @@ import logging.config
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from diary.storage.models import Base
+from diary.storage import models  # noqa: F401  (the typed classes map onto these tables)
+from diary.storage.tables import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 if config.config_file_name is not None and "connection" not in config.attributes:
     logging.config.fileConfig(config.config_file_name, disable_existing_loggers=False)

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from diary.errors import EpisodeNotFound
 from diary.model import SIGN_FIELDS, Episode, Observation, TriggerEntry
 from diary.perf import gc_paused
-from diary.storage.models import EpisodeRow, TriggerRow
+from diary.storage import tables
 
-_EPISODES: Table = EpisodeRow.__table__  # type: ignore[assignment]
-_TRIGGERS: Table = TriggerRow.__table__  # type: ignore[assignment]
+_EPISODES = tables.episodes
+_TRIGGERS = tables.episode_triggers
 INSERT_BATCH = 5000
 _Paged = TypeVar("_Paged", Episode, Observation)
 _FIELDS = (
@@ -137,6 +137,8 @@ def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
 
 def replace_episode(episode: Episode, *, session: Session) -> None:
     """Overwrite every field of an existing episode, keeping its id and logged time."""
+    from diary.storage.models import EpisodeRow  # one object: the typed ORM class reads best
+
     assert episode.id is not None
     row = session.get(EpisodeRow, episode.id)
     if row is None:
