@@ -215,3 +215,14 @@ def test_db_upgrade_and_current(db_target: str) -> None:
     assert f"schema {HEAD_REVISION} (applied {', '.join(KNOWN_REVISIONS)})" in first
     assert "already current" in diary.ok("db", "upgrade").stdout
     assert diary.ok("db", "current").stdout.startswith(f"{HEAD_REVISION} (head)")
+
+
+def test_linux_paths_agree_with_platformdirs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    from diary.paths import user_config_dir, user_data_dir
+
+    for xdg in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(xdg, raising=False)
+        assert str(user_data_dir()) == platformdirs.user_data_dir("diary", appauthor=False)
+        assert str(user_config_dir()) == platformdirs.user_config_dir("diary", appauthor=False)
