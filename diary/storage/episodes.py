@@ -230,15 +230,23 @@ def _observations(session: Session, *conditions: Any, limit: int) -> list[Observ
         if not rows:
             return []
         names: dict[int, tuple[str, ...]] = {}
-        first_id, last_id = min(r[8] for r in rows), max(r[8] for r in rows)
-        for episode_id, name in session.execute(
-            select(t.episode_id, t.name)
-            .where(t.episode_id.between(first_id, last_id))
-            .order_by(t.episode_id, t.position)
-        ):
+        last = (rows[-1][0], rows[-1][8]) if len(rows) == limit else None
+        for episode_id, name in _triggers_of(session, conditions, last, t.name):
             names[episode_id] = (*names.get(episode_id, ()), name)
         empty: tuple[str, ...] = ()
         return [Observation(*r[:8], names.get(r[8], empty), r[8]) for r in rows]
+
+
+def _triggers_of(
+    session: Session, conditions: Sequence[Any], last: tuple[datetime, int] | None, *columns: Any
+) -> Any:
+    """The trigger rows of the episodes that `conditions` select, up to `last` (time, id) when
+    the episodes were read a page at a time: one indexed join, however many episodes."""
+    e, t = _EPISODES.c, _TRIGGERS.c
+    query = select(t.episode_id, *columns).join(_EPISODES, e.id == t.episode_id).where(*conditions)
+    if last is not None:
+        query = query.where(tuple_(e.occurred_at, e.id) <= tuple_(*last))
+    return session.execute(query.order_by(t.episode_id, t.position))
 
 
 def _time_filter(start: datetime | None, end: datetime | None) -> list[Any]:
@@ -285,14 +293,10 @@ def _load_rows(session: Session, *conditions: Any, limit: int | None = None) -> 
     if not rows:
         return []
     t = _TRIGGERS.c
-    trigger_query = select(t.episode_id, t.name, t.detail).order_by(t.episode_id, t.position)
-    if len(rows) <= 500 or limit is not None:
-        trigger_query = trigger_query.where(t.episode_id.in_([r[5] for r in rows]))
-    elif conditions:
-        trigger_query = trigger_query.join(_EPISODES, e.id == t.episode_id).where(*conditions)
+    last = (rows[-1][0], rows[-1][5]) if len(rows) == limit else None
     triggers: dict[int, tuple[TriggerEntry, ...]] = {}
     shared: dict[tuple[str, str | None], TriggerEntry] = {}  # one object per distinct trigger
-    for episode_id, name, detail in session.execute(trigger_query):
+    for episode_id, name, detail in _triggers_of(session, conditions, last, t.name, t.detail):
         entry = shared.get((name, detail))
         if entry is None:
             entry = shared[(name, detail)] = TriggerEntry(name, detail)
