@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # Revisions this code knows, oldest first; the last is the head. A test keeps this in sync
 # with migrations/versions so ordinary commands never need to import Alembic.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_LOCK_TIMEOUT_S = 10.0

@@ -69,8 +69,7 @@ episode_triggers = Table(
         "episode_id",
         Integer,
         ForeignKey("episodes.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
+        nullable=False,  # looked up through the unique (episode_id, name) index
     ),
     Column("position", SmallInteger, nullable=False, default=0),
     Column("name", String(60), nullable=False, index=True),
