@@ -98,8 +98,9 @@ def import_(
         )
         return
     verb = "Would import" if dry_run else "Imported"
+    plural = "" if result.added == 1 else "s"
     typer.echo(
-        f"{verb} {result.added} episodes from {file} "
+        f"{verb} {result.added} episode{plural} from {file} "
         f"({result.duplicates} already in the diary, skipped)."
     )
 
