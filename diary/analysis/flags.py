@@ -44,21 +44,13 @@ def day_label(day: date) -> str:
     return f"{day.day} {day:%b}"
 
 
-def day_range_label(first: date, last: date) -> str:
+def day_span(first: date, last: date, joiner: str = "–") -> str:
+    """'9–15 Nov', '28 Oct–3 Nov'; with joiner ' and ': '9 and 15 Nov'."""
     if first == last:
         return day_label(first)
     if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day} and {last.day} {last:%b}"
-    return f"{day_label(first)} and {day_label(last)}"
-
-
-def day_span(first: date, last: date) -> str:
-    """'9–15 Nov', '28 Oct–3 Nov'."""
-    if first == last:
-        return day_label(first)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {last:%b}"
-    return f"{day_label(first)}–{day_label(last)}"
+        return f"{first.day}{joiner}{last.day} {last:%b}"
+    return f"{day_label(first)}{joiner}{day_label(last)}"
 
 
 def _sentence(text: str) -> str:
@@ -247,7 +239,7 @@ def _persistent_twitching(
             continue
         span_text = (
             f"{site} twitching on {len(site_days)} days between "
-            f"{day_range_label(site_days[0], site_days[-1])}"
+            f"{day_span(site_days[0], site_days[-1], joiner=' and ')}"
         )
         if spans:
             why = f"over more than {th.persistent_span_days} days"
