@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from diary.model import Episode, TriggerEntry  # noqa: E402
+from diary.domain import NewEpisode, TriggerEntry  # noqa: E402
 
 DIARY = [sys.executable, "-m", "diary"]
 FLOOR = [sys.executable, "-c", "import sqlalchemy.orm, typer"]
@@ -83,7 +83,7 @@ def synthetic_history(count: int, *, years: int, end: date, seed: int = 1) -> li
         hour = rng.randrange(*hours) % 24
         picked = rng.sample(triggers, rng.randint(0, min(2, len(triggers))))
         episodes.append(
-            Episode(
+            NewEpisode(
                 at=datetime.combine(
                     day.date() if isinstance(day, datetime) else day, clock(hour, rng.randrange(60))
                 ),
@@ -111,10 +111,10 @@ def build_diary(path: Path, count: int, years: int, end: date) -> None:
     database = open_database(str(path))
     episodes = synthetic_history(count, years=years, end=end)
     for first in range(0, len(episodes), 100_000):
-        with database.writing() as session:
+        with database.writing() as connection:
             add_episodes(
                 episodes[first : first + 100_000],
-                session=session,
+                connection=connection,
                 logged_at=datetime.combine(end, clock(12)),
             )
     database.dispose()
@@ -162,8 +162,8 @@ def in_process_analysis(path: Path, end: date) -> tuple[float, float]:
     from diary.analysis.flags import evaluate_flags
 
     database = storage.open_database(str(path))
-    with database.reading() as session:
-        episodes = storage.episodes_between(None, None, session=session)
+    with database.reading() as connection:
+        episodes = storage.episodes_between(None, None, connection=connection)
     database.dispose()
     _classify.cache_clear()
     gc.collect()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from diary.model import Episode, TriggerEntry
+from diary.domain import NewEpisode, TriggerEntry
 
 DEFAULT_SEED = 7
 DEFAULT_DAYS = 120
@@ -37,7 +37,7 @@ def demo_history(
                 if stressful:
                     triggers.append(rng.choice(["stress", "poor sleep", "stress"]))
                 episodes.append(
-                    Episode(
+                    NewEpisode(
                         at=_at(day, rng, (8, 22)),
                         site="eyelid",
                         side=rng.choice(["left", "right"]),
@@ -55,7 +55,7 @@ def demo_history(
                 triggers.append("exercise" if rng.random() < 0.3 else "sweating")
             pain = min(10, rng.randint(4, 7) + (1 if worse and rng.random() < 0.5 else 0))
             episodes.append(
-                Episode(
+                NewEpisode(
                     at=_at(day, rng, (23, 29)),
                     site="calf",
                     side=rng.choice(["left", "left", "right"]),
@@ -71,7 +71,7 @@ def demo_history(
         # Now and then: a thumb twitch, or a stiff lower back after a day at the desk.
         if rng.random() < 0.05:
             episodes.append(
-                Episode(
+                NewEpisode(
                     at=_at(day, rng, (9, 18)),
                     site="thumb",
                     side="right",
@@ -83,7 +83,7 @@ def demo_history(
             )
         if rng.random() < 0.04:
             episodes.append(
-                Episode(
+                NewEpisode(
                     at=_at(day, rng, (17, 21)),
                     site="lower back",
                     duration_s=rng.choice([60, 300]),

@@ -16,30 +16,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO
 
+from diary.checks import new_episode_from_record
+from diary.domain import EPISODE_FIELDS, LOGGED_FIELDS, Classification, Episode, NewEpisode
 from diary.errors import BadInput, ImportRejected
-from diary.model import SIGN_FIELDS, Classification, Episode
-from diary.perf import gc_paused
-from diary.records import episode_dict, episode_from_dict
+from diary.shapes import EPISODE_KEYS, episode_dict
 
-CSV_COLUMNS = (
-    "id",
-    "at",
-    "site",
-    "side",
-    "duration_s",
-    "pain",
+# The columns: the episode's JSON keys, with its classification flattened.
+CSV_COLUMNS: tuple[str, ...] = (*EPISODE_KEYS, "label", "subtype", "confidence")
+# Free text a person typed: only these cells are ever neutralised (and restored on import).
+TEXT_COLUMNS: tuple[str, ...] = (
+    *(f.name for f in EPISODE_FIELDS if "max_length" in f.metadata),
     "triggers",
     "trigger_details",
-    "visible",
-    *SIGN_FIELDS,
-    "soreness_hours",
-    "note",
-    "logged_at",
-    "label",
-    "subtype",
-    "confidence",
 )
-TEXT_COLUMNS = ("site", "triggers", "trigger_details", "note")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 JSON_FORMAT = "contraction-diary"
 JSON_VERSION = 1
@@ -49,7 +38,7 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell[:1] in _RISKY_FIRST else cell
 
 
-def restore(cell: str) -> str:
+def unquote_cell(cell: str) -> str:
     return cell[1:] if cell.startswith("'") else cell
 
 
@@ -64,27 +53,34 @@ def _number(value: float | None) -> str:
     return "" if value is None else repr(value)
 
 
+def _csv_cell(key: str) -> Callable[[dict[str, Any]], str]:
+    """How one column is written from the episode's JSON shape."""
+    if key == "triggers":
+        return lambda d: neutralise(";".join(d["triggers"]))
+    if key == "trigger_details":
+        return lambda d: neutralise(";".join(f"{k}={v}" for k, v in d["trigger_details"].items()))
+    if key in TEXT_COLUMNS:
+        return lambda d: neutralise(d[key]) if d[key] else ""
+    return lambda d: _plain(d[key])
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+_CSV_CELLS = [_csv_cell(key) for key in EPISODE_KEYS]
+
+
 def _csv_row(e: Episode, c: Classification) -> list[Any]:
     """One row in CSV_COLUMNS order; every text cell goes through `neutralise`."""
-    details = ";".join(f"{t.name}={t.detail}" for t in e.triggers if t.detail)
-    return [
-        e.id,
-        _iso(e.at),
-        neutralise(e.site),
-        e.side or "",
-        repr(e.duration_s),
-        e.pain,
-        neutralise(";".join(t.name for t in e.triggers)),
-        neutralise(details),
-        e.visible,
-        *("true" if getattr(e, name) else "false" for name in SIGN_FIELDS),
-        _number(e.soreness_hours),
-        neutralise(e.note) if e.note else "",
-        _iso(e.logged_at),
-        c.label,
-        c.subtype or "",
-        repr(c.confidence),
-    ]
+    data = episode_dict(e, None)
+    return [*(cell(data) for cell in _CSV_CELLS), c.label, c.subtype or "", repr(c.confidence)]
 
 
 def write_csv(
@@ -110,35 +106,30 @@ def write_json(
 
 def to_csv(episodes: Iterable[Episode], labels: dict[int, Classification]) -> str:
     buffer = io.StringIO()
-    write_csv(episodes, lambda e: labels[e.id or 0], buffer)
+    write_csv(episodes, lambda e: labels[e.id], buffer)
     return buffer.getvalue()
 
 
 def to_json(episodes: Iterable[Episode], labels: dict[int, Classification]) -> str:
     buffer = io.StringIO()
-    write_json(episodes, lambda e: labels[e.id or 0], buffer)
+    write_json(episodes, lambda e: labels[e.id], buffer)
     return buffer.getvalue()
 
 
 @dataclass(frozen=True)
 class ParsedFile:
-    episodes: list[Episode]
+    episodes: list[NewEpisode]
     rows: int
 
 
 def parse_file(text: str, *, kind: str) -> ParsedFile:
     """Validate every row; raises ImportRejected listing each bad row, or returns them all."""
-    with gc_paused():
-        return _parse(text, kind)
-
-
-def _parse(text: str, kind: str) -> ParsedFile:
     records = _json_records(text) if kind == "json" else _csv_records(text)
     episodes, problems, rows = [], [], 0
     for label, record in records:  # a stream: only the validated episodes are kept
         rows += 1
         try:
-            episodes.append(episode_from_dict(record))
+            episodes.append(new_episode_from_record(record))
         except BadInput as exc:
             problems.append(f"{label}: {exc}")
     if problems:
@@ -175,7 +166,7 @@ def _csv_records(text: str) -> Iterator[tuple[str, dict[str, Any]]]:
         record: dict[str, Any] = {k: v or None for k, v in row.items()}
         for column in TEXT_COLUMNS:  # only these are ever neutralised on export
             if record.get(column):
-                record[column] = restore(record[column])
+                record[column] = unquote_cell(record[column])
         details = record.get("trigger_details") or ""
         record["trigger_details"] = dict(
             part.split("=", 1) for part in details.split(";") if "=" in part
@@ -192,24 +183,25 @@ def sniff_kind(name: str, text: str) -> str:
     return "json" if text.lstrip().startswith(("{", "[")) else "csv"
 
 
-def fingerprint(e: Episode) -> tuple[Any, ...]:
+def fingerprint(e: NewEpisode) -> tuple[Any, ...]:
     """What makes two episodes the same one: every field a person logged (not the id or
     when it was logged)."""
-    return (
-        e.at,
-        e.site,
-        e.side,
-        round(e.duration_s, 3),
-        e.pain,
-        tuple(sorted((t.name, t.detail or "") for t in e.triggers)),
-        e.visible,
-        *(getattr(e, name) for name in SIGN_FIELDS),
-        e.soreness_hours,
-        e.note or "",
-    )
+    return tuple(_FINGERPRINT[name](getattr(e, name)) for name in LOGGED_FIELDS)
 
 
-def new_episodes(incoming: list[Episode], existing: list[Episode]) -> list[Episode]:
+def _same(value: Any) -> Any:
+    return value
+
+
+_FINGERPRINT: dict[str, Callable[[Any], Any]] = {
+    **{name: _same for name in LOGGED_FIELDS},
+    "duration_s": lambda seconds: round(seconds, 3),
+    "triggers": lambda triggers: tuple(sorted((t.name, t.detail or "") for t in triggers)),
+    "note": lambda note: note or "",
+}
+
+
+def new_episodes(incoming: list[NewEpisode], existing: list[Episode]) -> list[NewEpisode]:
     """Incoming episodes not already in the diary; a file that repeats one episode keeps as
     many copies as it has, less those already stored."""
     if not existing:

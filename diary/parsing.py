@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
+from diary.domain import MAX_DURATION_S
 from diary.errors import BadInput
 
 DURATION_FORMS = "45 (seconds), 3s, 90s, 2m, 1m30s, 1h"
@@ -13,7 +14,6 @@ DATETIME_FORMS = (
     "'yesterday 22:30', 'today 7am', '22:30', 'monday 8pm'"
 )
 DATE_FORMS = "ISO 8601 (2026-11-20), 'today', 'yesterday', or '7 days ago'"
-MAX_DURATION_S = 24 * 3600
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 _UNIT_WORDS = [

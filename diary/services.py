@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from diary import storage
-from diary.analysis.classify import classify, classify_all
+from diary.analysis.classify import Classifier, classify, classify_all
 from diary.analysis.flags import evaluate_flags, lookback_days
-from diary.model import Classification, Episode, Flag
-from diary.perf import gc_paused
+from diary.domain import Classification, Episode, Flag, NewEpisode
+from diary.errors import BadInput, StorageError
 from diary.storage import Database
 from diary.thresholds import Thresholds
 
 if TYPE_CHECKING:  # the reporting and interchange modules load only when used
     from diary.analysis.series import ChartData
+    from diary.analysis.visit import VisitReport
     from diary.analysis.weekly import WeeklySummary
     from diary.interchange import ParsedFile
-    from diary.reports.doctor import VisitReport
+    from diary.storage.backup import BackupInfo
 
 
 @dataclass(frozen=True)
@@ -37,74 +39,77 @@ def day_after(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time())
 
 
-def flag_window(as_of: date, th: Thresholds) -> tuple[datetime, datetime]:
-    return day_start(as_of - timedelta(days=lookback_days(th) - 1)), day_after(as_of)
+def flag_window(as_of: date, thresholds: Thresholds) -> tuple[datetime, datetime]:
+    return day_start(as_of - timedelta(days=lookback_days(thresholds) - 1)), day_after(as_of)
 
 
-def active_flags(db: Database, as_of: date, th: Thresholds) -> list[Flag]:
+def active_flags(db: Database, as_of: date, thresholds: Thresholds) -> list[Flag]:
     """Flags as of the end of `as_of`, reading only the days the rules look at."""
-    start, end = flag_window(as_of, th)
-    with db.reading() as session:
-        episodes = storage.episodes_between(start, end, session=session)
-    return evaluate_flags(episodes, as_of, th)
+    start, end = flag_window(as_of, thresholds)
+    with db.reading() as connection:
+        episodes = storage.episodes_between(start, end, connection=connection)
+    return evaluate_flags(episodes, as_of, thresholds)
 
 
-def log_episode(db: Database, episode: Episode, *, now: datetime, th: Thresholds) -> LoggedEpisode:
+def log_episode(
+    db: Database, episode: NewEpisode, *, now: datetime, thresholds: Thresholds
+) -> LoggedEpisode:
     """Store the episode; report its label and the flags it newly raised (as of today)."""
-    with db.writing() as session:
-        episode_id = storage.add_episode(episode, session=session, logged_at=now)
-    start, end = flag_window(now.date(), th)
-    with db.reading() as session:
-        stored = storage.get_episode(episode_id, session=session)
-        window = storage.episodes_between(start, end, session=session)
-    labels = classify_all(window, th)
-    after = evaluate_flags(window, now.date(), th, labels)
+    with db.writing() as connection:
+        episode_id = storage.add_episode(episode, connection=connection, logged_at=now)
+    start, end = flag_window(now.date(), thresholds)
+    with db.reading() as connection:
+        stored = storage.get_episode(episode_id, connection=connection)
+        window = storage.episodes_between(start, end, connection=connection)
+    labels = classify_all(window, thresholds)
+    after = evaluate_flags(window, now.date(), thresholds, labels)
     new: list[Flag] = []
     if any(episode_id in f.episode_ids for f in after):  # else it raised nothing
         others = [e for e in window if e.id != episode_id]
-        known = {f.identity for f in evaluate_flags(others, now.date(), th, labels)}
+        known = {f.identity for f in evaluate_flags(others, now.date(), thresholds, labels)}
         new = [f for f in after if f.identity not in known]
-    return LoggedEpisode(stored, classify(stored, th), new, after)
+    return LoggedEpisode(stored, classify(stored, thresholds), new, after)
 
 
 def get_episode(db: Database, episode_id: int) -> Episode:
-    with db.reading() as session:
-        return storage.get_episode(episode_id, session=session)
+    with db.reading() as connection:
+        return storage.get_episode(episode_id, connection=connection)
 
 
 def replace_episode(db: Database, episode: Episode) -> Episode:
-    assert episode.id is not None
-    with db.writing() as session:
-        storage.replace_episode(episode, session=session)
+    with db.writing() as connection:
+        storage.replace_episode(episode, connection=connection)
     return get_episode(db, episode.id)
 
 
 def delete_episode(db: Database, episode_id: int) -> None:
-    with db.writing() as session:
-        storage.delete_episode(episode_id, session=session)
+    with db.writing() as connection:
+        storage.delete_episode(episode_id, connection=connection)
 
 
 def list_episodes(db: Database, since: date | None, until: date | None) -> list[Episode]:
     start = day_start(since) if since else None
     end = day_after(until) if until else None
-    with db.reading() as session:
-        return storage.episodes_between(start, end, session=session)
+    with db.reading() as connection:
+        return storage.episodes_between(start, end, connection=connection)
 
 
-def weekly_report(db: Database, week_start: date, *, today: date, th: Thresholds) -> WeeklySummary:
+def weekly_report(
+    db: Database, week_start: date, *, today: date, thresholds: Thresholds
+) -> WeeklySummary:
     """The ISO week from `week_start`, compared with the week before, with the flags active
     at its end (or today, for the week in progress). One windowed read."""
     week_end = week_start + timedelta(days=6)
     as_of = min(week_end, today)
-    flags_start, flags_end = flag_window(as_of, th)
+    flags_start, flags_end = flag_window(as_of, thresholds)
     start = min(day_start(week_start - timedelta(days=7)), flags_start)
     end = max(day_after(week_end), flags_end)
-    with db.reading() as session:
-        episodes = storage.episodes_between(start, end, session=session)
-    flags = evaluate_flags([e for e in episodes if e.at < flags_end], as_of, th)
+    with db.reading() as connection:
+        episodes = storage.episodes_between(start, end, connection=connection)
+    flags = evaluate_flags([e for e in episodes if e.at < flags_end], as_of, thresholds)
     from diary.analysis.weekly import weekly_summary
 
-    return weekly_summary(week_start, episodes, flags, th)
+    return weekly_summary(week_start, episodes, flags, thresholds)
 
 
 def period_or_default(
@@ -116,45 +121,49 @@ def period_or_default(
         return since, end
     if weeks is not None:
         return end - timedelta(days=7 * weeks - 1), end
-    with db.reading() as session:
-        span = storage.time_span(session=session)
+    with db.reading() as connection:
+        span = storage.time_span(connection=connection)
     return (min(span[0].date(), end) if span else end), end
 
 
-def chart_data_for(db: Database, start: date, end: date, th: Thresholds) -> ChartData:
+def _night(thresholds: Thresholds) -> tuple[int, int]:
+    return thresholds.night_start_hour, thresholds.night_end_hour
+
+
+def chart_data_for(db: Database, start: date, end: date, thresholds: Thresholds) -> ChartData:
     from diary.analysis.series import chart_data
 
-    with db.reading() as session, gc_paused():
+    with db.reading() as connection:
         observed = storage.iter_observations_between(
-            day_start(start), day_after(end), session=session
+            day_start(start), day_after(end), connection=connection
         )
-        return chart_data(observed, lambda o: classify(o, th), start, end)
+        return chart_data(observed, Classifier(thresholds), start, end, _night(thresholds))
 
 
 def visit_report(
-    db: Database, start: date, end: date, *, today: date, th: Thresholds
+    db: Database, start: date, end: date, *, today: date, thresholds: Thresholds
 ) -> VisitReport:
-    with db.reading() as session:
-        episodes = storage.episodes_between(day_start(start), day_after(end), session=session)
-    labels = classify_all(episodes, th)
     from diary.analysis.series import chart_data
-    from diary.reports.doctor import VisitReport
+    from diary.analysis.visit import VisitReport
 
+    with db.reading() as connection:
+        episodes = storage.episodes_between(day_start(start), day_after(end), connection=connection)
+    labels = classify_all(episodes, thresholds)
     return VisitReport(
         start=start,
         end=end,
         generated=today,
         episodes=episodes,
         labels=labels,
-        flags=active_flags(db, end, th),
-        charts=chart_data(episodes, lambda e: labels[e.id or 0], start, end),
+        flags=active_flags(db, end, thresholds),
+        charts=chart_data(episodes, lambda e: labels[e.id], start, end, _night(thresholds)),
     )
 
 
-def add_many(db: Database, episodes: list[Episode], *, now: datetime) -> int:
+def add_many(db: Database, episodes: list[NewEpisode], *, now: datetime) -> int:
     """All or nothing: one transaction."""
-    with db.writing() as session:
-        return len(storage.add_episodes(episodes, session=session, logged_at=now))
+    with db.writing() as connection:
+        return len(storage.add_episodes(episodes, connection=connection, logged_at=now))
 
 
 @dataclass(frozen=True)
@@ -175,35 +184,82 @@ def import_episodes(
         return ImportResult(parsed.rows, 0, 0)
     first = min(e.at for e in incoming)
     last = max(e.at for e in incoming)
-    with db.writing() as session:
-        existing = storage.episodes_between(first, last + timedelta(seconds=1), session=session)
+    with db.writing() as connection:
+        existing = storage.episodes_between(
+            first, last + timedelta(seconds=1), connection=connection
+        )
         fresh = new_episodes(incoming, existing)
         if not dry_run:
-            storage.add_episodes(fresh, session=session, logged_at=now)
+            storage.add_episodes(fresh, connection=connection, logged_at=now)
     return ImportResult(parsed.rows, len(fresh), len(incoming) - len(fresh))
 
 
 def export_episodes(
-    db: Database, since: date | None, until: date | None, *, fmt: str, th: Thresholds, out: TextIO
+    db: Database,
+    since: date | None,
+    until: date | None,
+    *,
+    fmt: str,
+    thresholds: Thresholds,
+    out: TextIO,
 ) -> int:
     """Stream the period's episodes as CSV or JSON to `out`; returns how many."""
     from diary.interchange import write_csv, write_json
 
     start = day_start(since) if since else None
     end = day_after(until) if until else None
+    classifier = Classifier(thresholds)
     count = 0
 
     def counted(e: Episode) -> Classification:
         nonlocal count
         count += 1
-        return classify(e, th)
+        return classifier(e)
 
-    with db.reading() as session, gc_paused():
-        episodes = storage.iter_episodes_between(start, end, session=session)
+    with db.reading() as connection:
+        episodes = storage.iter_episodes_between(start, end, connection=connection)
         (write_csv if fmt == "csv" else write_json)(episodes, counted, out)
     return count
 
 
 def count_episodes(db: Database) -> int:
-    with db.reading() as session:
-        return storage.count_between(None, None, session=session)
+    with db.reading() as connection:
+        return storage.count_between(None, None, connection=connection)
+
+
+@dataclass(frozen=True)
+class Restored:
+    backup: BackupInfo
+    safety_copy: Path | None  # where the replaced diary was kept, if it held anything
+
+
+def restore_diary(db: Database, source: Path, *, replace: bool, now: datetime) -> Restored:
+    """Replace the diary with a checked backup, keeping the replaced diary beside it under
+    a name that no earlier safety copy has; then bring the schema up to date."""
+    from diary.storage.backup import POSTGRES_ADVICE, backup, check_backup, restore_from_backup
+
+    path = db.target.path
+    if not db.target.is_sqlite or path is None:
+        raise StorageError(POSTGRES_ADVICE)
+    info = check_backup(source)
+    held = count_episodes(db)
+    safety: Path | None = None
+    if held:
+        if not replace:
+            raise BadInput(
+                f"the diary {db.target.display} holds {held} episodes; restoring replaces "
+                f"them with the backup's {info.episodes}. Add --yes to go ahead"
+            )
+        safety = _unused_name(path.with_name(f"{path.name}.before-restore-{now:%Y%m%dT%H%M%S}"))
+        backup(db, safety)
+    restore_from_backup(db, source)
+    storage.upgrade_schema(db)  # an older backup's schema is brought up to date
+    return Restored(info, safety)
+
+
+def _unused_name(path: Path) -> Path:
+    candidate, n = path, 1
+    while candidate.exists() or candidate.is_symlink():
+        n += 1
+        candidate = path.with_name(f"{path.name}-{n}")
+    return candidate

@@ -1,12 +1,13 @@
 """Every clinical threshold, its default and its source, in one place.
 
-Defaults follow ../shared/CLINICAL_RULES.md; a TOML file (``[thresholds]`` table) in the user
+docs/clinical-rules.md describes each; a TOML file (``[thresholds]`` table) in the user
 config directory, or the file named by ``DIARY_CONFIG``, overrides any of them.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,92 +16,245 @@ from typing import Any
 from diary.errors import ConfigError
 
 
-def _threshold(default: float, source: str, meaning: str) -> Any:
-    return field(default=default, metadata={"source": source, "meaning": meaning})
+def _threshold(
+    default: float, source: str, meaning: str, *, bounds: tuple[float, float], docs: str = ""
+) -> Any:
+    """A default with its source, what it means, the range a configured value must lie in,
+    and the source documents (000-003) that evidence weighed by it cites."""
+    metadata = {"source": source, "meaning": meaning, "bounds": bounds, "docs": docs}
+    return field(default=default, metadata=metadata)
+
+
+_HOURS = (0, 23)
+_DAYS = (1, 366)
+_WEIGHT = (0, 10)
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    # Classification (CLINICAL_RULES.md §2)
+    # Classification (docs/clinical-rules.md, "Classification")
     twitch_max_duration_s: float = _threshold(
-        5,
+        5.0,
         "000, 001, 002: twitches are brief, 'a few seconds at most'",
         "an episode this short or shorter points to a twitch",
+        bounds=(0.1, 3600),
     )
     spasm_strong_duration_s: float = _threshold(
-        30,
-        "001, 002: spasms last seconds to minutes; CLINICAL_RULES §2: 30 s is strong",
+        30.0,
+        "001, 002: spasms last seconds to minutes; 30 s or more is strong evidence",
         "an episode this long or longer is strong evidence of a spasm",
+        bounds=(0.1, 86400),
     )
     twitch_max_pain: int = _threshold(
-        2, "000-003: twitches are painless or light", "pain at or below this points to a twitch"
+        2,
+        "000-003: twitches are painless or light",
+        "pain at or below this points to a twitch",
+        bounds=(0, 10),
     )
     spasm_min_pain: int = _threshold(
-        4, "000-003: spasms are moderate to severe pain", "pain at or above this points to a spasm"
+        4,
+        "000-003: spasms are moderate to severe pain",
+        "pain at or above this points to a spasm",
+        bounds=(0, 10),
+    )
+    spasm_strong_pain: int = _threshold(
+        7,
+        "NRS bands: 7-10 is severe pain (Boonstra 2016)",
+        "pain at or above this is strong evidence of a spasm (weighs more)",
+        bounds=(0, 10),
     )
     unclear_margin: float = _threshold(
         0.25,
-        "CLINICAL_RULES §2: conflicting evidence without a clear majority is unclear",
+        "conflicting evidence without a clear majority is unclear, never a guess",
         "the winning side needs this share of the evidence more than the other",
+        bounds=(0, 1),
     )
     night_start_hour: int = _threshold(
-        22, "NHS leg cramps: about three in four happen at night", "night begins at this hour"
+        22,
+        "NHS leg cramps: about three in four happen at night",
+        "night begins at this hour",
+        bounds=_HOURS,
     )
     night_end_hour: int = _threshold(
-        6, "NHS leg cramps: about three in four happen at night", "night ends at this hour"
+        6,
+        "NHS leg cramps: about three in four happen at night",
+        "night ends at this hour",
+        bounds=_HOURS,
     )
-    # Flags (CLINICAL_RULES.md §3)
+    # Evidence weights: the features the documents agree on most weigh most.
+    weight_duration_brief: float = _threshold(
+        2.0,
+        "000, 001, 002",
+        "weight of a brief episode (twitch)",
+        bounds=_WEIGHT,
+        docs="000, 001, 002",
+    )
+    weight_duration_long: float = _threshold(
+        3.0, "001, 002", "weight of a long episode (spasm)", bounds=_WEIGHT, docs="001, 002"
+    )
+    weight_duration_middle: float = _threshold(
+        1.0,
+        "001, 002",
+        "weight of a middling duration (spasm, weak)",
+        bounds=_WEIGHT,
+        docs="001, 002",
+    )
+    weight_pain_light: float = _threshold(
+        2.0,
+        "000, 001, 002",
+        "weight of none or light pain (twitch)",
+        bounds=_WEIGHT,
+        docs="000, 001, 002",
+    )
+    weight_pain_moderate: float = _threshold(
+        2.0,
+        "001, 002, 003",
+        "weight of moderate pain (spasm)",
+        bounds=_WEIGHT,
+        docs="001, 002, 003",
+    )
+    weight_pain_strong: float = _threshold(
+        3.0,
+        "001, 002, 003",
+        "weight of strong pain (spasm)",
+        bounds=_WEIGHT,
+        docs="001, 002, 003",
+    )
+    weight_visible: float = _threshold(
+        2.0,
+        "001, 002, 003",
+        "weight of a flicker (twitch) or a bulge (spasm)",
+        bounds=_WEIGHT,
+        docs="001, 002, 003",
+    )
+    weight_tightness: float = _threshold(
+        1.5,
+        "001, 002, 003",
+        "weight of stiffness, and of limited motion (spasm)",
+        bounds=_WEIGHT,
+        docs="001, 002, 003",
+    )
+    weight_no_tightness: float = _threshold(
+        0.5,
+        "001",
+        "weight of no tightness and full motion (twitch, weak)",
+        bounds=_WEIGHT,
+        docs="001",
+    )
+    weight_rhythmic: float = _threshold(
+        1.0, "001 (clonus)", "weight of a rhythmic series (twitch)", bounds=_WEIGHT, docs="001"
+    )
+    weight_site: float = _threshold(
+        1.0,
+        "001, 003",
+        "weight of a small (twitch) or large or smooth (spasm) muscle site",
+        bounds=_WEIGHT,
+        docs="001, 003",
+    )
+    weight_trigger_each: float = _threshold(
+        0.5,
+        "000-003 cause lists",
+        "weight of each trigger typical of one kind",
+        bounds=_WEIGHT,
+        docs="000, 001, 002, 003",
+    )
+    weight_trigger_max: float = _threshold(
+        1.0,
+        "000-003 cause lists",
+        "most weight triggers can add to one side",
+        bounds=_WEIGHT,
+        docs="000, 001, 002, 003",
+    )
+    # Flags (docs/clinical-rules.md, "Flags")
     active_window_days: int = _threshold(
-        28, "CLINICAL_RULES §3", "a flag is active with evidence from this many days"
+        28,
+        "a flag must cite recent evidence",
+        "a flag is active with evidence from this many days",
+        bounds=_DAYS,
     )
     severe_pain_min: int = _threshold(
         8,
-        "001 'unbearable', 002; Boonstra 2016: NRS >= 8 is severe",
+        "001 'unbearable', 002; Boonstra 2016: NRS >= 8 is severe for chronic muscle pain",
         "pain at or above this raises severe_pain",
+        bounds=(0, 10),
     )
     prolonged_spasm_s: float = _threshold(
-        600,
+        600.0,
         "001, 002 'longer than normal'; NHS, NICE CKS: cramps last up to 10 min",
         "a skeletal spasm longer than this raises prolonged_spasm",
+        bounds=(1, 86400),
     )
     lingering_soreness_h: float = _threshold(
-        24,
+        24.0,
         "002 'soreness doesn't go away'; NHS: tender up to 24 h is normal",
         "soreness after a spasm longer than this raises lingering_soreness",
+        bounds=(0, 2160),
     )
     persistent_min_days: int = _threshold(
-        4, "002, 003 'no more than a few days'", "distinct days of twitching at one site"
+        4,
+        "002, 003 'no more than a few days'",
+        "distinct days of twitching at one site",
+        bounds=(1, 366),
     )
     persistent_window_days: int = _threshold(
-        7, "002, 003; NHS twitching", "those days fall within this many days (watch)"
+        7,
+        "002, 003; NHS twitching",
+        "those days fall within this many days (watch)",
+        bounds=_DAYS,
     )
     persistent_span_days: int = _threshold(
-        14, "NHS twitching: see a GP after 2 weeks", "first and last day further apart (doctor)"
+        14,
+        "NHS twitching: see a GP after 2 weeks",
+        "first and last day further apart (doctor)",
+        bounds=_DAYS,
     )
     persistent_sites: int = _threshold(
-        2, "NHS twitching: in more than one place", "sites twitching at once (doctor)"
+        2,
+        "NHS twitching: in more than one place",
+        "sites twitching at once (doctor)",
+        bounds=(1, 100),
     )
     recurring_min_per_week: int = _threshold(
         3,
         "002, 003; NICE CKS: 3+ a week is the frequent group",
         "spasms in each of two back-to-back weeks",
+        bounds=(1, 1000),
+    )
+    recurring_week_days: int = _threshold(
+        7,
+        "NICE CKS counts cramps a week",
+        "length of each of the two back-to-back windows of recurring_spasms",
+        bounds=(1, 183),
     )
     worsening_window_days: int = _threshold(
-        14, "001 'frequent and persistent', 002", "length of each compared window"
+        14,
+        "001 'frequent and persistent', 002",
+        "length of each compared window",
+        bounds=(1, 183),
     )
     worsening_rate_ratio: float = _threshold(
-        1.5, "CLINICAL_RULES §3", "episode rate ratio, last window over the one before"
+        1.5,
+        "a 50% rise is a change worth a visit",
+        "episode rate ratio, last window over the one before",
+        bounds=(1, 100),
     )
     worsening_p_value: float = _threshold(
         0.05,
-        "CLINICAL_RULES §3: one-sided exact Poisson test",
+        "one-sided exact Poisson test at the usual 5% level",
         "the rise must be this unlikely by chance",
+        bounds=(1e-9, 0.5),
     )
     worsening_pain_rise: float = _threshold(
-        2, "NRS: a change of 2 points is clinically meaningful", "rise in mean pain"
+        2.0,
+        "NRS: a change of 2 points is clinically meaningful",
+        "rise in mean pain",
+        bounds=(0.1, 10),
     )
     worsening_pain_min_episodes: int = _threshold(
-        3, "CLINICAL_RULES §3", "episodes needed in each window to compare pain"
+        3,
+        "too few episodes give no mean worth comparing",
+        "episodes needed in each window to compare pain",
+        bounds=(1, 1000),
     )
 
     def describe(self) -> list[tuple[str, float, str, str]]:
@@ -157,22 +311,37 @@ def load_config(path: Path | None = None) -> LoadedConfig:
 
 
 def apply_overrides(overrides: dict[str, Any], *, where: str = "config") -> Thresholds:
+    """The defaults with `overrides`; every value a finite number inside its field's range
+    (whole where the default is whole)."""
     values: dict[str, Any] = {}
     for key, value in overrides.items():
         if key not in _FIELDS:
             raise ConfigError(
                 f"{where}: unknown threshold {key!r}; `diary config show` lists the accepted keys"
             )
-        default = _FIELDS[key].default
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{where}: threshold {key!r} must be a number, got {value!r}")
-        if isinstance(default, int) and not isinstance(value, int):
-            raise ConfigError(f"{where}: threshold {key!r} must be a whole number, got {value!r}")
-        if (
-            value < 0
-            or (key.endswith("_hour") and value > 23)
-            or (key == "worsening_p_value" and not 0 < value < 1)
-        ):
-            raise ConfigError(f"{where}: threshold {key!r} is out of range: {value!r}")
-        values[key] = value
-    return dataclasses.replace(DEFAULTS, **values)
+        values[key] = _checked(key, value, where)
+    thresholds = dataclasses.replace(DEFAULTS, **values)
+    for first, second in (
+        ("twitch_max_pain", "spasm_min_pain"),
+        ("spasm_min_pain", "spasm_strong_pain"),
+    ):
+        if getattr(thresholds, first) > getattr(thresholds, second):
+            raise ConfigError(f"{where}: threshold {first!r} must not be above {second!r}")
+    return thresholds
+
+
+def _checked(key: str, value: Any, where: str) -> float:
+    f = _FIELDS[key]
+    low, high = f.metadata["bounds"]
+    whole = isinstance(f.default, int)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{where}: threshold {key!r} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ConfigError(f"{where}: threshold {key!r} must be a finite number, got {value!r}")
+    if whole and not float(value).is_integer():
+        raise ConfigError(f"{where}: threshold {key!r} must be a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise ConfigError(
+            f"{where}: threshold {key!r} is out of range: {value!r}; accepted {low:g} to {high:g}"
+        )
+    return int(value) if whole else float(value)

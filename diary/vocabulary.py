@@ -6,8 +6,8 @@ import difflib
 import re
 from functools import lru_cache
 
+from diary.domain import TriggerEntry
 from diary.errors import BadInput
-from diary.model import TriggerEntry
 
 # Canonical site names, grouped by what the documents say about them.
 SMALL_MUSCLE_SITES = frozenset({"eyelid", "face", "thumb", "finger"})  # 001, 003

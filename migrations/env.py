@@ -7,8 +7,7 @@ import logging.config
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from diary.storage import models  # noqa: F401  (the typed classes map onto these tables)
-from diary.storage.tables import metadata
+from diary.storage.schema import metadata
 
 config = context.config
 target_metadata = metadata

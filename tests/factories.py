@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from diary.model import Episode, TriggerEntry
+from diary.domain import Episode, TriggerEntry
 
 AS_OF = date(2026, 11, 20)
 
@@ -22,6 +22,7 @@ def episode(
     **fields: Any,
 ) -> Episode:
     moment = at or datetime.combine(day or AS_OF, time(14, 0))
+    fields.setdefault("logged_at", moment)
     return Episode(
         id=id,
         at=moment,

@@ -232,10 +232,12 @@ def test_streamed_pages_hold_every_episode_once(diary: Diary) -> None:
         )
     database = storage.open_database(None)
     try:
-        with database.reading() as session:
-            everything = storage.episodes_between(None, None, session=session)
-            paged = list(storage.iter_episodes_between(None, None, session=session, page=2))
-            observed = list(storage.iter_observations_between(None, None, session=session, page=3))
+        with database.reading() as connection:
+            everything = storage.episodes_between(None, None, connection=connection)
+            paged = list(storage.iter_episodes_between(None, None, connection=connection, page=2))
+            observed = list(
+                storage.iter_observations_between(None, None, connection=connection, page=3)
+            )
     finally:
         database.dispose()
     assert paged == everything and len(everything) == 7

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from diary.analysis.classify import classify
-from diary.model import Episode, TriggerEntry
+from diary.analysis.explain import reasons
+from diary.domain import Episode, TriggerEntry
 from diary.thresholds import DEFAULTS, apply_overrides
 from diary.vocabulary import SITES, TRIGGERS
 from tests.factories import episode
@@ -280,14 +281,14 @@ def test_documents_described_episodes(
     document: str, wording: str, fields: dict[str, object], label: str, subtype: str | None
 ) -> None:
     result = classify(episode(**fields))  # type: ignore[arg-type]
-    assert (result.label, result.subtype) == (label, subtype), result.reasons
-    assert result.reasons and result.reasons[0].startswith(label)
+    assert (result.label, result.subtype) == (label, subtype), reasons(result)
+    assert reasons(result) and reasons(result)[0].startswith(label)
 
 
 def test_reasons_cite_their_source_documents() -> None:
     result = classify(episode(site="calf", duration_s=90, pain=7, visible="bulge", stiff=True))
-    assert all("[" in reason and "]" in reason for reason in result.reasons)
-    assert any("90" in r or "1 min 30 s" in r for r in result.reasons)
+    assert all("[" in reason and "]" in reason for reason in reasons(result))
+    assert any("90" in r or "1 min 30 s" in r for r in reasons(result))
 
 
 def test_confidence_is_higher_when_evidence_agrees() -> None:
@@ -303,7 +304,7 @@ def test_thresholds_change_the_label() -> None:
     longer_twitches = apply_overrides({"twitch_max_duration_s": 25})
     result = classify(twenty_seconds, longer_twitches)
     assert result.label == "twitch"
-    assert "≤ 25 s" in " ".join(result.reasons)
+    assert "≤ 25 s" in " ".join(reasons(result))
 
 
 episodes = st.builds(
@@ -330,7 +331,7 @@ episodes = st.builds(
 def test_classification_is_total_and_deterministic(e: Episode) -> None:
     first = classify(e)
     assert first.label in ("twitch", "spasm", "unclear")
-    assert len(first.reasons) >= 1 and 0.5 <= first.confidence <= 1.0
+    assert len(reasons(first)) >= 1 and 0.5 <= first.confidence <= 1.0
     assert (first.subtype is None) == (first.label == "unclear")
     assert classify(replace(e)) == first
     assert classify(e, DEFAULTS) == first

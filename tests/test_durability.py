@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import sqlite3
 import subprocess
 import sys
@@ -132,8 +133,15 @@ def test_restore_checks_the_backup_and_asks_before_replacing(
     restored = diary.ok("restore", str(copy), "--yes")
     assert "before-restore" in restored.stdout
     assert [e["site"] for e in diary.json("list")] == ["calf"]
-    kept = Path(db_target + ".before-restore")
+    (kept,) = Path(db_target).parent.glob("*.before-restore*")
     assert _consistent(kept)[0] == 2
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    # A second restore keeps its own safety copy: the first one is never overwritten.
+    diary.ok("log", "--site", "thumb", "--duration", "2s", "--pain", "0")
+    diary.ok("restore", str(copy), "--yes")
+    copies = sorted(Path(db_target).parent.glob("*.before-restore*"))
+    assert len(copies) == 2 and kept in copies
+    assert sorted(_consistent(c)[0] for c in copies) == [2, 2]
 
 
 @pytest.mark.backend

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import stat
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diary.analysis.classify import classify_all
+from diary.domain import Episode, TriggerEntry
 from diary.interchange import parse_file, to_csv, to_json
-from diary.model import Episode, TriggerEntry
 from diary.vocabulary import SITES, TRIGGERS
 from tests.conftest import Diary
 
@@ -206,4 +207,4 @@ def test_any_valid_episode_survives_both_formats(batch: list[Episode]) -> None:
     labels = classify_all(batch)
     for kind, writer in (("csv", to_csv), ("json", to_json)):
         parsed = parse_file(writer(batch, labels), kind=kind)
-        assert parsed.episodes == batch, kind
+        assert [asdict(e) for e in parsed.episodes] == [asdict(e) for e in batch], kind

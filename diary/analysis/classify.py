@@ -2,17 +2,17 @@
 CLINICAL_RULES.md §2. Pure: an Episode in, a Classification out.
 
 The hot path collects evidence as small tuples; the sentences a person reads are rendered
-from them only when asked for (`Classification.reasons`), so labelling years of episodes
-stays fast.
+from them only when asked for (`explain.reasons`). A `Classifier` weighs each distinct
+combination of features once, so labelling years of episodes stays fast.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from diary.model import Classification, Episode, Evidence, Observation
-from diary.perf import gc_paused
+from diary.domain import Classification, Episode, Evidence, NewEpisode, Observation
 from diary.thresholds import DEFAULTS, Thresholds
 from diary.vocabulary import (
     LARGE_MUSCLE_SITES,
@@ -22,21 +22,6 @@ from diary.vocabulary import (
     SPASM_TRIGGERS,
     TWITCH_TRIGGERS,
 )
-
-# Evidence weights: the features the documents agree on most weigh most.
-W_DURATION_BRIEF = 2.0
-W_DURATION_LONG = 3.0
-W_DURATION_MIDDLE = 1.0
-W_PAIN = 2.0
-W_PAIN_SEVERE = 3.0
-W_VISIBLE = 2.0
-W_TIGHTNESS = 1.5
-W_NO_TIGHTNESS = 0.5
-W_RHYTHMIC = 1.0
-W_SITE = 1.0
-W_TRIGGER_EACH = 0.5
-W_TRIGGER_MAX = 1.0
-SEVERE_PAIN_EVIDENCE = 7
 
 
 class Features(NamedTuple):
@@ -53,109 +38,141 @@ class Features(NamedTuple):
     at_night: bool
 
 
-def features_of(episode: Episode | Observation, thresholds: Thresholds = DEFAULTS) -> Features:
+def features_of(episode: NewEpisode | Observation, thresholds: Thresholds = DEFAULTS) -> Features:
     return Features(
-        episode.duration_s,
-        episode.pain,
-        episode.visible,
-        episode.stiff,
-        episode.limited_motion,
-        episode.rhythmic,
-        episode.site,
-        episode.trigger_names,
-        is_night(episode.at.hour, thresholds),
+        duration_s=episode.duration_s,
+        pain=episode.pain,
+        visible=episode.visible,
+        stiff=episode.stiff,
+        limited_motion=episode.limited_motion,
+        rhythmic=episode.rhythmic,
+        site=episode.site,
+        trigger_names=episode.trigger_names,
+        at_night=is_night(episode.at.hour, thresholds),
     )
 
 
-def is_night(hour: int, th: Thresholds = DEFAULTS) -> bool:
-    if th.night_start_hour > th.night_end_hour:
-        return hour >= th.night_start_hour or hour < th.night_end_hour
-    return th.night_start_hour <= hour < th.night_end_hour
+def is_night(hour: int, thresholds: Thresholds = DEFAULTS) -> bool:
+    start, end = thresholds.night_start_hour, thresholds.night_end_hour
+    if start > end:
+        return hour >= start or hour < end
+    return start <= hour < end
 
 
-def classify(episode: Episode | Observation, thresholds: Thresholds = DEFAULTS) -> Classification:
+class Classifier:
+    """Classifies episodes under one set of thresholds, weighing each distinct combination
+    of features once (a diary of years holds a few thousand)."""
+
+    def __init__(self, thresholds: Thresholds = DEFAULTS) -> None:
+        self.thresholds = thresholds
+        self._known: dict[Features, Classification] = {}
+
+    def __call__(self, episode: NewEpisode | Observation) -> Classification:
+        features = features_of(episode, self.thresholds)
+        found = self._known.get(features)
+        if found is None:
+            found = self._known[features] = weigh(features, self.thresholds)
+        return found
+
+
+@lru_cache(maxsize=8)
+def classifier_for(thresholds: Thresholds) -> Classifier:
+    return Classifier(thresholds)
+
+
+def classify(
+    episode: NewEpisode | Observation, thresholds: Thresholds = DEFAULTS
+) -> Classification:
     """Label, subtype, confidence and the evidence behind them."""
-    return _classify(features_of(episode, thresholds), thresholds)
+    return classifier_for(thresholds)(episode)
 
 
 def classify_all(
-    episodes: list[Episode], thresholds: Thresholds = DEFAULTS
+    episodes: Iterable[Episode], thresholds: Thresholds = DEFAULTS
 ) -> dict[int, Classification]:
-    """Classifications keyed by episode id (episodes without an id are skipped)."""
-    with gc_paused():
-        return {e.id: classify(e, thresholds) for e in episodes if e.id is not None}
+    """Classifications keyed by episode id."""
+    classifier = classifier_for(thresholds)
+    return {e.id: classifier(e) for e in episodes}
 
 
-@lru_cache(maxsize=1 << 14)
-def _classify(f: Features, th: Thresholds) -> Classification:
+def weigh(f: Features, thresholds: Thresholds) -> Classification:
+    """Weigh the evidence of one combination of features (CLINICAL_RULES §2)."""
     twitch = spasm = 0.0
     found: list[Evidence] = []
 
-    if f.duration_s <= th.twitch_max_duration_s:
-        twitch += W_DURATION_BRIEF
-        found.append(("duration_brief", f.duration_s, th.twitch_max_duration_s))
-    elif f.duration_s >= th.spasm_strong_duration_s:
-        spasm += W_DURATION_LONG
-        found.append(("duration_long", f.duration_s, th.spasm_strong_duration_s))
+    if f.duration_s <= thresholds.twitch_max_duration_s:
+        twitch += thresholds.weight_duration_brief
+        found.append(("duration_brief", f.duration_s, thresholds.twitch_max_duration_s))
+    elif f.duration_s >= thresholds.spasm_strong_duration_s:
+        spasm += thresholds.weight_duration_long
+        found.append(("duration_long", f.duration_s, thresholds.spasm_strong_duration_s))
     else:
-        spasm += W_DURATION_MIDDLE
-        found.append(("duration_middle", f.duration_s, th.twitch_max_duration_s))
+        spasm += thresholds.weight_duration_middle
+        found.append(("duration_middle", f.duration_s, thresholds.twitch_max_duration_s))
 
-    if f.pain <= th.twitch_max_pain:
-        twitch += W_PAIN
-        found.append(("pain_light", f.pain, th.twitch_max_pain))
-    elif f.pain >= th.spasm_min_pain:
-        severe = f.pain >= SEVERE_PAIN_EVIDENCE
-        spasm += W_PAIN_SEVERE if severe else W_PAIN
-        found.append(("pain_severe" if severe else "pain_moderate", f.pain, th.spasm_min_pain))
+    if f.pain <= thresholds.twitch_max_pain:
+        twitch += thresholds.weight_pain_light
+        found.append(("pain_light", f.pain, thresholds.twitch_max_pain))
+    elif f.pain >= thresholds.spasm_strong_pain:
+        spasm += thresholds.weight_pain_strong
+        found.append(("pain_strong", f.pain, thresholds.spasm_strong_pain))
+    elif f.pain >= thresholds.spasm_min_pain:
+        spasm += thresholds.weight_pain_moderate
+        found.append(("pain_moderate", f.pain, thresholds.spasm_min_pain))
 
     if f.visible == "flicker":
-        twitch += W_VISIBLE
+        twitch += thresholds.weight_visible
         found.append(("flicker", None, None))
     elif f.visible == "bulge":
-        spasm += W_VISIBLE
+        spasm += thresholds.weight_visible
         found.append(("bulge", None, None))
 
     if f.stiff:
-        spasm += W_TIGHTNESS
+        spasm += thresholds.weight_tightness
         found.append(("stiff", None, None))
     if f.limited_motion:
-        spasm += W_TIGHTNESS
+        spasm += thresholds.weight_tightness
         found.append(("limited_motion", None, None))
     if not (f.stiff or f.limited_motion):
-        twitch += W_NO_TIGHTNESS
+        twitch += thresholds.weight_no_tightness
         found.append(("no_tightness", None, None))
     if f.rhythmic:
-        twitch += W_RHYTHMIC
+        twitch += thresholds.weight_rhythmic
         found.append(("rhythmic", None, None))
 
     if f.site in SMALL_MUSCLE_SITES:
-        twitch += W_SITE
+        twitch += thresholds.weight_site
         found.append(("small_muscle", f.site, None))
     elif f.site in SMOOTH_MUSCLE_SITES:
-        spasm += W_SITE
+        spasm += thresholds.weight_site
         found.append(("smooth_muscle", f.site, None))
     elif f.site in LARGE_MUSCLE_SITES:
-        spasm += W_SITE
+        spasm += thresholds.weight_site
         found.append(("large_muscle", f.site, None))
 
     if f.trigger_names:
         for_twitch = tuple(n for n in f.trigger_names if n in TWITCH_TRIGGERS)
         for_spasm = tuple(n for n in f.trigger_names if n in SPASM_TRIGGERS)
         if for_twitch:
-            twitch += min(W_TRIGGER_MAX, W_TRIGGER_EACH * len(for_twitch))
+            twitch += min(
+                thresholds.weight_trigger_max, thresholds.weight_trigger_each * len(for_twitch)
+            )
             found.append(("twitch_triggers", for_twitch, None))
         if for_spasm:
-            spasm += min(W_TRIGGER_MAX, W_TRIGGER_EACH * len(for_spasm))
+            spasm += min(
+                thresholds.weight_trigger_max, thresholds.weight_trigger_each * len(for_spasm)
+            )
             found.append(("spasm_triggers", for_spasm, None))
 
     total = twitch + spasm
+    if total == 0:  # every weight configured to zero: nothing to go on
+        return Classification("unclear", None, 0.5, (0.0, 0.0), tuple(found))
     margin = (spasm - twitch) / total
     confidence = round(max(twitch, spasm) / total, 2)
-    if margin >= th.unclear_margin:
+    if margin >= thresholds.unclear_margin:
         subtype = _spasm_subtype(f)
         return Classification("spasm", subtype, confidence, (spasm, twitch), tuple(found))
-    if margin <= -th.unclear_margin:
+    if margin <= -thresholds.unclear_margin:
         subtype = "clonus" if f.rhythmic else "fasciculation"
         after_stretch = f.rhythmic and "stretch" in f.trigger_names
         return Classification(

@@ -1,13 +1,17 @@
 """The sentences behind a classification: each piece of evidence, which way it points and
-the documents that say so."""
+the documents that say so. The documents cited for a piece of evidence are those of the
+weight it carries, declared once in `thresholds.py`."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from diary.domain import Classification
 from diary.parsing import format_duration
+from diary.thresholds import Thresholds
 
 SUBTYPE_REASONS = {
     "fasciculation": "fasciculation: an isolated twitch [001, 003]",
@@ -23,57 +27,79 @@ def _duration(value: Any) -> str:
     return format_duration(float(value))
 
 
-EVIDENCE_TEXT: dict[str, Callable[[Any, Any], str]] = {
-    "duration_brief": lambda v, t: (
-        f"twitch: lasted {_duration(v)}, brief (≤ {t:g} s) [000, 001, 002]"
+# Evidence kind -> (the weight it carries, its sentence from (value, threshold)).
+EVIDENCE: dict[str, tuple[str, Callable[[Any, Any], str]]] = {
+    "duration_brief": (
+        "weight_duration_brief",
+        lambda v, t: f"twitch: lasted {_duration(v)}, brief (≤ {t:g} s)",
     ),
-    "duration_long": lambda v, t: (
-        f"spasm: lasted {_duration(v)}; {t:g} s or longer is strong evidence [001, 002]"
+    "duration_long": (
+        "weight_duration_long",
+        lambda v, t: f"spasm: lasted {_duration(v)}; {t:g} s or longer is strong evidence",
     ),
-    "duration_middle": lambda v, t: (
-        f"spasm (weak): lasted {_duration(v)}, longer than a twitch's few seconds [001, 002]"
+    "duration_middle": (
+        "weight_duration_middle",
+        lambda v, t: f"spasm (weak): lasted {_duration(v)}, longer than a twitch's few seconds",
     ),
-    "pain_light": lambda v, t: f"twitch: pain {v}/10, none or light [000, 001, 002]",
-    "pain_moderate": lambda v, t: f"spasm: pain {v}/10, moderate [001, 002, 003]",
-    "pain_severe": lambda v, t: f"spasm: pain {v}/10, severe [001, 002, 003]",
-    "flicker": lambda v, t: "twitch: a flicker or flutter under the skin [001, 002]",
-    "bulge": lambda v, t: "spasm: a hard bulge or lump [001, 002, 003]",
-    "stiff": lambda v, t: "spasm: felt tight or stiff [001, 002, 003]",
-    "limited_motion": lambda v, t: "spasm: limited range of motion [001]",
-    "no_tightness": lambda v, t: "twitch (weak): no tightness and full range of motion [001]",
-    "rhythmic": lambda v, t: "twitch: a rhythmic series of beats, as in clonus [001]",
-    "small_muscle": lambda v, t: (
-        f"twitch: the {v} is a small muscle where twitches are common [001, 003]"
+    "pain_light": ("weight_pain_light", lambda v, t: f"twitch: pain {v}/10, none or light"),
+    "pain_moderate": ("weight_pain_moderate", lambda v, t: f"spasm: pain {v}/10, moderate"),
+    "pain_strong": (
+        "weight_pain_strong",
+        lambda v, t: f"spasm: pain {v}/10, high ({t} or more weighs more)",
     ),
-    "smooth_muscle": lambda v, t: (
-        f"spasm: the {v} holds smooth muscle (menstrual, intestinal cramps) [001]"
+    "flicker": ("weight_visible", lambda v, t: "twitch: a flicker or flutter under the skin"),
+    "bulge": ("weight_visible", lambda v, t: "spasm: a hard bulge or lump"),
+    "stiff": ("weight_tightness", lambda v, t: "spasm: felt tight or stiff"),
+    "limited_motion": ("weight_tightness", lambda v, t: "spasm: limited range of motion"),
+    "no_tightness": (
+        "weight_no_tightness",
+        lambda v, t: "twitch (weak): no tightness and full range of motion",
     ),
-    "large_muscle": lambda v, t: (
-        f"spasm: the {v} is a large muscle group where spasms are common [001]"
+    "rhythmic": (
+        "weight_rhythmic",
+        lambda v, t: "twitch: a rhythmic series of beats, as in clonus",
     ),
-    "twitch_triggers": lambda v, t: f"twitch (weak): triggers {', '.join(v)} [000, 001, 002, 003]",
-    "spasm_triggers": lambda v, t: f"spasm (weak): triggers {', '.join(v)} [001, 002, 003]",
+    "small_muscle": (
+        "weight_site",
+        lambda v, t: f"twitch: the {v} is a small muscle where twitches are common",
+    ),
+    "smooth_muscle": (
+        "weight_site",
+        lambda v, t: f"spasm: the {v} holds smooth muscle (menstrual, intestinal cramps)",
+    ),
+    "large_muscle": (
+        "weight_site",
+        lambda v, t: f"spasm: the {v} is a large muscle group where spasms are common",
+    ),
+    "twitch_triggers": (
+        "weight_trigger_each",
+        lambda v, t: f"twitch (weak): triggers {', '.join(v)}",
+    ),
+    "spasm_triggers": (
+        "weight_trigger_each",
+        lambda v, t: f"spasm (weak): triggers {', '.join(v)}",
+    ),
 }
+_DOCUMENTS = {f.name: f.metadata["docs"] for f in dataclasses.fields(Thresholds)}
+
+
+def evidence_sentence(kind: str, value: Any, limit: Any) -> str:
+    weight, sentence = EVIDENCE[kind]
+    return f"{sentence(value, limit)} [{_DOCUMENTS[weight]}]"
 
 
 @lru_cache(maxsize=4096)
-def reasons(
-    label: str,
-    subtype: str | None,
-    weights: tuple[float, float],
-    evidence: tuple[tuple[str, Any, Any], ...],
-    after_stretch: bool,
-) -> tuple[str, ...]:
+def reasons(c: Classification) -> tuple[str, ...]:
     """The decision first, then every piece of evidence in the order it was weighed."""
-    lead, other = weights
-    if label == "unclear":
+    lead, other = c.weights
+    if c.label == "unclear":
         decision = (
             f"unclear: the evidence conflicts (twitch {lead:g} vs spasm {other:g}), "
-            "so no label is guessed [CLINICAL_RULES §2]"
+            "so no label is guessed [docs/clinical-rules.md]"
         )
     else:
-        why = SUBTYPE_REASONS[subtype or ""]
-        if after_stretch:
+        why = SUBTYPE_REASONS[c.subtype or ""]
+        if c.after_stretch:
             why = why.replace("beats", "beats after a stretch")
-        decision = f"{label} by weight of evidence ({lead:g} vs {other:g}); {why}"
-    return (decision, *(EVIDENCE_TEXT[kind](value, limit) for kind, value, limit in evidence))
+        decision = f"{c.label} by weight of evidence ({lead:g} vs {other:g}); {why}"
+    return (decision, *(evidence_sentence(kind, value, limit) for kind, value, limit in c.evidence))

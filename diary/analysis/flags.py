@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from diary.analysis.classify import classify
+from diary.analysis.classify import classifier_for
 from diary.analysis.poisson import rate_increase_p_value
-from diary.model import SEVERITIES, Classification, Episode, Flag
+from diary.domain import SEVERITIES, Classification, Episode, Flag, Severity
 from diary.parsing import format_duration
 from diary.thresholds import DEFAULTS, Thresholds
 
@@ -35,9 +36,9 @@ CODES = (
 )
 
 
-def lookback_days(th: Thresholds = DEFAULTS) -> int:
+def lookback_days(thresholds: Thresholds = DEFAULTS) -> int:
     """How many days up to the as-of date the rules need to see."""
-    return max(th.active_window_days, 2 * th.worsening_window_days)
+    return max(thresholds.active_window_days, 2 * thresholds.worsening_window_days)
 
 
 def day_label(day: date) -> str:
@@ -58,7 +59,7 @@ def _sentence(text: str) -> str:
 
 
 def _ids(episodes: Sequence[Episode]) -> tuple[int, ...]:
-    return tuple(sorted(e.id for e in episodes if e.id is not None))
+    return tuple(sorted(e.id for e in episodes))
 
 
 def _listing(episodes: Sequence[Episode], describe: Callable[[Episode], str]) -> str:
@@ -74,158 +75,175 @@ def evaluate_flags(
     classifications: dict[int, Classification] | None = None,
 ) -> list[Flag]:
     """Every active flag as of the end of `as_of`, most severe first."""
-    th = thresholds
     end = datetime.combine(as_of + timedelta(days=1), time())
-    lookback_start = datetime.combine(as_of - timedelta(days=lookback_days(th) - 1), time())
-    active_start = datetime.combine(as_of - timedelta(days=th.active_window_days - 1), time())
+    lookback_start = datetime.combine(as_of - timedelta(days=lookback_days(thresholds) - 1), time())
+    active_start = datetime.combine(
+        as_of - timedelta(days=thresholds.active_window_days - 1), time()
+    )
     seen = [e for e in episodes if lookback_start <= e.at < end]
-    seen.sort(key=lambda e: (e.at, e.id or 0))
+    seen.sort(key=lambda e: (e.at, e.id))
     recent = [e for e in seen if e.at >= active_start]
-    labels = dict(classifications or {})
-    for e in seen:
-        if e.id is not None and e.id not in labels:
-            labels[e.id] = classify(e, th)
+    known = classifications or {}
+    classifier = classifier_for(thresholds)
 
     def label(e: Episode) -> Classification:
-        return labels[e.id] if e.id is not None else classify(e, th)
+        found = known.get(e.id)
+        return found if found is not None else classifier(e)
 
     flags: list[Flag] = []
-    flags += _single_episode_flags(recent, label, th)
-    flags += _persistent_twitching(recent, label, th)
-    flags += _recurring_spasms(recent, label, as_of, th)
-    flags += _worsening(seen, as_of, th)
+    flags += _single_episode_flags(recent, label, thresholds)
+    flags += _persistent_twitching(recent, label, thresholds)
+    flags += _recurring_spasms(recent, label, as_of, thresholds)
+    flags += _worsening(seen, as_of, thresholds)
     flags += _medication_link(recent)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     flags.sort(key=lambda f: (order[f.severity], CODES.index(f.code), f.key))
     return flags
 
 
+@dataclass(frozen=True)
+class EpisodeRule:
+    """A flag raised by single episodes: which ones count, and how the flag words them."""
+
+    code: str
+    severity: Severity
+    title: Callable[[Thresholds], str]
+    matches: Callable[[Episode, Classification, Thresholds], bool]
+    lead: Callable[[int, Thresholds], str]  # from the number of matching episodes
+    describe: Callable[[Episode], str]  # one episode in the listing
+    source: str
+    tail: str = ""
+
+
+def _where(e: Episode) -> str:
+    return e.where
+
+
+def _is_spasm(c: Classification) -> bool:
+    return c.label == "spasm"
+
+
+EPISODE_RULES: tuple[EpisodeRule, ...] = (
+    EpisodeRule(
+        code="breathing_difficulty",
+        severity="urgent",
+        title=lambda thresholds: "Difficulty breathing during a contraction",
+        matches=lambda e, c, thresholds: e.breathing,
+        lead=lambda n, thresholds: "Difficulty breathing logged",
+        describe=_where,
+        source="001",
+        tail=f" {SEEK_CARE_NOW}",
+    ),
+    EpisodeRule(
+        code="severe_pain",
+        severity="doctor",
+        title=lambda thresholds: "Severe pain during a contraction",
+        matches=lambda e, c, thresholds: e.pain >= thresholds.severe_pain_min,
+        lead=lambda n, thresholds: (
+            f"Pain of {thresholds.severe_pain_min}/10 or more on {n} episode(s)"
+        ),
+        describe=lambda e: f"{e.pain}/10 at the {e.where}",
+        source="001, 002",
+    ),
+    EpisodeRule(
+        code="weakness",
+        severity="doctor",
+        title=lambda thresholds: "Muscle weakness with contractions",
+        matches=lambda e, c, thresholds: e.weakness,
+        lead=lambda n, thresholds: f"Weakness logged with {n} episode(s)",
+        describe=_where,
+        source="001, 003",
+    ),
+    EpisodeRule(
+        code="appearance_change",
+        severity="doctor",
+        title=lambda thresholds: "A change in how the muscle looks",
+        matches=lambda e, c, thresholds: e.appearance_change,
+        lead=lambda n, thresholds: f"A change in muscle appearance logged with {n} episode(s)",
+        describe=_where,
+        source="001",
+    ),
+    EpisodeRule(
+        code="prolonged_spasm",
+        severity="doctor",
+        title=lambda thresholds: (
+            f"A spasm lasted longer than {format_duration(thresholds.prolonged_spasm_s)}"
+        ),
+        matches=lambda e, c, thresholds: (
+            e.duration_s > thresholds.prolonged_spasm_s and _is_spasm(c) and c.subtype != "smooth"
+        ),
+        lead=lambda n, thresholds: (
+            f"{n} spasm(s) longer than {format_duration(thresholds.prolonged_spasm_s)}"
+        ),
+        describe=lambda e: f"{format_duration(e.duration_s)} at the {e.where}",
+        source="001, 002",
+    ),
+    EpisodeRule(
+        code="lingering_soreness",
+        severity="doctor",
+        title=lambda thresholds: (
+            f"Soreness lasting more than {thresholds.lingering_soreness_h:g} hours"
+        ),
+        matches=lambda e, c, thresholds: (
+            e.soreness_hours is not None
+            and e.soreness_hours > thresholds.lingering_soreness_h
+            and c.label != "twitch"
+        ),
+        lead=lambda n, thresholds: (
+            f"Soreness after {n} spasm(s) outlasted {thresholds.lingering_soreness_h:g} h"
+        ),
+        describe=lambda e: f"{e.soreness_hours:g} h at the {e.where}",
+        source="002",
+    ),
+)
+
+
 def _single_episode_flags(
-    recent: list[Episode], label: Callable[[Episode], Classification], th: Thresholds
+    recent: list[Episode], label: Callable[[Episode], Classification], thresholds: Thresholds
 ) -> list[Flag]:
     flags: list[Flag] = []
-    breathing = [e for e in recent if e.breathing]
-    if breathing:
-        flags.append(
-            Flag(
-                "breathing_difficulty",
-                "urgent",
-                "Difficulty breathing during a contraction",
-                f"Difficulty breathing logged: {_listing(breathing, lambda e: e.where)}. "
-                f"{SEEK_CARE_NOW}",
-                _ids(breathing),
-                "001",
+    for rule in EPISODE_RULES:
+        matched = [e for e in recent if rule.matches(e, label(e), thresholds)]
+        if matched:
+            detail = f"{rule.lead(len(matched), thresholds)}: {_listing(matched, rule.describe)}."
+            flags.append(
+                Flag(
+                    rule.code,
+                    rule.severity,
+                    rule.title(thresholds),
+                    detail + rule.tail,
+                    _ids(matched),
+                    rule.source,
+                )
             )
-        )
-    severe = [e for e in recent if e.pain >= th.severe_pain_min]
-    if severe:
-        flags.append(
-            Flag(
-                "severe_pain",
-                "doctor",
-                "Severe pain during a contraction",
-                f"Pain of {th.severe_pain_min}/10 or more on {len(severe)} episode(s): "
-                f"{_listing(severe, lambda e: f'{e.pain}/10 at the {e.where}')}.",
-                _ids(severe),
-                "001, 002",
-            )
-        )
-    weak = [e for e in recent if e.weakness]
-    if weak:
-        flags.append(
-            Flag(
-                "weakness",
-                "doctor",
-                "Muscle weakness with contractions",
-                f"Weakness logged with {len(weak)} episode(s): "
-                f"{_listing(weak, lambda e: e.where)}.",
-                _ids(weak),
-                "001, 003",
-            )
-        )
-    changed = [e for e in recent if e.appearance_change]
-    if changed:
-        flags.append(
-            Flag(
-                "appearance_change",
-                "doctor",
-                "A change in how the muscle looks",
-                f"A change in muscle appearance logged with {len(changed)} episode(s): "
-                f"{_listing(changed, lambda e: e.where)}.",
-                _ids(changed),
-                "001",
-            )
-        )
-    prolonged = [
-        e
-        for e in recent
-        if e.duration_s > th.prolonged_spasm_s
-        and label(e).label == "spasm"
-        and label(e).subtype != "smooth"
-    ]
-    if prolonged:
-        flags.append(
-            Flag(
-                "prolonged_spasm",
-                "doctor",
-                f"A spasm lasted longer than {format_duration(th.prolonged_spasm_s)}",
-                f"{len(prolonged)} spasm(s) longer than {format_duration(th.prolonged_spasm_s)}: "
-                f"{_listing(prolonged, _duration_and_place)}.",
-                _ids(prolonged),
-                "001, 002",
-            )
-        )
-    sore = [
-        e
-        for e in recent
-        if e.soreness_hours is not None
-        and e.soreness_hours > th.lingering_soreness_h
-        and label(e).label != "twitch"
-    ]
-    if sore:
-        flags.append(
-            Flag(
-                "lingering_soreness",
-                "doctor",
-                f"Soreness lasting more than {th.lingering_soreness_h:g} hours",
-                f"Soreness after {len(sore)} spasm(s) outlasted {th.lingering_soreness_h:g} h: "
-                f"{_listing(sore, lambda e: f'{e.soreness_hours:g} h at the {e.where}')}.",
-                _ids(sore),
-                "002",
-            )
-        )
     return flags
 
 
-def _qualifying_starts(days: list[date], th: Thresholds) -> list[date]:
+def _qualifying_starts(days: list[date], thresholds: Thresholds) -> list[date]:
     """First days of runs of min_days distinct days within the window length."""
-    need, reach = th.persistent_min_days, th.persistent_window_days - 1
+    need, reach = thresholds.persistent_min_days, thresholds.persistent_window_days - 1
     return [
         days[i] for i in range(len(days) - need + 1) if (days[i + need - 1] - days[i]).days <= reach
     ]
 
 
-def _duration_and_place(e: Episode) -> str:
-    return f"{format_duration(e.duration_s)} at the {e.where}"
-
-
 def _persistent_twitching(
-    recent: list[Episode], label: Callable[[Episode], Classification], th: Thresholds
+    recent: list[Episode], label: Callable[[Episode], Classification], thresholds: Thresholds
 ) -> list[Flag]:
     by_site: dict[str, list[Episode]] = defaultdict(list)
     for e in recent:
         if label(e).label == "twitch":
             by_site[e.site].append(e)
     days = {site: sorted({e.at.date() for e in eps}) for site, eps in by_site.items()}
-    starts = {site: _qualifying_starts(d, th) for site, d in days.items()}
+    starts = {site: _qualifying_starts(d, thresholds) for site, d in days.items()}
     watch_sites = [site for site, s in starts.items() if s]
-    reach = th.persistent_window_days - 1
+    reach = thresholds.persistent_window_days - 1
     flags: list[Flag] = []
     for site in sorted(by_site):
         site_days = days[site]
         spans = (
-            len(site_days) >= th.persistent_min_days
-            and (site_days[-1] - site_days[0]).days > th.persistent_span_days
+            len(site_days) >= thresholds.persistent_min_days
+            and (site_days[-1] - site_days[0]).days > thresholds.persistent_span_days
         )
         together = [
             other
@@ -234,7 +252,7 @@ def _persistent_twitching(
             and starts[site]
             and any(abs((a - b).days) <= reach for a in starts[site] for b in starts[other])
         ]
-        at_once = starts[site] and len(together) + 1 >= th.persistent_sites
+        at_once = starts[site] and len(together) + 1 >= thresholds.persistent_sites
         if not (spans or starts[site]):
             continue
         span_text = (
@@ -242,12 +260,13 @@ def _persistent_twitching(
             f"{day_span(site_days[0], site_days[-1], joiner=' and ')}"
         )
         if spans:
-            why = f"over more than {th.persistent_span_days} days"
+            why = f"over more than {thresholds.persistent_span_days} days"
         elif at_once:
             why = f"at the same time as twitching at the {', '.join(together)}"
         else:
             why = (
-                f"{th.persistent_min_days}+ days within {th.persistent_window_days}; "
+                f"{thresholds.persistent_min_days}+ days within "
+                f"{thresholds.persistent_window_days}; "
                 "keep logging, most twitching settles within days"
             )
         flags.append(
@@ -268,45 +287,46 @@ def _recurring_spasms(
     recent: list[Episode],
     label: Callable[[Episode], Classification],
     as_of: date,
-    th: Thresholds,
+    thresholds: Thresholds,
 ) -> list[Flag]:
     spasms = [e for e in recent if label(e).label == "spasm"]
-    if len(spasms) < 2 * th.recurring_min_per_week:
+    if len(spasms) < 2 * thresholds.recurring_min_per_week:
         return []
     by_day: dict[date, list[Episode]] = defaultdict(list)
     for e in spasms:
         by_day[e.at.date()].append(e)
 
     def week_from(first_day: date) -> list[Episode]:
-        return [e for d in range(7) for e in by_day.get(first_day + timedelta(days=d), ())]
+        days = range(thresholds.recurring_week_days)
+        return [e for d in days for e in by_day.get(first_day + timedelta(days=d), ())]
 
-    need = th.recurring_min_per_week
-    start = as_of - timedelta(days=13)  # the latest pair of back-to-back weeks first
-    earliest = as_of - timedelta(days=th.active_window_days - 1)
+    need, week = thresholds.recurring_min_per_week, thresholds.recurring_week_days
+    start = as_of - timedelta(days=2 * week - 1)  # the latest pair of back-to-back weeks first
+    earliest = as_of - timedelta(days=thresholds.active_window_days - 1)
     while start >= earliest:
-        first, second = week_from(start), week_from(start + timedelta(days=7))
+        first, second = week_from(start), week_from(start + timedelta(days=week))
         if len(first) >= need and len(second) >= need:
             break
         start -= timedelta(days=1)
     else:
         return []
-    mid = start + timedelta(days=7)
+    mid = start + timedelta(days=week)
     return [
         Flag(
             "recurring_spasms",
             "doctor",
             "Spasms keep recurring",
             f"{len(first)} spasms in the week {day_span(start, mid - timedelta(days=1))} "
-            f"and {len(second)} in the week {day_span(mid, mid + timedelta(days=6))} "
-            f"({th.recurring_min_per_week}+ a week in two weeks running).",
+            f"and {len(second)} in the week {day_span(mid, mid + timedelta(days=week - 1))} "
+            f"({thresholds.recurring_min_per_week}+ a week in two weeks running).",
             _ids(first + second),
             "002, 003",
         )
     ]
 
 
-def _worsening(seen: list[Episode], as_of: date, th: Thresholds) -> list[Flag]:
-    n = th.worsening_window_days
+def _worsening(seen: list[Episode], as_of: date, thresholds: Thresholds) -> list[Flag]:
+    n = thresholds.worsening_window_days
     recent_start = as_of - timedelta(days=n - 1)
     earlier_start = recent_start - timedelta(days=n)
     recent = [e for e in seen if e.at.date() >= recent_start]
@@ -315,16 +335,20 @@ def _worsening(seen: list[Episode], as_of: date, th: Thresholds) -> list[Flag]:
     a, b = len(recent), len(earlier)
     p_value = rate_increase_p_value(a, b)
     # An empty earlier window is no baseline (often the diary had not begun): no rate claim.
-    if b > 0 and a / b >= th.worsening_rate_ratio and p_value < th.worsening_p_value:
+    if (
+        b > 0
+        and a / b >= thresholds.worsening_rate_ratio
+        and p_value < thresholds.worsening_p_value
+    ):
         findings.append(
             f"{a} episodes in the last {n} days against {b} in the {n} before "
             f"(×{a / b:.1f}, one-sided exact Poisson test p = {p_value:.3f})"
         )
-    need = th.worsening_pain_min_episodes
+    need = thresholds.worsening_pain_min_episodes
     if a >= need and b >= need:
         mean_recent = sum(e.pain for e in recent) / a
         mean_earlier = sum(e.pain for e in earlier) / b
-        if mean_recent - mean_earlier >= th.worsening_pain_rise:
+        if mean_recent - mean_earlier >= thresholds.worsening_pain_rise:
             findings.append(f"mean pain rose from {mean_earlier:.1f} to {mean_recent:.1f}/10")
     if not findings:
         return []

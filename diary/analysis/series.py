@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from statistics import median
 from typing import Any
 
-from diary.model import LABELS, Classification, Episode, Observation
+from diary.domain import LABELS, Classification, Episode, Observation
 
 ROLLING_DAYS = 7
 
@@ -28,6 +28,7 @@ class ChartData:
     triggers: list[tuple[str, int]]  # most frequent first
     hours: dict[str, list[int]]  # label -> episodes per hour of day
     durations: dict[str, list[float]]  # label -> seconds
+    night_hours: tuple[int, int] = (22, 6)  # the configured night, shaded on the hour chart
 
     @property
     def period(self) -> str:
@@ -39,6 +40,7 @@ def chart_data(
     label_of: Callable[[Any], Classification],
     start: date,
     end: date,
+    night_hours: tuple[int, int] = (22, 6),
 ) -> ChartData:
     """One pass over the episodes (a stream is fine: nothing is kept per episode but its
     duration, for the box plot)."""
@@ -82,6 +84,7 @@ def chart_data(
         triggers=sorted(triggers.items(), key=lambda kv: (-kv[1], kv[0])),
         hours=hours,
         durations=durations,
+        night_hours=night_hours,
     )
 
 

@@ -9,15 +9,15 @@ from statistics import fmean
 
 from diary.analysis.advice import Advice, advice_for
 from diary.analysis.classify import classify_all, is_night
-from diary.model import LABELS, Classification, Episode, Flag
+from diary.domain import LABELS, Classification, Episode, Flag
 from diary.parsing import iso_week_name
 from diary.thresholds import DEFAULTS, Thresholds
 
 TIME_OF_DAY = ("night", "morning", "afternoon", "evening")
 
 
-def time_of_day(hour: int, th: Thresholds = DEFAULTS) -> str:
-    if is_night(hour, th):
+def time_of_day(hour: int, thresholds: Thresholds = DEFAULTS) -> str:
+    if is_night(hour, thresholds):
         return "night"
     if hour < 12:
         return "morning"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from diary.cli.state import add_commands, state_of
+from diary.cli.group import DiaryGroup
+from diary.cli.state import state_of
 
-db_app = typer.Typer(help="Schema migrations.", no_args_is_help=True, rich_markup_mode=None)
+db_app = typer.Typer(
+    cls=DiaryGroup, help="Schema migrations.", no_args_is_help=True, rich_markup_mode=None
+)
 
 
 @db_app.command()
@@ -26,14 +29,18 @@ def upgrade(ctx: typer.Context) -> None:
 
 @db_app.command()
 def current(ctx: typer.Context) -> None:
-    """Print the schema revision of the diary database."""
-    from diary.storage import HEAD_REVISION
+    """Print the schema revision of the diary database (without changing it)."""
+    from diary.storage import HEAD_REVISION, open_database
 
-    database = state_of(ctx).database()
-    revision = database.current_revision()
-    status = "head" if revision == HEAD_REVISION else f"behind head {HEAD_REVISION}"
-    typer.echo(f"{revision} ({status}) {database.target.display}")
-
-
-def register(app: typer.Typer, only: str | None = None) -> None:
-    add_commands(app, only, groups={"db": db_app})
+    database = open_database(state_of(ctx).db_option, migrate=False)
+    try:
+        revision = database.current_revision()
+    finally:
+        database.dispose()
+    if revision is None:
+        status = f"no schema yet; head is {HEAD_REVISION}"
+    elif revision == HEAD_REVISION:
+        status = "head"
+    else:
+        status = f"behind head {HEAD_REVISION}; `diary db upgrade` brings it up to date"
+    typer.echo(f"{revision or '-'} ({status}) {database.target.display}")

@@ -8,21 +8,41 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from diary import records
+from diary import checks
 from diary.analysis.classify import classify, classify_all
 from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.cli import render
-from diary.cli.state import add_commands, state_of, stdin_is_interactive
+from diary.cli.state import state_of, stdin_is_interactive
+from diary.domain import SIGN_FIELDS, NewEpisode
 from diary.errors import BadInput, DiaryError
-from diary.model import Episode
 from diary.parsing import DURATION_FORMS, parse_datetime, parse_duration, parse_period
+from diary.shapes import episode_dict, flag_dict
 from diary.vocabulary import resolve_site, split_side
 
 T = TypeVar("T")
 
+
+def complete_site(incomplete: str) -> list[str]:
+    """Shell completion: the body sites that start with what was typed."""
+    from diary.vocabulary import SITES
+
+    return [site for site in SITES if site.startswith(incomplete.lower())]
+
+
+def complete_trigger(incomplete: str) -> list[str]:
+    """Shell completion: the triggers that start with what was typed."""
+    from diary.vocabulary import TRIGGERS
+
+    return [name for name in TRIGGERS if name.startswith(incomplete.lower())]
+
+
 SiteOpt = Annotated[
     str | None,
-    typer.Option("--site", help="Body site, e.g. eyelid, calf, lower back (aliases accepted)."),
+    typer.Option(
+        "--site",
+        help="Body site, e.g. eyelid, calf, lower back (aliases accepted).",
+        autocompletion=complete_site,
+    ),
 ]
 SideOpt = Annotated[str | None, typer.Option("--side", metavar="SIDE", help="left, right or both.")]
 DurationOpt = Annotated[
@@ -37,6 +57,7 @@ TriggerOpt = Annotated[
         "--trigger",
         metavar="TRIGGER",
         help="Trigger, repeatable: caffeine, stress, dehydration, medication:NAME...",
+        autocompletion=complete_trigger,
     ),
 ]
 VisibleOpt = Annotated[
@@ -86,7 +107,7 @@ def _side_from_site(site: str, side: str | None) -> tuple[str | None, str]:
     typed_side, rest = split_side(site)
     if typed_side is None:
         return side, site
-    if side is not None and records.check_side(side) != typed_side:
+    if side is not None and checks.check_side(side) != typed_side:
         raise BadInput(f"site {site!r} says {typed_side} but --side says {side}; give one side")
     return typed_side, rest
 
@@ -145,13 +166,13 @@ def log(
     # Validate everything typed before asking for anything, so a typo is caught at once.
     resolved_site = resolve_site(site) if site is not None else None
     seconds = parse_duration(duration) if duration is not None else None
-    checked_pain = records.check_pain(pain) if pain is not None else None
+    checked_pain = checks.check_pain(pain) if pain is not None else None
     episode_fields: dict[str, Any] = {
-        "side": records.check_side(side),
-        "triggers": records.triggers_from(trigger or []),
-        "visible": records.check_visible(visible),
-        "soreness_hours": records.check_soreness(soreness_hours),
-        "note": records.check_note(note),
+        "side": checks.check_side(side),
+        "triggers": checks.triggers_from(trigger or []),
+        "visible": checks.check_visible(visible),
+        "soreness_hours": checks.check_soreness(soreness_hours),
+        "note": checks.check_note(note),
         "at": parse_datetime(at, now=now) if at else now,
     }
     if resolved_site is None:
@@ -159,8 +180,8 @@ def log(
     if seconds is None:
         seconds = _ask(f"Duration ({DURATION_FORMS})", parse_duration)
     if checked_pain is None:
-        checked_pain = _ask("Pain 0-10", records.check_pain)
-    episode = Episode(
+        checked_pain = _ask("Pain 0-10", checks.check_pain)
+    episode = NewEpisode(
         site=resolved_site,
         duration_s=seconds,
         pain=checked_pain,
@@ -172,10 +193,10 @@ def log(
         appearance_change=appearance_change,
         **episode_fields,
     )
-    result = services.log_episode(state.database(), episode, now=now, th=state.thresholds)
+    result = services.log_episode(state.database(), episode, now=now, thresholds=state.thresholds)
     if as_json:
-        data = records.episode_dict(result.episode, result.classification)
-        data["flags"] = [records.flag_dict(f) for f in result.active_flags]
+        data = episode_dict(result.episode, result.classification)
+        data["flags"] = [flag_dict(f) for f in result.active_flags]
         data["disclaimer"] = NOT_A_DIAGNOSIS
         render.print_json(data)
         return
@@ -209,7 +230,7 @@ def list_(
         episodes = episodes[-last:]
     labels = classify_all(episodes, state.thresholds)
     if as_json:
-        render.print_json([records.episode_dict(e, labels[e.id or 0]) for e in episodes])
+        render.print_json([episode_dict(e, labels[e.id]) for e in episodes])
         return
     if not episodes:
         typer.echo(
@@ -233,7 +254,7 @@ def show(
     episode = services.get_episode(state.database(), episode_id)
     classification = classify(episode, state.thresholds)
     if as_json:
-        render.print_json(records.episode_dict(episode, classification))
+        render.print_json(episode_dict(episode, classification))
     else:
         typer.echo(render.episode_detail(episode, classification))
 
@@ -278,37 +299,36 @@ def edit(
         side, site = _side_from_site(site, side)
         changes["site"] = resolve_site(site)
     if side is not None:
-        changes["side"] = records.check_side(side)
+        changes["side"] = checks.check_side(side)
     if duration is not None:
         changes["duration_s"] = parse_duration(duration)
     if pain is not None:
-        changes["pain"] = records.check_pain(pain)
+        changes["pain"] = checks.check_pain(pain)
     if trigger is not None or clear_triggers:
-        changes["triggers"] = records.triggers_from(trigger or [])
+        changes["triggers"] = checks.triggers_from(trigger or [])
     if visible is not None:
-        changes["visible"] = records.check_visible(visible)
-    for name, value in (
-        ("stiff", stiff),
-        ("limited_motion", limited_motion),
-        ("rhythmic", rhythmic),
-        ("weakness", weakness),
-        ("breathing", breathing),
-        ("appearance_change", appearance_change),
-    ):
-        if value is not None:
-            changes[name] = value
+        changes["visible"] = checks.check_visible(visible)
+    signs = {
+        "stiff": stiff,
+        "limited_motion": limited_motion,
+        "rhythmic": rhythmic,
+        "weakness": weakness,
+        "breathing": breathing,
+        "appearance_change": appearance_change,
+    }
+    changes.update({name: signs[name] for name in SIGN_FIELDS if signs[name] is not None})
     if soreness_hours is not None:
-        changes["soreness_hours"] = records.check_soreness(soreness_hours)
+        changes["soreness_hours"] = checks.check_soreness(soreness_hours)
     if at is not None:
         changes["at"] = parse_datetime(at, now=state.now())
     if note is not None:
-        changes["note"] = records.check_note(note)
+        changes["note"] = checks.check_note(note)
     if not changes:
         raise BadInput("nothing to change; give at least one option, e.g. --pain 5")
     updated = services.replace_episode(db, dataclasses.replace(current, **changes))
     classification = classify(updated, state.thresholds)
     if as_json:
-        render.print_json(records.episode_dict(updated, classification))
+        render.print_json(episode_dict(updated, classification))
         return
     typer.echo(
         f"Updated #{updated.id}: {render.episode_summary(updated)} — "
@@ -338,11 +358,3 @@ def delete(
             raise DiaryError("nothing deleted")
     services.delete_episode(db, episode_id)
     typer.echo(f"Deleted episode #{episode_id}.")
-
-
-def register(app: typer.Typer, only: str | None = None) -> None:
-    add_commands(
-        app,
-        only,
-        commands={"log": log, "list": list_, "show": show, "edit": edit, "delete": delete},
-    )

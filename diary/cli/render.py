@@ -9,8 +9,9 @@ from typing import Any
 
 import typer
 
+from diary.analysis.explain import reasons
 from diary.analysis.flags import NOT_A_DIAGNOSIS
-from diary.model import SIGN_FIELDS, Classification, Episode, Flag
+from diary.domain import SIGN_FIELDS, Classification, Episode, Flag
 from diary.parsing import format_duration
 
 SEVERITY_HEADINGS = {
@@ -58,7 +59,6 @@ def episode_table(episodes: Sequence[Episode], labels: dict[int, Classification]
     header = ("id", "when", "where", "duration", "pain", "label", "triggers")
     rows = [header]
     for e in episodes:
-        c = labels[e.id] if e.id is not None else None
         rows.append(
             (
                 str(e.id),
@@ -66,7 +66,7 @@ def episode_table(episodes: Sequence[Episode], labels: dict[int, Classification]
                 e.where,
                 format_duration(e.duration_s),
                 f"{e.pain}/10",
-                label_text(c) if c else "",
+                label_text(labels[e.id]),
                 ", ".join(e.trigger_names),
             )
         )
@@ -104,7 +104,7 @@ def episode_detail(e: Episode, c: Classification) -> str:
     lines.append("")
     lines.append(f"Classification: {label_text(c)}, confidence {c.confidence:.2f}")
     lines.append("Why:")
-    lines.extend(f"  - {reason}" for reason in c.reasons)
+    lines.extend(f"  - {reason}" for reason in reasons(c))
     lines.append("Sources: 000-003 are the four source documents (see README).")
     lines.append(NOT_A_DIAGNOSIS)
     return "\n".join(lines)

@@ -12,12 +12,16 @@ from typing import Annotated
 import typer
 
 from diary.cli import render
-from diary.cli.state import add_commands, state_of
+from diary.cli.group import DiaryGroup
+from diary.cli.state import state_of
 from diary.errors import BadInput, NotEnoughData
 from diary.parsing import parse_date, parse_iso_week, parse_period, week_of
 
 report_app = typer.Typer(
-    help="Weekly summary and doctor-visit PDF.", no_args_is_help=True, rich_markup_mode=None
+    cls=DiaryGroup,
+    help="Weekly summary and doctor-visit PDF.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -70,7 +74,9 @@ def weekly(
         start, _ = parse_iso_week(week)
     else:
         start, _ = week_of(parse_date(on_date, today=today) if on_date else today)
-    summary = services.weekly_report(state.database(), start, today=today, th=state.thresholds)
+    summary = services.weekly_report(
+        state.database(), start, today=today, thresholds=state.thresholds
+    )
     if fmt is ReportFormat.json:
         render.print_json(weekly_dict(summary))
     elif fmt is ReportFormat.markdown:
@@ -114,7 +120,7 @@ def doctor(
         start,
         end,
         today=state.now().date(),
-        th=state.thresholds,
+        thresholds=state.thresholds,
     )
     pages = write_visit_pdf(report, out, paper=paper.value)
     typer.echo(
@@ -195,9 +201,3 @@ def demo(
         database.dispose()
     typer.echo(f"Demo diary with {added} episodes over {days} days: {database.target.display}")
     typer.echo(f"Try: diary --db {database.target.display} report weekly")
-
-
-def register(app: typer.Typer, only: str | None = None) -> None:
-    add_commands(
-        app, only, commands={"charts": charts, "demo": demo}, groups={"report": report_app}
-    )

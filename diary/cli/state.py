@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -53,22 +52,6 @@ class AppState:
 def state_of(ctx: typer.Context) -> AppState:
     obj = ctx.find_object(AppState)
     return obj if obj is not None else AppState()
-
-
-def add_commands(
-    app: typer.Typer,
-    only: str | None,
-    *,
-    commands: dict[str, Callable[..., None]] | None = None,
-    groups: dict[str, typer.Typer] | None = None,
-) -> None:
-    """Register a module's commands on the app: all of them, or just the one named."""
-    for name, function in (commands or {}).items():
-        if only in (None, name):
-            app.command(name)(function)
-    for name, group in (groups or {}).items():
-        if only in (None, name):
-            app.add_typer(group, name=name)
 
 
 def stdin_is_interactive() -> bool:

@@ -20,7 +20,8 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 
 from diary.analysis.series import ChartData
-from diary.model import LABELS
+from diary.domain import LABELS
+from diary.files import private_file, private_folder
 
 COLOURS = {"twitch": "#3b75af", "spasm": "#e1812c", "unclear": "#9a9a9a"}
 STYLE: dict[str, Any] = {
@@ -174,8 +175,17 @@ def draw_triggers(ax: Axes, data: ChartData) -> None:
 
 
 def draw_time_of_day(ax: Axes, data: ChartData) -> None:
-    ax.axvspan(-0.5, 5.5, color="#1f2a44", alpha=0.07, linewidth=0)
-    ax.axvspan(21.5, 23.5, color="#1f2a44", alpha=0.07, linewidth=0, label="night")
+    start, end = data.night_hours
+    spans = [(start, end)] if start < end else [(start, 24), (0, end)]
+    for i, (first, stop) in enumerate(spans):
+        ax.axvspan(
+            first - 0.5,
+            stop - 0.5,
+            color="#1f2a44",
+            alpha=0.07,
+            linewidth=0,
+            label="night" if i == 0 else None,
+        )
     bottom = [0] * 24
     for label in _labels_present(data):
         ax.bar(range(24), data.hours[label], bottom=bottom, color=COLOURS[label], label=label)
@@ -269,7 +279,7 @@ def new_figure(width: float = 10, height: float = 5) -> Figure:
 
 def write_charts(data: ChartData, out_dir: Path, fmt: str) -> tuple[list[Path], list[str]]:
     """Draw every chart that has enough data; returns the files written and what was skipped."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(out_dir)
     written, skipped = [], []
     for chart in CHARTS:
         if not chart.enough(data):
@@ -278,7 +288,8 @@ def write_charts(data: ChartData, out_dir: Path, fmt: str) -> tuple[list[Path], 
         figure = new_figure()
         chart.draw(figure.add_subplot(), data)
         path = out_dir / f"{chart.name}.{fmt}"
-        figure.savefig(path, format=fmt, metadata=_metadata(fmt))
+        with private_file(path, binary=True) as handle:
+            figure.savefig(handle, format=fmt, metadata=_metadata(fmt))
         written.append(path)
     return written, skipped
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 import textwrap
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from statistics import fmean, median
@@ -20,8 +19,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
-from diary.analysis.series import ChartData
-from diary.model import LABELS, Classification, Episode, Flag
+from diary.analysis.visit import VisitReport
+from diary.domain import LABELS, Classification, Episode
+from diary.files import private_file
 from diary.parsing import format_duration
 from diary.reports.charts import CHARTS
 
@@ -47,17 +47,6 @@ COLUMNS = (
     ("signs", 0.87),
 )
 TABLE_FONT = 7.5
-
-
-@dataclass(frozen=True)
-class VisitReport:
-    start: date
-    end: date
-    generated: date
-    episodes: list[Episode]
-    labels: dict[int, Classification]
-    flags: list[Flag]
-    charts: ChartData
 
 
 class _Page:
@@ -308,21 +297,16 @@ def write_visit_pdf(report: VisitReport, out: Path, *, paper: str = "a4") -> int
         *_chart_pages(report, paper),
         *_table_pages(report, paper),
     ]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.part")
-    with PdfPages(
-        temporary,
-        metadata={
-            "Title": "Contraction diary: summary for a clinical visit",
-            "Author": "diary",
-            "Creator": "diary",
-            "CreationDate": None,
-        },
-    ) as pdf:
+    metadata = {
+        "Title": "Contraction diary: summary for a clinical visit",
+        "Author": "diary",
+        "Creator": "diary",
+        "CreationDate": None,
+    }
+    with private_file(out, binary=True) as handle, PdfPages(handle, metadata=metadata) as pdf:
         for number, page in enumerate(pages, start=1):
             page.footer(number, len(pages), report.generated)
             pdf.savefig(page.figure)
-    temporary.replace(out)
     return len(pages)
 
 

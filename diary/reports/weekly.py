@@ -8,7 +8,7 @@ from typing import Any
 from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
 from diary.analysis.weekly import WeeklySummary
 from diary.parsing import format_duration
-from diary.records import flag_dict
+from diary.shapes import flag_dict
 
 PLURAL = {"twitch": "twitches", "spasm": "spasms", "unclear": "unclear"}
 

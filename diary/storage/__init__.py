@@ -1,8 +1,6 @@
 """Storage: the only package that knows about SQL, engines and migrations."""
 
 from diary.storage.database import (
-    HEAD_REVISION,
-    KNOWN_REVISIONS,
     Database,
     Target,
     open_database,
@@ -21,6 +19,7 @@ from diary.storage.episodes import (
     replace_episode,
     time_span,
 )
+from diary.storage.revisions import HEAD_REVISION, KNOWN_REVISIONS
 
 __all__ = [
     "HEAD_REVISION",

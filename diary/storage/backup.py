@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from diary.errors import BadInput, StorageError
-from diary.storage.database import KNOWN_REVISIONS, SQLITE_HEADER, Database
+from diary.files import private_temporary
+from diary.storage.database import SQLITE_HEADER, Database
+from diary.storage.revisions import KNOWN_REVISIONS
 
 POSTGRES_ADVICE = (
     "backup and restore copy SQLite diaries; for PostgreSQL use pg_dump and pg_restore "
@@ -36,24 +37,20 @@ def backup(db: Database, dest: Path, *, overwrite: bool = False) -> BackupInfo:
         raise BadInput(f"backup file {dest} is the diary itself; choose another file")
     if dest.exists() and not overwrite:
         raise BadInput(f"{dest} exists; add --yes to replace it")
-    temporary = dest.with_name(f".{dest.name}.part")
-    temporary.unlink(missing_ok=True)
-    os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    raw = db.engine.raw_connection()
-    try:
-        target = sqlite3.connect(temporary)
+    with private_temporary(dest) as temporary:
+        raw = db.engine.raw_connection()
         try:
-            raw.driver_connection.backup(target)  # type: ignore[union-attr]
-            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            target = sqlite3.connect(temporary)
+            try:
+                raw.driver_connection.backup(target)  # type: ignore[union-attr]
+                target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            finally:
+                target.close()
+        except sqlite3.Error as exc:
+            raise StorageError(f"backup failed, nothing was written: {exc}") from None
         finally:
-            target.close()
-    except sqlite3.Error as exc:
-        temporary.unlink(missing_ok=True)
-        raise StorageError(f"backup failed: {exc}") from None
-    finally:
-        raw.close()
-    info = check_backup(temporary)
-    temporary.replace(dest)
+            raw.close()
+        info = check_backup(temporary)
     return BackupInfo(dest, info.revision, info.episodes)
 
 
@@ -84,7 +81,7 @@ def check_backup(path: Path) -> BackupInfo:
     return BackupInfo(path, revision[0], int(episodes))
 
 
-def restore(db: Database, source: Path) -> BackupInfo:
+def restore_from_backup(db: Database, source: Path) -> BackupInfo:
     """Replace the diary's content with the backup's, in one step (SQLite backup API)."""
     target_path = _sqlite_path(db)
     info = check_backup(source)

@@ -12,17 +12,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session
 
 from diary.errors import StorageError
+from diary.storage.revisions import HEAD_REVISION, KNOWN_REVISIONS
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
-# Revisions this code knows, oldest first; the last is the head. A test keeps this in sync
-# with migrations/versions so ordinary commands never need to import Alembic.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
-HEAD_REVISION = KNOWN_REVISIONS[-1]
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_LOCK_TIMEOUT_S = 10.0
 
@@ -176,17 +172,18 @@ class Database:
             raise describe_db_error(exc, self.target) from exc
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
-        with self._translated_errors(), Session(self.engine) as session, session.begin():
-            yield session
+    def reading(self) -> Iterator[Connection]:
+        """A read transaction: one consistent view of the diary."""
+        with self._translated_errors(), self.engine.connect() as connection, connection.begin():
+            yield connection
 
     @contextmanager
-    def writing(self) -> Iterator[Session]:
+    def writing(self) -> Iterator[Connection]:
         """A transaction that commits on success and leaves nothing behind on failure."""
         with self._translated_errors(), self.engine.connect() as connection:
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
-            with Session(bind=connection) as session, session.begin():
-                yield session
+            with connection.begin():
+                yield connection
 
     def current_revision(self) -> str | None:
         with self._translated_errors(), self.engine.connect() as connection:

@@ -1,5 +1,5 @@
-"""Queries on episodes. Functions take `session` and never commit: the caller owns the
-transaction."""
+"""Queries on episodes. Functions take `connection` and never commit: the caller owns the
+transaction. Rows and objects are matched by name (the columns derive from `NewEpisode`)."""
 
 from __future__ import annotations
 
@@ -9,33 +9,25 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Boolean, Table, delete, func, insert, select, text, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import Boolean, Table, delete, func, insert, select, text, tuple_, update
+from sqlalchemy.engine import Connection
 
+from diary.domain import EPISODE_FIELDS, Episode, NewEpisode, Observation, TriggerEntry
 from diary.errors import EpisodeNotFound
-from diary.model import SIGN_FIELDS, Episode, Observation, TriggerEntry
-from diary.perf import gc_paused
-from diary.storage import tables
+from diary.storage import schema
 
-_EPISODES = tables.episodes
-_TRIGGERS = tables.episode_triggers
+_EPISODES = schema.episodes
+_TRIGGERS = schema.episode_triggers
 INSERT_BATCH = 5000
 _Paged = TypeVar("_Paged", Episode, Observation)
-_FIELDS = (
-    "site",
-    "side",
-    "duration_s",
-    "pain",
-    "visible",
-    *SIGN_FIELDS,
-    "soreness_hours",
-    "note",
+# (field name, column name) of every field stored in the episodes table itself.
+_STORED = tuple(
+    (f.name, schema.column_name(f)) for f in EPISODE_FIELDS if f.name not in ("id", "triggers")
 )
 
 
-def _row_values(episode: Episode, *, logged_at: datetime) -> dict[str, Any]:
-    values = {name: getattr(episode, name) for name in _FIELDS}
-    values["occurred_at"] = episode.at
+def _row_values(episode: NewEpisode, *, logged_at: datetime) -> dict[str, Any]:
+    values = {column: getattr(episode, name) for name, column in _STORED}
     values["logged_at"] = episode.logged_at or logged_at
     return values
 
@@ -47,18 +39,18 @@ def _trigger_rows(episode_id: int, triggers: Iterable[TriggerEntry]) -> list[dic
     ]
 
 
-def add_episode(episode: Episode, *, session: Session, logged_at: datetime) -> int:
+def add_episode(episode: NewEpisode, *, connection: Connection, logged_at: datetime) -> int:
     """Store one episode with its triggers; returns its new id."""
     values = _row_values(episode, logged_at=logged_at)
-    result = session.execute(insert(_EPISODES).returning(_EPISODES.c.id), [values])
+    result = connection.execute(insert(_EPISODES).returning(_EPISODES.c.id), [values])
     episode_id = int(result.scalar_one())
     if episode.triggers:
-        session.execute(insert(_TRIGGERS), _trigger_rows(episode_id, episode.triggers))
+        connection.execute(insert(_TRIGGERS), _trigger_rows(episode_id, episode.triggers))
     return episode_id
 
 
 def add_episodes(
-    episodes: Sequence[Episode], *, session: Session, logged_at: datetime
+    episodes: Sequence[NewEpisode], *, connection: Connection, logged_at: datetime
 ) -> list[int]:
     """Insert many episodes at once (imports, the demo); returns their ids.
 
@@ -67,32 +59,31 @@ def add_episodes(
     """
     if not episodes:
         return []
-    postgres = session.get_bind().dialect.name == "postgresql"
+    postgres = connection.dialect.name == "postgresql"
     if postgres:  # nobody else takes ids until this transaction ends
-        session.execute(text("LOCK TABLE episodes IN EXCLUSIVE MODE"))
-    with gc_paused():
-        taken = set(session.execute(select(_EPISODES.c.id)).scalars())
-        wanted = [e.id for e in episodes if e.id is not None]
-        kept = {i for i, n in Counter(wanted).items() if n == 1 and i not in taken and i > 0}
-        next_id = max(taken | kept, default=0) + 1
-        ids = []
-        for e in episodes:
-            if e.id in kept:
-                ids.append(e.id)
-            else:
-                ids.append(next_id)
-                next_id += 1
-        for start in range(0, len(episodes), INSERT_BATCH):  # rows built a batch at a time
-            batch = range(start, min(start + INSERT_BATCH, len(episodes)))
-            rows = [{"id": ids[i], **_row_values(episodes[i], logged_at=logged_at)} for i in batch]
-            _insert_many(session, _EPISODES, rows)
-            _insert_many(
-                session,
-                _TRIGGERS,
-                [row for i in batch for row in _trigger_rows(ids[i], episodes[i].triggers)],
-            )
+        connection.execute(text("LOCK TABLE episodes IN EXCLUSIVE MODE"))
+    taken = set(connection.execute(select(_EPISODES.c.id)).scalars())
+    wanted = [e.id for e in episodes if e.id is not None]
+    kept = {i for i, n in Counter(wanted).items() if n == 1 and i not in taken and i > 0}
+    next_id = max(taken | kept, default=0) + 1
+    ids = []
+    for e in episodes:
+        if e.id is not None and e.id in kept:
+            ids.append(e.id)
+        else:
+            ids.append(next_id)
+            next_id += 1
+    for start in range(0, len(episodes), INSERT_BATCH):  # rows built a batch at a time
+        batch = range(start, min(start + INSERT_BATCH, len(episodes)))
+        rows = [{"id": ids[i], **_row_values(episodes[i], logged_at=logged_at)} for i in batch]
+        _insert_many(connection, _EPISODES, rows)
+        _insert_many(
+            connection,
+            _TRIGGERS,
+            [row for i in batch for row in _trigger_rows(ids[i], episodes[i].triggers)],
+        )
     if postgres:
-        session.execute(
+        connection.execute(
             text(
                 "SELECT setval(pg_get_serial_sequence('episodes', 'id'), "
                 "(SELECT MAX(id) FROM episodes))"
@@ -101,19 +92,19 @@ def add_episodes(
     return ids
 
 
-def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """executemany straight to the driver, with the column types' own bind processing.
 
-    Same values as `session.execute(insert(table), rows)`, without SQLAlchemy's per-row
-    bookkeeping, which costs more than SQLite's own work for imports of many thousands.
+    Same values as `connection.execute(insert(table), rows)` (a test compares the stored
+    bytes), without SQLAlchemy's per-row bookkeeping, which costs more than SQLite's own
+    work for imports of many thousands.
     """
     if not rows:
         return
-    connection = session.connection()
     dialect = connection.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
     if compiled.positiontup is None:  # named parameters: SQLAlchemy's own path is as good
-        session.execute(insert(table), rows)
+        connection.execute(insert(table), rows)
         return
     # The dialect's own type (sqlite.DATETIME, not DateTime) formats values as SQLAlchemy
     # stores them, so bulk and single inserts compare alike in time-range queries.
@@ -135,57 +126,52 @@ def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     connection.exec_driver_sql(compiled.string, batch)
 
 
-def replace_episode(episode: Episode, *, session: Session) -> None:
-    """Overwrite every field of an existing episode, keeping its id and logged time."""
-    from diary.storage.models import EpisodeRow  # one object: the typed ORM class reads best
-
-    assert episode.id is not None
-    row = session.get(EpisodeRow, episode.id)
-    if row is None:
+def replace_episode(episode: Episode, *, connection: Connection) -> None:
+    """Overwrite every logged field of a stored episode, keeping its id and logged time."""
+    values = _row_values(episode, logged_at=episode.logged_at)
+    del values["logged_at"]
+    result = connection.execute(update(_EPISODES).where(_EPISODES.c.id == episode.id), values)
+    if result.rowcount == 0:
         raise EpisodeNotFound(episode.id)
-    for name in _FIELDS:
-        setattr(row, name, getattr(episode, name))
-    row.occurred_at = episode.at
-    session.execute(delete(_TRIGGERS).where(_TRIGGERS.c.episode_id == episode.id))
+    connection.execute(delete(_TRIGGERS).where(_TRIGGERS.c.episode_id == episode.id))
     if episode.triggers:
-        session.execute(insert(_TRIGGERS), _trigger_rows(episode.id, episode.triggers))
-    session.expire(row, ["triggers"])
+        connection.execute(insert(_TRIGGERS), _trigger_rows(episode.id, episode.triggers))
 
 
-def delete_episode(episode_id: int, *, session: Session) -> None:
-    session.execute(delete(_TRIGGERS).where(_TRIGGERS.c.episode_id == episode_id))
-    result = session.execute(delete(_EPISODES).where(_EPISODES.c.id == episode_id))
-    if result.rowcount == 0:  # type: ignore[attr-defined]
+def delete_episode(episode_id: int, *, connection: Connection) -> None:
+    connection.execute(delete(_TRIGGERS).where(_TRIGGERS.c.episode_id == episode_id))
+    result = connection.execute(delete(_EPISODES).where(_EPISODES.c.id == episode_id))
+    if result.rowcount == 0:
         raise EpisodeNotFound(episode_id)
 
 
-def get_episode(episode_id: int, *, session: Session) -> Episode:
-    episodes = _load(session, _EPISODES.c.id == episode_id)
+def get_episode(episode_id: int, *, connection: Connection) -> Episode:
+    episodes = _load(connection, _EPISODES.c.id == episode_id)
     if not episodes:
         raise EpisodeNotFound(episode_id)
     return episodes[0]
 
 
 def episodes_between(
-    start: datetime | None, end: datetime | None, *, session: Session
+    start: datetime | None, end: datetime | None, *, connection: Connection
 ) -> list[Episode]:
     """Episodes with start <= time < end (either bound open), oldest first."""
-    return _load(session, *_time_filter(start, end))
+    return _load(connection, *_time_filter(start, end))
 
 
 def iter_episodes_between(
-    start: datetime | None, end: datetime | None, *, session: Session, page: int = 5000
+    start: datetime | None, end: datetime | None, *, connection: Connection, page: int = 5000
 ) -> Iterator[Episode]:
     """Like `episodes_between`, a page at a time: memory stays flat however long the diary."""
-    return _paged(start, end, page, lambda *where: _load(session, *where, limit=page))
+    return _paged(start, end, page, lambda *where: _load(connection, *where, limit=page))
 
 
 def iter_observations_between(
-    start: datetime | None, end: datetime | None, *, session: Session, page: int = 20000
+    start: datetime | None, end: datetime | None, *, connection: Connection, page: int = 20000
 ) -> Iterator[Observation]:
     """The facts charts and labels need, streamed a page at a time (one query for episodes,
     one for their trigger names, per page)."""
-    return _paged(start, end, page, lambda *where: _observations(session, *where, limit=page))
+    return _paged(start, end, page, lambda *where: _observations(connection, *where, limit=page))
 
 
 def _paged(
@@ -205,40 +191,40 @@ def _paged(
         yield from batch
         if len(batch) < page:
             return
-        after = (batch[-1].at, batch[-1].id or 0)
+        after = (batch[-1].at, batch[-1].id)
 
 
-def _observations(session: Session, *conditions: Any, limit: int) -> list[Observation]:
+_OBSERVED = tuple(n for n in Observation._fields if n != "trigger_names")
+
+
+def _observations(connection: Connection, *conditions: Any, limit: int) -> list[Observation]:
     e, t = _EPISODES.c, _TRIGGERS.c
-    with gc_paused():
-        rows = session.execute(
-            select(
-                e.occurred_at,
-                e.site,
-                e.duration_s,
-                e.pain,
-                e.visible,
-                e.stiff,
-                e.limited_motion,
-                e.rhythmic,
-                e.id,
-            )
-            .where(*conditions)
-            .order_by(e.occurred_at, e.id)
-            .limit(limit)
-        ).all()
-        if not rows:
-            return []
-        names: dict[int, tuple[str, ...]] = {}
-        last = (rows[-1][0], rows[-1][8]) if len(rows) == limit else None
-        for episode_id, name in _triggers_of(session, conditions, last, t.name):
-            names[episode_id] = (*names.get(episode_id, ()), name)
-        empty: tuple[str, ...] = ()
-        return [Observation(*r[:8], names.get(r[8], empty), r[8]) for r in rows]
+    columns = [e[_column_of(name)] for name in _OBSERVED]
+    rows = connection.execute(
+        select(*columns).where(*conditions).order_by(e.occurred_at, e.id).limit(limit)
+    ).all()
+    if not rows:
+        return []
+    names: dict[int, tuple[str, ...]] = {}
+    last = (rows[-1].occurred_at, rows[-1].id) if len(rows) == limit else None
+    for episode_id, name in _triggers_of(connection, conditions, last, t.name):
+        names[episode_id] = (*names.get(episode_id, ()), name)
+    empty: tuple[str, ...] = ()
+    return [
+        Observation(**dict(zip(_OBSERVED, r, strict=True)), trigger_names=names.get(r.id, empty))
+        for r in rows
+    ]
+
+
+def _column_of(field_name: str) -> str:
+    return next((c for n, c in _STORED if n == field_name), field_name)
 
 
 def _triggers_of(
-    session: Session, conditions: Sequence[Any], last: tuple[datetime, int] | None, *columns: Any
+    connection: Connection,
+    conditions: Sequence[Any],
+    last: tuple[datetime, int] | None,
+    *columns: Any,
 ) -> Any:
     """The trigger rows of the episodes that `conditions` select, up to `last` (time, id) when
     the episodes were read a page at a time: one indexed join, however many episodes."""
@@ -246,7 +232,7 @@ def _triggers_of(
     query = select(t.episode_id, *columns).join(_EPISODES, e.id == t.episode_id).where(*conditions)
     if last is not None:
         query = query.where(tuple_(e.occurred_at, e.id) <= tuple_(*last))
-    return session.execute(query.order_by(t.episode_id, t.position))
+    return connection.execute(query.order_by(t.episode_id, t.position))
 
 
 def _time_filter(start: datetime | None, end: datetime | None) -> list[Any]:
@@ -258,34 +244,13 @@ def _time_filter(start: datetime | None, end: datetime | None) -> list[Any]:
     return conditions
 
 
-def _load(session: Session, *conditions: Any, limit: int | None = None) -> list[Episode]:
-    with gc_paused():
-        return _load_rows(session, *conditions, limit=limit)
+_LOADED = ("id", *(name for name, _ in _STORED))
 
 
-def _load_rows(session: Session, *conditions: Any, limit: int | None = None) -> list[Episode]:
+def _load(connection: Connection, *conditions: Any, limit: int | None = None) -> list[Episode]:
     e = _EPISODES.c
-    # Selected in Episode's field order, so each row becomes an Episode positionally.
-    rows = session.execute(
-        select(
-            e.occurred_at,
-            e.site,
-            e.duration_s,
-            e.pain,
-            e.side,
-            e.id,
-            e.visible,
-            e.stiff,
-            e.limited_motion,
-            e.rhythmic,
-            e.weakness,
-            e.breathing,
-            e.appearance_change,
-            e.soreness_hours,
-            e.note,
-            e.id,
-            e.logged_at,
-        )
+    rows = connection.execute(
+        select(*(e[_column_of(name)] for name in _LOADED))
         .where(*conditions)
         .order_by(e.occurred_at, e.id)
         .limit(limit)
@@ -293,29 +258,32 @@ def _load_rows(session: Session, *conditions: Any, limit: int | None = None) -> 
     if not rows:
         return []
     t = _TRIGGERS.c
-    last = (rows[-1][0], rows[-1][5]) if len(rows) == limit else None
+    last = (rows[-1].occurred_at, rows[-1].id) if len(rows) == limit else None
     triggers: dict[int, tuple[TriggerEntry, ...]] = {}
     shared: dict[tuple[str, str | None], TriggerEntry] = {}  # one object per distinct trigger
-    for episode_id, name, detail in _triggers_of(session, conditions, last, t.name, t.detail):
+    for episode_id, name, detail in _triggers_of(connection, conditions, last, t.name, t.detail):
         entry = shared.get((name, detail))
         if entry is None:
             entry = shared[(name, detail)] = TriggerEntry(name, detail)
         triggers[episode_id] = (*triggers.get(episode_id, ()), entry)
     empty: tuple[TriggerEntry, ...] = ()
-    return [Episode(r[0], r[1], r[2], r[3], r[4], triggers.get(r[5], empty), *r[6:]) for r in rows]
+    return [
+        Episode(**dict(zip(_LOADED, r, strict=True)), triggers=triggers.get(r.id, empty))
+        for r in rows
+    ]
 
 
-def count_between(start: datetime | None, end: datetime | None, *, session: Session) -> int:
+def count_between(start: datetime | None, end: datetime | None, *, connection: Connection) -> int:
     return int(
-        session.execute(
+        connection.execute(
             select(func.count()).select_from(_EPISODES).where(*_time_filter(start, end))
         ).scalar_one()
     )
 
 
-def time_span(*, session: Session) -> tuple[datetime, datetime] | None:
+def time_span(*, connection: Connection) -> tuple[datetime, datetime] | None:
     """Times of the first and last episode, or None for an empty diary."""
-    first, last = session.execute(
+    first, last = connection.execute(
         select(func.min(_EPISODES.c.occurred_at), func.max(_EPISODES.c.occurred_at))
     ).one()
     return (first, last) if first is not None else None

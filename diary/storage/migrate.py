@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
 
-from diary.storage.database import KNOWN_REVISIONS
+from diary.storage.revisions import KNOWN_REVISIONS
 
 
 def migrations_dir() -> Path:

@@ -1,0 +1,200 @@
+"""Checks of values from outside (command-line options, import files, the web page).
+
+Each field of `NewEpisode` names its check in its metadata (`check`), and its bounds and
+length limits live there too: `new_episode_from_record` walks the fields, so a new field
+is validated as soon as it is declared.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from diary.domain import (
+    EPISODE_FIELDS,
+    REQUIRED_FIELDS,
+    SIDES,
+    VISIBLE_SIGNS,
+    NewEpisode,
+    TriggerEntry,
+)
+from diary.errors import BadInput
+from diary.parsing import parse_duration
+from diary.vocabulary import merge_triggers, resolve_site, resolve_trigger
+
+_META = {f.name: f.metadata for f in EPISODE_FIELDS}
+
+
+def _bounds(name: str) -> tuple[float, float]:
+    low, high = _META[name]["bounds"]
+    return low, high
+
+
+def check_pain(value: Any) -> int:
+    low, high = _bounds("pain")
+    accepted = f"give a whole number from {low:g} to {high:g}"
+    if isinstance(value, bool | float):
+        raise BadInput(f"pain {value!r} is not accepted; {accepted}")
+    try:
+        pain = value if isinstance(value, int) else int(str(value).strip())
+    except ValueError:
+        raise BadInput(f"pain {value!r} is not accepted; {accepted}") from None
+    if not low <= pain <= high:
+        raise BadInput(f"pain {pain} is out of range; {accepted}")
+    return pain
+
+
+def _choice(what: str, value: Any, choices: tuple[str, ...], aliases: dict[str, str]) -> str:
+    key = str(value).strip().lower()
+    key = aliases.get(key, key)
+    if key not in choices:
+        listed = ", ".join(choices[:-1]) + f" or {choices[-1]}"
+        raise BadInput(f"{what} {value!r} is not accepted; give {listed}")
+    return key
+
+
+def check_side(value: Any) -> str | None:
+    if value is None or str(value).strip() == "":
+        return None
+    return _choice("side", value, SIDES, {"l": "left", "r": "right", "b": "both"})
+
+
+def check_visible(value: Any) -> str:
+    if value is None or str(value).strip() == "":
+        return "none"
+    aliases = {"flutter": "flicker", "lump": "bulge", "no": "none"}
+    return _choice("visible sign", value, VISIBLE_SIGNS, aliases)
+
+
+def check_soreness(value: Any) -> float | None:
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    low, high = _bounds("soreness_hours")
+    if isinstance(value, bool):
+        raise BadInput(f"soreness hours {value!r} is not a number of hours")
+    try:
+        hours = float(value)
+    except (TypeError, ValueError):
+        raise BadInput(f"soreness hours {value!r} is not a number of hours") from None
+    if not low <= hours <= high:
+        raise BadInput(f"soreness hours {value!r} is out of range; give {low:g} to {high:g} hours")
+    return hours
+
+
+def check_note(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise BadInput(f"note {value!r} is not text")
+    limit = _META["note"]["max_length"]
+    if len(value) > limit:
+        raise BadInput(f"note is {len(value)} characters; at most {limit} are kept")
+    return value
+
+
+def check_duration(value: Any) -> float:
+    if isinstance(value, str):
+        try:  # files hold plain seconds ('90.0'); people type '1m30s'
+            value = float(value)
+        except ValueError:
+            return parse_duration(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        low, high = _bounds("duration_s")
+        if not (low < value <= high) or math.isnan(value):
+            raise BadInput(
+                f"duration {value!r} must be more than {low:g} and at most {high:g} seconds"
+            )
+        return float(value)
+    return parse_duration(str(value))
+
+
+_BOOLEANS = {
+    "true": True,
+    "1": True,
+    "yes": True,
+    "y": True,
+    "false": False,
+    "0": False,
+    "no": False,
+    "n": False,
+    "": False,
+}
+
+
+def check_bool(name: str, value: Any) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    answer = _BOOLEANS.get(str(value).strip().lower())
+    if answer is None:
+        raise BadInput(f"{name} {value!r} is not accepted; give true or false")
+    return answer
+
+
+def check_moment(name: str, value: Any) -> datetime:
+    """A local wall-clock time to the second: offsets are converted, fractions dropped."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise BadInput(f"{name} {value!r} is not an ISO 8601 date-time") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)
+    return moment.replace(microsecond=0) if moment.microsecond else moment
+
+
+def check_id(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise BadInput(f"id {value!r} is not a whole number") from None
+
+
+def triggers_from(
+    names: list[str], details: dict[str, str] | None = None
+) -> tuple[TriggerEntry, ...]:
+    entries = []
+    for name in names:
+        entry = resolve_trigger(name)
+        detail = (details or {}).get(entry.name)
+        if detail and not entry.detail:
+            entry = TriggerEntry(entry.name, detail)
+        entries.append(entry)
+    return tuple(merge_triggers(entries))
+
+
+def _triggers_of_record(data: dict[str, Any]) -> tuple[TriggerEntry, ...]:
+    raw = data.get("triggers") or []
+    if isinstance(raw, str):
+        raw = [t for t in raw.split(";") if t.strip()]
+    details = data.get("trigger_details") or {}
+    if not isinstance(raw, list) or not isinstance(details, dict):
+        raise BadInput("triggers must be a list of names")
+    return triggers_from([str(t) for t in raw], details)
+
+
+# The check each field names in its metadata: (field name, record) -> value.
+_CHECKS: dict[str, Callable[[str, dict[str, Any]], Any]] = {
+    "moment": lambda name, data: check_moment(name, data[name]) if data.get(name) else None,
+    "site": lambda name, data: resolve_site(str(data[name])),
+    "side": lambda name, data: check_side(data.get(name)),
+    "duration": lambda name, data: check_duration(data[name]),
+    "pain": lambda name, data: check_pain(data[name]),
+    "triggers": lambda name, data: _triggers_of_record(data),
+    "visible": lambda name, data: check_visible(data.get(name)),
+    "bool": lambda name, data: check_bool(name, data.get(name)),
+    "soreness": lambda name, data: check_soreness(data.get(name)),
+    "note": lambda name, data: check_note(data.get(name)),
+    "id": lambda name, data: check_id(data.get(name)),
+}
+
+
+def new_episode_from_record(data: dict[str, Any]) -> NewEpisode:
+    """Validate an imported record (the JSON shape); raises BadInput naming the bad field."""
+    missing = [name for name in REQUIRED_FIELDS if data.get(name) in (None, "")]
+    if missing:
+        raise BadInput(f"missing {', '.join(missing)}")
+    values = {f.name: _CHECKS[f.metadata["check"]](f.name, data) for f in EPISODE_FIELDS}
+    return NewEpisode(**values)

@@ -1,0 +1,69 @@
+"""The `diary` Typer application: every command registered on one group (`DiaryGroup`).
+
+Command modules are light (they import their heavy modules inside each command), so the
+whole application is built on every run and `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from diary.cli import backups, config, db, episodes, exchange, flags, reports
+from diary.cli.group import DiaryGroup
+from diary.cli.state import AppState
+
+DB_HELP = (
+    "SQLite file or SQLAlchemy URL [default: $DIARY_DB, else diary.sqlite3 in the user data folder]"
+)
+
+
+app = typer.Typer(
+    cls=DiaryGroup,
+    name="diary",
+    help="A symptom diary for muscle twitches, spasms and cramps. Not a diagnosis.",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db_option: Annotated[str | None, typer.Option("--db", metavar="TARGET", help=DB_HELP)] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+) -> None:
+    state = AppState(db_option=db_option, debug=debug)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+    if ctx.invoked_subcommand is None:  # plain `diary`: the help, not an error
+        typer.echo(ctx.get_help())
+
+
+app.command("log")(episodes.log)
+app.command("list")(episodes.list_)
+app.command("show")(episodes.show)
+app.command("edit")(episodes.edit)
+app.command("delete")(episodes.delete)
+app.command("flags")(flags.flags)
+app.add_typer(config.config_app, name="config")
+app.add_typer(reports.report_app, name="report")
+app.command("charts")(reports.charts)
+app.command("demo")(reports.demo)
+app.command("export")(exchange.export)
+app.command("import")(exchange.import_)
+app.command("backup")(backups.backup)
+app.command("restore")(backups.restore)
+app.add_typer(db.db_app, name="db")
+
+COMMANDS: tuple[str, ...] = (
+    *(str(c.name) for c in app.registered_commands),
+    *(str(g.name) for g in app.registered_groups),
+)
+
+
+def main() -> None:
+    app(prog_name="diary")

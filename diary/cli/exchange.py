@@ -1,0 +1,94 @@
+"""`diary export` and `diary import`."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from diary.cli import render
+from diary.cli.state import state_of
+from diary.errors import BadInput
+from diary.parsing import parse_period
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="File format.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write; - or none: standard output.")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="First day.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last day, included.")] = None,
+) -> None:
+    """Export episodes as CSV or JSON (classification included)."""
+    from diary import services
+
+    state = state_of(ctx)
+    today = state.now().date()
+    first, last = parse_period(since, until, today=today)
+    database, thresholds = state.database(), state.thresholds
+    if out is None or str(out) == "-":
+        services.export_episodes(
+            database, first, last, fmt=fmt.value, thresholds=thresholds, out=sys.stdout
+        )
+        return
+    from diary.files import private_file
+
+    with private_file(out) as handle:
+        count = services.export_episodes(
+            database, first, last, fmt=fmt.value, thresholds=thresholds, out=handle
+        )
+    typer.echo(f"Exported {count} episodes to {out}", err=True)
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A CSV or JSON export.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate only, write nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Import a CSV or JSON export, all or nothing.
+
+    Every row is checked first; one bad row and nothing is written.
+
+    Episodes already in the diary (same time, site and details) are skipped.
+    """
+    from diary import services
+    from diary.interchange import parse_file, sniff_kind
+
+    state = state_of(ctx)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BadInput(f"import file {str(file)!r} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read import file {str(file)!r}: {exc}") from None
+    parsed = parse_file(text, kind=sniff_kind(file.name, text))
+    result = services.import_episodes(state.database(), parsed, now=state.now(), dry_run=dry_run)
+    if as_json:
+        render.print_json(
+            {
+                "rows": result.rows,
+                "added": result.added,
+                "duplicates": result.duplicates,
+                "dry_run": dry_run,
+            }
+        )
+        return
+    verb = "Would import" if dry_run else "Imported"
+    plural = "" if result.added == 1 else "s"
+    typer.echo(
+        f"{verb} {result.added} episode{plural} from {file} "
+        f"({result.duplicates} already in the diary, skipped)."
+    )

@@ -1,0 +1,52 @@
+"""`diary flags`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from diary.analysis.flags import NOT_A_DIAGNOSIS
+from diary.cli import render
+from diary.cli.state import state_of
+from diary.parsing import parse_date
+
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Evaluate as of the end of this day [default: today].")
+]
+
+
+def flags(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Patterns that warrant a doctor, urgent first.
+
+    Each flag names its rule, its evidence (episode ids) and its source documents.
+    """
+    from diary import services
+    from diary.shapes import flag_dict
+
+    state = state_of(ctx)
+    today = state.now().date()
+    day = parse_date(as_of, today=today) if as_of else today
+    active = services.active_flags(state.database(), day, state.thresholds)
+    if as_json:
+        render.print_json(
+            {
+                "as_of": day.isoformat(),
+                "flags": [flag_dict(f) for f in active],
+                "disclaimer": NOT_A_DIAGNOSIS,
+            }
+        )
+        return
+    if not active:
+        typer.echo(
+            f"No flags as of {day:%a %d %b %Y}: nothing in the last "
+            f"{state.thresholds.active_window_days} days matches a pattern that "
+            "warrants a doctor. Keep logging."
+        )
+        typer.echo(NOT_A_DIAGNOSIS)
+        return
+    render.echo_flags(active, heading=f"Flags as of {day:%a %d %b %Y}:")

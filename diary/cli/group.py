@@ -1,0 +1,99 @@
+"""The command group every `diary` command runs in: one error boundary for all, and the
+global options accepted after a command too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from typer import _click
+from typer.core import TyperGroup, TyperOption
+
+from diary.cli.state import state_of
+from diary.errors import DiaryError
+
+
+class DiaryGroup(TyperGroup):
+    """Turns every error of a command into one line on stderr and an exit code (tracebacks
+    with --debug), and accepts the global options after the command too."""
+
+    def invoke(self, ctx: _click.Context) -> Any:
+        try:
+            result = super().invoke(ctx)
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if state_of(ctx).debug:
+                raise
+            message, code = describe_error(exc)
+            if message:
+                typer.echo(message, err=True)
+            raise typer.Exit(code) from None
+        return 0 if result is None else result  # `app(args, standalone_mode=False)` gives 0
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and not isinstance(command, TyperGroup):
+            _accept_global_options(command)
+        return command
+
+
+def _set_db(ctx: _click.Context, _param: Any, value: str | None) -> None:
+    if value is not None:
+        state_of(ctx).db_option = value
+
+
+def _set_debug(ctx: _click.Context, _param: Any, value: bool) -> None:
+    if value:
+        state_of(ctx).debug = True
+
+
+def _accept_global_options(command: _click.Command) -> None:
+    """`diary log ... --db FILE` means `diary --db FILE log ...` (and so for --debug)."""
+    if any(p.name == "global_db" for p in command.params):
+        return
+    command.params.append(
+        TyperOption(
+            param_decls=["--db", "global_db"],
+            metavar="TARGET",
+            help="The diary to use (as before the command).",
+            expose_value=False,
+            callback=_set_db,
+            is_eager=True,
+        )
+    )
+    command.params.append(
+        TyperOption(
+            param_decls=["--debug", "global_debug"],
+            is_flag=True,
+            help="Show tracebacks of errors.",
+            expose_value=False,
+            callback=_set_debug,
+            is_eager=True,
+        )
+    )
+
+
+def describe_error(exc: BaseException) -> tuple[str, int]:
+    """One line and an exit code for anything that ends a command."""
+    if isinstance(exc, DiaryError):
+        return f"diary: error: {exc}", exc.exit_code
+    if isinstance(exc, _click.exceptions.NoArgsIsHelpError):  # `diary report`: help, not error
+        typer.echo(exc.format_message())
+        return "", 0
+    if isinstance(exc, _click.exceptions.ClickException):
+        ctx = getattr(exc, "ctx", None)
+        where = f" ({ctx.command_path})" if ctx is not None else ""
+        return f"diary: error{where}: {exc.format_message()}", exc.exit_code
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    if isinstance(exc, DBAPIError):
+        first = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        return f"diary: error: database error: {first}", 1
+    if isinstance(exc, SQLAlchemyError | OSError):
+        return f"diary: error: {exc}", 1
+    return (
+        f"diary: internal error: {type(exc).__name__}: {exc} "
+        "(rerun with --debug for the traceback)",
+        1,
+    )

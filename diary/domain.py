@@ -1,0 +1,167 @@
+"""The diary's domain objects, and the one definition of an episode (no I/O).
+
+`NewEpisode` lists, once, every field a person logs. Storage columns, the CSV and JSON
+shapes, the duplicate fingerprint and the input checks are all derived from its fields
+(`dataclasses.fields`), so a new field is added here and nowhere else by hand. A stored
+`Episode` is a `NewEpisode` that always has its id and the time it was logged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, Literal, NamedTuple
+
+Side = Literal["left", "right", "both"]
+Visible = Literal["none", "flicker", "bulge"]
+Label = Literal["twitch", "spasm", "unclear"]
+Severity = Literal["urgent", "doctor", "watch"]
+
+SIDES: tuple[str, ...] = ("left", "right", "both")
+VISIBLE_SIGNS: tuple[str, ...] = ("none", "flicker", "bulge")
+LABELS: tuple[Label, ...] = ("twitch", "spasm", "unclear")
+SEVERITIES: tuple[Severity, ...] = ("urgent", "doctor", "watch")
+
+MAX_DURATION_S = 24 * 3600
+MAX_NOTE = 4000
+MAX_SORENESS_H = 24 * 90
+
+
+def _spec(default: Any = None, *, factory: Any = None, **meta: Any) -> Any:
+    """A field with what the rest of the diary derives from it.
+
+    Keys: `column` (storage name, when not the field's), `max_length` (text), `bounds`
+    (lowest, highest accepted number), `sign` (a yes/no sign a person ticks), `check` (the
+    name of the input check in `diary.checks`), `required` (a person must give it).
+    """
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    if default is _REQUIRED:
+        return field(metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+_REQUIRED = object()
+
+
+def _sign(help_text: str) -> Any:
+    return _spec(False, sign=True, check="bool", help=help_text)
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerEntry:
+    name: str
+    detail: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.detail})" if self.detail else self.name
+
+
+@dataclass(kw_only=True, slots=True)
+class NewEpisode:
+    """One contraction episode as the person described it, not yet stored.
+
+    An import may bring the `id` and `logged_at` it was exported with; storage keeps them
+    when it can.
+    """
+
+    at: datetime = _spec(_REQUIRED, column="occurred_at", check="moment", required=True)
+    site: str = _spec(_REQUIRED, max_length=40, check="site", required=True)
+    side: Side | None = _spec(None, check="side")
+    duration_s: float = _spec(
+        _REQUIRED, bounds=(0, MAX_DURATION_S), check="duration", required=True
+    )
+    pain: int = _spec(_REQUIRED, bounds=(0, 10), check="pain", required=True)
+    triggers: tuple[TriggerEntry, ...] = _spec(factory=tuple, check="triggers")
+    visible: Visible = _spec("none", check="visible")
+    stiff: bool = _sign("The muscle felt tight or stiff.")
+    limited_motion: bool = _sign("You could not move it through its full range.")
+    rhythmic: bool = _sign("A rhythmic series of rapid beats (e.g. after a stretch).")
+    weakness: bool = _sign("The muscle felt weak.")
+    breathing: bool = _sign("You had difficulty breathing.")
+    appearance_change: bool = _sign("The muscle looks different (wasting, a lasting bulge).")
+    soreness_hours: float | None = _spec(None, bounds=(0, MAX_SORENESS_H), check="soreness")
+    note: str | None = _spec(None, max_length=MAX_NOTE, check="note")
+    id: int | None = _spec(None, check="id")
+    logged_at: datetime | None = _spec(None, check="moment")
+
+    @property
+    def trigger_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.triggers)
+
+    @property
+    def where(self) -> str:
+        return f"{self.side} {self.site}" if self.side else self.site
+
+
+@dataclass(kw_only=True, slots=True)
+class Episode(NewEpisode):
+    """A stored episode: it always has its id and the time it was logged."""
+
+    id: int  # type: ignore[assignment]
+    logged_at: datetime  # type: ignore[assignment]
+
+
+EPISODE_FIELDS = fields(NewEpisode)
+# What a person logs: every field but the ones storage assigns.
+LOGGED_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in EPISODE_FIELDS if f.name not in ("id", "logged_at")
+)
+REQUIRED_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in EPISODE_FIELDS if f.metadata.get("required")
+)
+# The yes/no signs a person ticks, in field order.
+SIGN_FIELDS: tuple[str, ...] = tuple(f.name for f in EPISODE_FIELDS if f.metadata.get("sign"))
+SIGN_HELP: dict[str, str] = {
+    f.name: f.metadata["help"] for f in EPISODE_FIELDS if f.name in SIGN_FIELDS
+}
+
+
+def stored(episode: NewEpisode, *, id: int, logged_at: datetime) -> Episode:
+    """The stored form of a new episode."""
+    values = {name: getattr(episode, name) for name in LOGGED_FIELDS}
+    return Episode(**values, id=id, logged_at=logged_at)
+
+
+Evidence = tuple[str, Any, Any]  # (kind, value, threshold), rendered by analysis.explain
+
+
+class Observation(NamedTuple):
+    """What an episode's label and the trend charts depend on, and nothing more: the light
+    form in which years of episodes are streamed for charts."""
+
+    at: datetime
+    site: str
+    duration_s: float
+    pain: int
+    visible: str
+    stiff: bool
+    limited_motion: bool
+    rhythmic: bool
+    trigger_names: tuple[str, ...]
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    label: Label
+    subtype: str | None
+    confidence: float
+    weights: tuple[float, float]  # the winning (or twitch, for unclear) side's weight first
+    evidence: tuple[Evidence, ...]
+    after_stretch: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    code: str
+    severity: Severity
+    title: str
+    detail: str
+    episode_ids: tuple[int, ...]
+    source: str
+    key: str = field(default="", compare=False)  # distinguishes flags of one code (e.g. site)
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.code, self.severity, self.key)

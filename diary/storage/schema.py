@@ -1,0 +1,116 @@
+"""The schema as Core tables, cheap to import; Alembic compares migrations against it.
+
+The episode columns are derived from `NewEpisode`'s fields (type, length, storage name);
+only what is the database's own business (keys, indexes, CHECK constraints) is written
+here by hand.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import Field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeEngine
+
+from diary.domain import EPISODE_FIELDS, NewEpisode
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+LONGEST_STRING = 200  # longer text is stored as TEXT
+SMALLINT_MAX = 32767
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def column_name(f: Field[Any]) -> str:
+    return str(f.metadata.get("column", f.name))
+
+
+def _column_type(f: Field[Any], hint: Any) -> tuple[TypeEngine[Any], bool]:
+    """The SQL type of a field and whether it may be NULL."""
+    args = typing.get_args(hint)
+    nullable = typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args
+    if nullable:
+        hint = next(a for a in args if a is not type(None))
+    if typing.get_origin(hint) is typing.Literal:
+        return String(max(len(str(v)) for v in typing.get_args(hint))), nullable
+    if hint is bool:
+        return Boolean(), nullable
+    if hint is float:
+        return Float(), nullable
+    if hint is datetime:
+        return DateTime(), nullable
+    if hint is int:
+        high = f.metadata.get("bounds", (0, SMALLINT_MAX + 1))[1]
+        return (SmallInteger() if high <= SMALLINT_MAX else Integer()), nullable
+    if hint is str:
+        length = f.metadata.get("max_length", LONGEST_STRING + 1)
+        return (String(length) if length <= LONGEST_STRING else Text()), nullable
+    raise TypeError(f"no column type for field {f.name}: {hint!r}")
+
+
+def _episode_columns() -> list[Column[Any]]:
+    hints = typing.get_type_hints(NewEpisode)
+    columns: list[Column[Any]] = [Column("id", Integer, primary_key=True)]
+    for f in EPISODE_FIELDS:
+        if f.name in ("id", "triggers"):  # the key; triggers have a table of their own
+            continue
+        sql_type, nullable = _column_type(f, hints[f.name])
+        if f.name == "logged_at":
+            nullable = False  # storage always stamps it
+        columns.append(Column(column_name(f), sql_type, nullable=nullable))
+    return columns
+
+
+episodes = Table(
+    "episodes",
+    metadata,
+    *_episode_columns(),
+    Index("ix_episodes_occurred_at", "occurred_at"),
+    Index("ix_episodes_site_occurred_at", "site", "occurred_at"),
+    CheckConstraint("pain >= 0 AND pain <= 10", name="pain_range"),
+    CheckConstraint("duration_s > 0", name="duration_positive"),
+    CheckConstraint("visible IN ('none', 'flicker', 'bulge')", name="visible_sign"),
+    CheckConstraint("side IS NULL OR side IN ('left', 'right', 'both')", name="side_value"),
+    CheckConstraint("soreness_hours IS NULL OR soreness_hours >= 0", name="soreness_non_negative"),
+)
+
+episode_triggers = Table(
+    "episode_triggers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "episode_id",
+        Integer,
+        ForeignKey("episodes.id", ondelete="CASCADE"),
+        nullable=False,  # looked up through the unique (episode_id, name) index
+    ),
+    Column("position", SmallInteger, nullable=False, default=0),
+    Column("name", String(60), nullable=False, index=True),
+    Column("detail", String(200)),
+    UniqueConstraint("episode_id", "name"),
+)
