@@ -20,12 +20,12 @@ def _at(day: date, rng: random.Random, hours: tuple[int, int]) -> datetime:
 
 def demo_history(
     today: date, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_SEED
-) -> list[Episode]:
+) -> list[NewEpisode]:
     """A few months ending yesterday: benign eyelid twitching with caffeine and stress, night
     calf cramps with dehydration, and a worsening stretch of cramps in the last three weeks."""
     rng = random.Random(seed)
     first = today - timedelta(days=days)
-    episodes: list[Episode] = []
+    episodes: list[NewEpisode] = []
     worsening_from = today - timedelta(days=21)
     for offset in range(days):
         day = first + timedelta(days=offset)

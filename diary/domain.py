@@ -98,8 +98,8 @@ class NewEpisode:
 class Episode(NewEpisode):
     """A stored episode: it always has its id and the time it was logged."""
 
-    id: int  # type: ignore[assignment]
-    logged_at: datetime  # type: ignore[assignment]
+    id: int
+    logged_at: datetime
 
 
 EPISODE_FIELDS = fields(NewEpisode)

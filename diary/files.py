@@ -30,18 +30,22 @@ def _problem(path: Path, exc: OSError) -> StorageError:
 
 
 def private_folder(folder: Path) -> Path:
-    """Create `folder` (and missing parents) readable by the owner only."""
+    """Create `folder` and any missing parents readable by the owner only (whatever the
+    umask); folders that exist already are left as they are."""
     if folder.is_dir():
         return folder
     if folder.exists() or folder.is_symlink():
         raise BadInput(f"{folder} exists and is not a folder")
-    try:
-        folder.mkdir(mode=0o700, parents=True)
-        folder.chmod(0o700)  # mkdir's mode is masked by the umask
-    except FileExistsError:
-        pass  # made by another process meanwhile
-    except OSError as exc:
-        raise _problem(folder, exc) from None
+    missing = [folder, *(p for p in folder.parents if not p.exists())]
+    for level in reversed(missing):
+        try:
+            level.mkdir(mode=0o700)
+            level.chmod(0o700)  # mkdir's mode is masked by the umask
+        except FileExistsError:
+            if not level.is_dir():
+                raise BadInput(f"{level} exists and is not a folder") from None
+        except OSError as exc:
+            raise _problem(level, exc) from None
     return folder
 
 

@@ -14,12 +14,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TextIO
+from typing import IO, Any
 
 from diary.checks import new_episode_from_record
 from diary.domain import EPISODE_FIELDS, LOGGED_FIELDS, Classification, Episode, NewEpisode
 from diary.errors import BadInput, ImportRejected
-from diary.shapes import EPISODE_KEYS, episode_dict
+from diary.shapes import EPISODE_KEYS, classification_dict, episode_values
 
 # The columns: the episode's JSON keys, with its classification flattened.
 CSV_COLUMNS: tuple[str, ...] = (*EPISODE_KEYS, "label", "subtype", "confidence")
@@ -53,53 +53,79 @@ def _number(value: float | None) -> str:
     return "" if value is None else repr(value)
 
 
-def _csv_cell(key: str) -> Callable[[dict[str, Any]], str]:
-    """How one column is written from the episode's JSON shape."""
-    if key == "triggers":
-        return lambda d: neutralise(";".join(d["triggers"]))
-    if key == "trigger_details":
-        return lambda d: neutralise(";".join(f"{k}={v}" for k, v in d["trigger_details"].items()))
-    if key in TEXT_COLUMNS:
-        return lambda d: neutralise(d[key]) if d[key] else ""
-    return lambda d: _plain(d[key])
+def _joined_details(details: dict[str, str]) -> str:
+    return neutralise(";".join(f"{name}={detail}" for name, detail in details.items()))
 
 
-def _plain(value: Any) -> str:
-    if value is None:
-        return ""
-    if value is True or value is False:
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+def _text(value: str | None) -> str:
+    return neutralise(value) if value else ""
 
 
-_CSV_CELLS = [_csv_cell(key) for key in EPISODE_KEYS]
+def _truth(value: bool) -> str:
+    return "true" if value else "false"
 
 
-def _csv_row(e: Episode, c: Classification) -> list[Any]:
-    """One row in CSV_COLUMNS order; every text cell goes through `neutralise`."""
-    data = episode_dict(e, None)
-    return [*(cell(data) for cell in _CSV_CELLS), c.label, c.subtype or "", repr(c.confidence)]
+def _cell_shapers() -> tuple[tuple[int, Callable[[Any], str]], ...]:
+    """(column, how its JSON value becomes a cell) for the columns a plain `str` would get
+    wrong: text that may need neutralising, lists, and yes/no signs."""
+    shapers: list[tuple[int, Callable[[Any], str]]] = []
+    signs = {f.name for f in EPISODE_FIELDS if f.metadata.get("sign")}
+    for i, key in enumerate(EPISODE_KEYS):
+        if key == "triggers":
+            shapers.append((i, lambda names: neutralise(";".join(names))))
+        elif key == "trigger_details":
+            shapers.append((i, _joined_details))
+        elif key in TEXT_COLUMNS:
+            shapers.append((i, _text))
+        elif key in signs:
+            shapers.append((i, _truth))
+    return tuple(shapers)
+
+
+_CELL_SHAPERS = _cell_shapers()
+
+
+def _csv_row(e: Episode, tail: list[str]) -> list[Any]:
+    """One row in CSV_COLUMNS order (None and numbers are written by the csv module)."""
+    row = episode_values(e)
+    for i, shape in _CELL_SHAPERS:
+        row[i] = shape(row[i])
+    row.extend(tail)
+    return row
 
 
 def write_csv(
-    episodes: Iterable[Episode], label_of: Callable[[Episode], Classification], out: TextIO
+    episodes: Iterable[Episode], label_of: Callable[[Episode], Classification], out: IO[str]
 ) -> None:
+    tails: dict[Classification, list[str]] = {}  # a few hundred distinct classifications
+
+    def tail(c: Classification) -> list[str]:
+        found = tails.get(c)
+        if found is None:
+            found = tails[c] = [c.label, c.subtype or "", repr(c.confidence)]
+        return found
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_row(e, label_of(e)) for e in episodes)
+    writer.writerows(_csv_row(e, tail(label_of(e))) for e in episodes)
 
 
 def write_json(
-    episodes: Iterable[Episode], label_of: Callable[[Episode], Classification], out: TextIO
+    episodes: Iterable[Episode], label_of: Callable[[Episode], Classification], out: IO[str]
 ) -> None:
-    """One episode a line inside the document: streams, and diffs well."""
+    """One episode a line inside the document: streams, and diffs well. Each distinct
+    classification (with its sentences) is encoded once."""
+    encoded: dict[Classification, str] = {}
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     out.write(f'{{"format": "{JSON_FORMAT}", "version": {JSON_VERSION}, "episodes": [')
     separator = "\n"
     for e in episodes:
-        out.write(separator)
-        out.write(json.dumps(episode_dict(e, label_of(e)), ensure_ascii=False))
+        c = label_of(e)
+        label = encoded.get(c)
+        if label is None:
+            label = encoded[c] = dumps(classification_dict(c))
+        body = dumps(dict(zip(EPISODE_KEYS, episode_values(e), strict=True)))
+        out.write(f'{separator}{body[:-1]}, "classification": {label}}}')
         separator = ",\n"
     out.write("\n]}\n")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import IO, TYPE_CHECKING
 
 from diary import storage
 from diary.analysis.classify import Classifier, classify, classify_all
@@ -201,7 +201,7 @@ def export_episodes(
     *,
     fmt: str,
     thresholds: Thresholds,
-    out: TextIO,
+    out: IO[str],
 ) -> int:
     """Stream the period's episodes as CSV or JSON to `out`; returns how many."""
     from diary.interchange import write_csv, write_json

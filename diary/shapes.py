@@ -9,39 +9,58 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from diary.analysis.explain import reasons
-from diary.domain import LOGGED_FIELDS, Classification, Episode, Flag, NewEpisode
+from diary.domain import (
+    LOGGED_FIELDS,
+    Classification,
+    Episode,
+    Flag,
+    NewEpisode,
+    TriggerEntry,
+)
 
 
 def _moment(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None
 
 
-def _encoders() -> list[tuple[str, Callable[[NewEpisode], Any]]]:
-    """(key, how to read it from an episode) in the order the shape lists them."""
-    special: dict[str, list[tuple[str, Callable[[NewEpisode], Any]]]] = {
-        "at": [("at", lambda e: _moment(e.at))],
-        "duration_s": [("duration_s", lambda e: float(e.duration_s))],
-        "triggers": [
-            ("triggers", lambda e: [t.name for t in e.triggers]),
-            ("trigger_details", lambda e: {t.name: t.detail for t in e.triggers if t.detail}),
-        ],
-    }
-    encoders: list[tuple[str, Callable[[NewEpisode], Any]]] = [("id", lambda e: e.id)]
-    for name in LOGGED_FIELDS:
-        encoders.extend(special.get(name, [(name, _attribute(name))]))
-    encoders.append(("logged_at", lambda e: _moment(e.logged_at)))
-    return encoders
+def _names(triggers: tuple[TriggerEntry, ...]) -> list[str]:
+    return [t.name for t in triggers]
 
 
-def _attribute(name: str) -> Callable[[NewEpisode], Any]:
-    return lambda e: getattr(e, name)
+def _details(triggers: tuple[TriggerEntry, ...]) -> dict[str, str]:
+    return {t.name: t.detail for t in triggers if t.detail}
 
 
-EPISODE_ENCODERS = _encoders()
-EPISODE_KEYS: tuple[str, ...] = tuple(key for key, _ in EPISODE_ENCODERS)
+# A field that becomes more than one key: triggers are names plus their details.
+_KEYS_OF = {"triggers": ("triggers", "trigger_details")}
+# Key -> (the attribute it is read from, how the value is shaped; None: as it is).
+_SPECIAL: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "at": ("at", _moment),
+    "duration_s": ("duration_s", float),
+    "triggers": ("triggers", _names),
+    "trigger_details": ("triggers", _details),
+    "logged_at": ("logged_at", _moment),
+}
+EPISODE_KEYS: tuple[str, ...] = (
+    "id",
+    *(key for name in LOGGED_FIELDS for key in _KEYS_OF.get(name, (name,))),
+    "logged_at",
+)
+_read_all = attrgetter(*(_SPECIAL[key][0] if key in _SPECIAL else key for key in EPISODE_KEYS))
+_SHAPED = tuple((i, _SPECIAL[key][1]) for i, key in enumerate(EPISODE_KEYS) if key in _SPECIAL)
+
+
+def episode_values(episode: NewEpisode) -> list[Any]:
+    """The episode's JSON values in `EPISODE_KEYS` order (one attribute read for all, then
+    the few that need shaping): the hot path of exports."""
+    values = list(_read_all(episode))
+    for i, shape in _SHAPED:
+        values[i] = shape(values[i])
+    return values
 
 
 def classification_dict(c: Classification) -> dict[str, Any]:
@@ -54,7 +73,7 @@ def classification_dict(c: Classification) -> dict[str, Any]:
 
 
 def episode_dict(episode: Episode | NewEpisode, c: Classification | None) -> dict[str, Any]:
-    data = {key: read(episode) for key, read in EPISODE_ENCODERS}
+    data = dict(zip(EPISODE_KEYS, episode_values(episode), strict=True))
     if c is not None:
         data["classification"] = classification_dict(c)
     return data

@@ -1,4 +1,4 @@
-"""Body sites and triggers (CLINICAL_RULES.md §1), with the aliases people type."""
+"""Body sites and triggers (docs/clinical-rules.md, "What an episode carries"), with the aliases people type."""
 
 from __future__ import annotations
 
@@ -194,7 +194,7 @@ TRIGGER_ALIASES: dict[str, tuple[str, str | None]] = {
     "low calcium": ("low electrolytes", None),
 }
 
-# What the documents say each trigger points to (CLINICAL_RULES.md §2).
+# What the documents say each trigger points to (docs/clinical-rules.md, "Classification").
 TWITCH_TRIGGERS = frozenset({"caffeine", "stress", "anxiety", "fatigue", "poor sleep"})
 SPASM_TRIGGERS = frozenset(
     {

@@ -8,11 +8,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from matplotlib.patches import Rectangle
 
 from diary.analysis.classify import classify_all
 from diary.analysis.series import chart_data
+from diary.analysis.visit import VisitReport
+from diary.domain import Episode
 from diary.reports.charts import draw_episodes_per_day, draw_time_of_day, new_figure
-from diary.reports.doctor import PAPER, VisitReport, _summary_page, pages_needed
+from diary.reports.doctor import PAPER, _summary_page, pages_needed
 from tests.conftest import Diary
 from tests.factories import episode, spasm, twitch
 
@@ -20,7 +23,7 @@ START, END = date(2026, 11, 1), date(2026, 11, 10)
 MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-", "svg": b"<?xml"}
 
 
-def _history() -> list:
+def _history() -> list[Episode]:
     return [
         twitch(1, date(2026, 11, 1)),
         twitch(2, date(2026, 11, 1), site="thumb"),
@@ -65,17 +68,18 @@ def test_drawn_bars_are_the_daily_counts() -> None:
     figure = new_figure()
     ax = figure.add_subplot()
     draw_episodes_per_day(ax, data)
-    heights = [round(p.get_height()) for p in ax.patches]
+    heights = [round(p.get_height()) for p in ax.patches if isinstance(p, Rectangle)]
     assert heights == data.daily["twitch"] + data.daily["spasm"] + data.daily["unclear"]
     assert "01 Nov 2026 – 10 Nov 2026" in [t.get_text() for t in ax.texts]
     line = ax.lines[0]
-    drawn = list(line.get_ydata())
+    drawn = [float(v) for v in line.get_ydata()]  # type: ignore[union-attr, arg-type]
     assert drawn[6:] == pytest.approx(data.rolling_mean[6:])
     assert all(v != v for v in drawn[:6])  # NaN: a gap
     figure = new_figure()
     ax = figure.add_subplot()
     draw_time_of_day(ax, data)
-    assert sum(p.get_height() for p in ax.patches if p.get_width() < 1) == 5
+    bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_width() < 1]
+    assert sum(p.get_height() for p in bars) == 5
 
 
 @pytest.mark.backend
@@ -156,8 +160,9 @@ def test_doctor_pdf(
     demo_db = str(tmp_path / "home" / ".local" / "share" / "diary" / "demo.sqlite3")
     out = tmp_path / "visit.pdf"
     result = diary.ok("--db", demo_db, "report", "doctor", "--out", str(out), "--paper", paper)
-    pages = int(re.search(r"\((\d+) pages, (\d+) episodes", result.stdout).group(1))
-    episodes = int(re.search(r"(\d+) episodes", result.stdout).group(1))
+    found = re.search(r"\((\d+) pages, (\d+) episodes", result.stdout)
+    assert found is not None, result.stdout
+    pages, episodes = int(found.group(1)), int(found.group(2))
     assert out.read_bytes().startswith(b"%PDF-")
     assert _pdf_page_count(out) == pages == 1 + 3 + -(-episodes // 44)
     width, height = PAPER[paper]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diary.analysis.classify import classify
+from diary.analysis.classify import Classifier, classify, features_of, weigh
 from diary.analysis.explain import reasons
 from diary.domain import Episode, TriggerEntry
 from diary.thresholds import DEFAULTS, apply_overrides
@@ -333,5 +333,7 @@ def test_classification_is_total_and_deterministic(e: Episode) -> None:
     assert first.label in ("twitch", "spasm", "unclear")
     assert len(reasons(first)) >= 1 and 0.5 <= first.confidence <= 1.0
     assert (first.subtype is None) == (first.label == "unclear")
-    assert classify(replace(e)) == first
-    assert classify(e, DEFAULTS) == first
+    # Weighed afresh (a new Classifier has nothing cached), the same episode gets the same
+    # result, and a copy of the episode shares it.
+    assert Classifier()(replace(e)) == first
+    assert weigh(features_of(e), DEFAULTS) == first

@@ -34,3 +34,38 @@ def test_readme_quick_start_matches_ci() -> None:
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     test_command = README.split("Run the tests")[1].split("```sh\n")[1].split("\n")[0]
     assert test_command in ci
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_clinical_rules_page_names_every_flag_and_threshold() -> None:
+    import dataclasses
+
+    from diary.analysis.flags import CODES, EPISODE_RULES
+    from diary.thresholds import Thresholds
+
+    page = (DOCS / "clinical-rules.md").read_text()
+    assert {rule.code for rule in EPISODE_RULES} <= set(CODES)
+    for code in CODES:
+        assert f"`{code}`" in page, code
+    for f in dataclasses.fields(Thresholds):
+        assert f"`{f.name}`" in page, f.name
+
+
+def test_cli_page_names_every_command_and_exit_code() -> None:
+    from diary.cli.app import COMMANDS
+
+    page = (DOCS / "cli.md").read_text()
+    for command in COMMANDS:
+        assert re.search(rf"`diary {command}\b", page), command
+    for code in ("`0`", "`1`", "`2`"):
+        assert code in page
+
+
+def test_the_code_cites_only_files_the_repository_has() -> None:
+    root = Path(__file__).resolve().parents[1]
+    for path in [*root.joinpath("diary").rglob("*.py"), *root.joinpath("tests").rglob("*.py")]:
+        text = path.read_text()
+        for name in ("CLINICAL_" + "RULES.md", "CLI_" + "CONTRACT.md"):
+            assert name not in text, path

@@ -1,4 +1,4 @@
-"""Each flag rule of CLINICAL_RULES.md §3 at its boundary, on both sides."""
+"""Each flag rule of docs/clinical-rules.md ("Flags") at its boundary, on both sides."""
 
 from __future__ import annotations
 

@@ -105,3 +105,51 @@ def test_bad_config_is_a_clear_error(
     result = diary("flags")
     assert result.exit_code == 2
     assert named in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        ("[thresholds]\nunclear_margin = nan\n", "finite"),
+        ("[thresholds]\nsevere_pain_min = inf\n", "finite"),
+        ("[thresholds]\nactive_window_days = 0\n", "out of range"),
+        ("[thresholds]\nactive_window_days = 99999999999\n", "out of range"),
+        ("[thresholds]\nnight_start_hour = 24\n", "out of range"),
+        ("[thresholds]\nsevere_pain_min = 7.5\n", "whole number"),
+        ("[thresholds]\ntwitch_max_pain = 6\n", "must not be above"),
+    ],
+)
+def test_threshold_values_are_checked_before_anything_is_written(
+    diary: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str, named: str
+) -> None:
+    config = tmp_path / "diary.toml"
+    config.write_text(content)
+    monkeypatch.setenv("DIARY_CONFIG", str(config))
+    result = diary("log", "--site", "calf", "--duration", "90s", "--pain", "6")
+    assert result.exit_code == 2
+    assert named in result.stderr and len(result.stderr.splitlines()) == 1
+    monkeypatch.delenv("DIARY_CONFIG")
+    assert diary.json("list") == []
+
+
+def test_a_number_is_a_number_and_config_show_stays_valid_json(
+    diary: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "diary.toml"
+    config.write_text("[thresholds]\nworsening_pain_rise = 1.5\nprolonged_spasm_s = 300\n")
+    monkeypatch.setenv("DIARY_CONFIG", str(config))
+    shown = {t["name"]: t for t in diary.json("config", "show")["thresholds"]}
+    assert shown["worsening_pain_rise"]["value"] == 1.5
+    assert shown["prolonged_spasm_s"]["value"] == 300.0
+
+
+def test_configured_night_moves_the_nocturnal_label(
+    diary: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cramp = ("--site", "calf", "--duration", "2m", "--pain", "6", "--visible", "bulge")
+    at_21 = diary.log(*cramp, "--at", "2026-11-19T21:30", "--stiff")
+    assert at_21["classification"]["subtype"] == "skeletal"
+    config = tmp_path / "diary.toml"
+    config.write_text("[thresholds]\nnight_start_hour = 21\n")
+    monkeypatch.setenv("DIARY_CONFIG", str(config))
+    assert diary.json("show", str(at_21["id"]))["classification"]["subtype"] == "nocturnal"

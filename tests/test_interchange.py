@@ -176,7 +176,7 @@ def test_export_period(filled: Diary) -> None:
 
 
 text_without_nul = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=40
+    st.characters(exclude_categories=["Cs"], exclude_characters="\x00\r"), max_size=40
 )
 episodes = st.builds(
     Episode,

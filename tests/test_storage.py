@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -10,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import String, create_engine, text
 
 from diary.storage import HEAD_REVISION, KNOWN_REVISIONS, open_database
 from diary.storage.database import migration_connection
@@ -186,7 +187,7 @@ def test_six_processes_logging_at_once_lose_nothing(db_target: str) -> None:
     assert notes == sorted(f"w{n}-{i}" for n in range(6) for i in range(5))
 
 
-def test_ordinary_commands_import_neither_alembic_nor_matplotlib(db_target: str) -> None:
+def test_ordinary_commands_import_no_alembic_matplotlib_or_orm(db_target: str) -> None:
     Diary().ok(*LOG)  # schema created here
     probe = (
         "import sys\n"
@@ -194,7 +195,8 @@ def test_ordinary_commands_import_neither_alembic_nor_matplotlib(db_target: str)
         "for args in (['log', '--site', 'calf', '--duration', '3s', '--pain', '1'],\n"
         "             ['list'], ['flags'], ['show', '1']):\n"
         "    assert app(args, standalone_mode=False) == 0, args\n"
-        "heavy = sorted(m for m in ('alembic', 'matplotlib', 'rich') if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('alembic', 'matplotlib', 'rich', 'sqlalchemy.orm')\n"
+        "               if m in sys.modules)\n"
         "print('heavy=' + ','.join(heavy))\n"
     )
     done = subprocess.run(
@@ -226,3 +228,110 @@ def test_linux_paths_agree_with_platformdirs(monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.delenv(xdg, raising=False)
         assert str(user_data_dir()) == platformdirs.user_data_dir("diary", appauthor=False)
         assert str(user_config_dir()) == platformdirs.user_config_dir("diary", appauthor=False)
+
+
+@pytest.mark.backend
+def test_single_and_bulk_inserts_store_identical_rows(db_target: str) -> None:
+    """The bulk path bypasses SQLAlchemy's per-row work: it must store the same bytes (a
+    difference once made imports duplicate episodes)."""
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from diary.domain import NewEpisode, TriggerEntry
+    from diary.storage import add_episode, add_episodes
+    from diary.storage.schema import episode_triggers, episodes
+
+    logged = datetime(2026, 11, 20, 9, 30, 15)
+    sample = NewEpisode(
+        at=datetime(2026, 11, 20, 3, 4, 5),
+        site="calf",
+        side="left",
+        duration_s=90.5,
+        pain=7,
+        triggers=(TriggerEntry("medication", "statin"), TriggerEntry("dehydration")),
+        visible="bulge",
+        stiff=True,
+        weakness=True,
+        soreness_hours=2.5,
+        note="é ünïcode",
+    )
+    database = open_database(None)
+    with database.writing() as connection:
+        single = add_episode(sample, connection=connection, logged_at=logged)
+        (bulk,) = add_episodes([sample], connection=connection, logged_at=logged)
+    with database.reading() as connection:
+        # Compare what the database holds, as text, so a different encoding shows.
+        columns = [c for c in episodes.c if c.name != "id"]
+        raw = {
+            row[0]: tuple(row[1:])
+            for row in connection.execute(select(episodes.c.id, *(c.cast(String) for c in columns)))
+        }
+        trigger_rows = {
+            episode_id: sorted(rows)
+            for episode_id in (single, bulk)
+            for rows in [
+                list(
+                    connection.execute(
+                        select(
+                            episode_triggers.c.position,
+                            episode_triggers.c.name,
+                            episode_triggers.c.detail,
+                        ).where(episode_triggers.c.episode_id == episode_id)
+                    )
+                )
+            ]
+        }
+        if database.target.is_sqlite:
+            types = {
+                row[0]: row[1:]
+                for row in connection.exec_driver_sql(
+                    "SELECT id, typeof(occurred_at), typeof(logged_at), typeof(duration_s), "
+                    "typeof(stiff), typeof(soreness_hours) FROM episodes"
+                )
+            }
+            assert types[single] == types[bulk]
+    database.dispose()
+    assert raw[single] == raw[bulk]
+    assert trigger_rows[single] == trigger_rows[bulk]
+
+
+def test_db_current_reports_an_older_diary_without_upgrading_it(db_target: str) -> None:
+    diary = Diary()
+    diary.ok(*LOG)
+    database = open_database(None)
+    with migration_connection(database) as connection:
+        downgrade(connection, KNOWN_REVISIONS[-2])
+    database.dispose()
+    shown = diary.ok("db", "current").stdout
+    assert shown.startswith(f"{KNOWN_REVISIONS[-2]} (behind head {HEAD_REVISION}")
+    assert open_database(None, migrate=False).current_revision() == KNOWN_REVISIONS[-2]
+    diary.ok("db", "upgrade")
+    assert diary.ok("db", "current").stdout.startswith(f"{HEAD_REVISION} (head)")
+
+
+def test_debug_comes_from_the_options_not_from_the_words_typed(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"x" * 100)
+    # Without --debug: one line, no traceback.
+    plain = Diary()("--db", str(garbage), *LOG)
+    assert plain.exit_code == 1 and len(plain.stderr.splitlines()) == 1
+    assert isinstance(plain.exception, SystemExit)
+    # "--debug" as the value of --note is a note, not the option.
+    as_note = Diary()("--db", str(garbage), *LOG, "--note", "--debug")
+    assert as_note.exit_code == 1 and isinstance(as_note.exception, SystemExit)
+    # --debug before or after the command: the real exception, with its traceback.
+    for args in (["--debug", "--db", str(garbage), *LOG], ["--db", str(garbage), *LOG, "--debug"]):
+        result = Diary()(*args)
+        assert result.exit_code != 0
+        assert result.exception is not None and not isinstance(result.exception, SystemExit)
+        assert result.exc_info is not None and result.exc_info[2] is not None
+
+
+def test_db_is_accepted_after_the_command(tmp_path: Path) -> None:
+    after = tmp_path / "after.sqlite3"
+    diary = Diary()
+    diary.ok(*LOG, "--db", str(after))
+    assert [e["site"] for e in diary.json("list", "--db", str(after))] == ["calf"]
+    assert diary.ok("report", "weekly", "--db", str(after)).stdout
+    assert json.loads(diary.ok("flags", "--json", "--db", str(after)).stdout)["flags"] == []

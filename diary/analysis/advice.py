@@ -1,4 +1,4 @@
-"""Self-care advice drawn only from the source documents (CLINICAL_RULES.md §4)."""
+"""Self-care advice drawn only from the source documents (docs/clinical-rules.md, "Advice")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Classify one episode as twitch, spasm or unclear, weighing the evidence of
-CLINICAL_RULES.md §2. Pure: an Episode in, a Classification out.
+docs/clinical-rules.md, "Classification". Pure: an Episode in, a Classification out.
 
 The hot path collects evidence as small tuples; the sentences a person reads are rendered
 from them only when asked for (`explain.reasons`). A `Classifier` weighs each distinct
@@ -96,7 +96,7 @@ def classify_all(
 
 
 def weigh(f: Features, thresholds: Thresholds) -> Classification:
-    """Weigh the evidence of one combination of features (CLINICAL_RULES §2)."""
+    """Weigh the evidence of one combination of features (docs/clinical-rules.md, "Classification")."""
     twitch = spasm = 0.0
     found: list[Evidence] = []
 

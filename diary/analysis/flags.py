@@ -1,4 +1,4 @@
-"""Patterns that warrant a doctor (CLINICAL_RULES.md §3), evaluated as of a date.
+"""Patterns that warrant a doctor (docs/clinical-rules.md, "Flags"), evaluated as of a date.
 
 Pure: episodes and their classifications in, flags out. Only episodes of the active window
 ending on the as-of date count, so a flag always cites recent evidence.

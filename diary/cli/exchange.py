@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from diary.cli import render
+from diary.cli.bulk import bulk_command
 from diary.cli.state import state_of
 from diary.errors import BadInput
 from diary.parsing import parse_period
@@ -20,6 +21,7 @@ class ExportFormat(StrEnum):
     json = "json"
 
 
+@bulk_command
 def export(
     ctx: typer.Context,
     fmt: Annotated[ExportFormat, typer.Option("--format", help="File format.")],
@@ -50,6 +52,7 @@ def export(
     typer.echo(f"Exported {count} episodes to {out}", err=True)
 
 
+@bulk_command
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A CSV or JSON export.")],

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from diary.cli import render
+from diary.cli.bulk import bulk_command
 from diary.cli.group import DiaryGroup
 from diary.cli.state import state_of
 from diary.errors import BadInput, NotEnoughData
@@ -98,6 +99,7 @@ def _period(
 
 
 @report_app.command()
+@bulk_command
 def doctor(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="The PDF to write.")] = Path("visit.pdf"),
@@ -129,6 +131,7 @@ def doctor(
     )
 
 
+@bulk_command
 def charts(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="Folder for the chart files.")],

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import typer
+from typer import _click
 
 if TYPE_CHECKING:
     from diary.storage import Database
@@ -49,7 +50,7 @@ class AppState:
             self._database.dispose()
 
 
-def state_of(ctx: typer.Context) -> AppState:
+def state_of(ctx: typer.Context | _click.Context) -> AppState:
     obj = ctx.find_object(AppState)
     return obj if obj is not None else AppState()
 

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from diary.errors import StorageError
+from diary.files import private_folder
 from diary.storage.revisions import HEAD_REVISION, KNOWN_REVISIONS
 
 if TYPE_CHECKING:
@@ -88,9 +89,9 @@ def _prepare_sqlite_file(path: Path) -> None:
             )
         return
     try:
-        if not path.parent.exists():
-            path.parent.mkdir(mode=0o700, parents=True)
+        private_folder(path.parent)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.fchmod(fd, 0o600)  # the mode given to open is masked by the umask
         os.close(fd)
     except FileExistsError:
         pass  # another process created it first
