@@ -15,7 +15,7 @@ import csv
 import json
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -126,7 +126,8 @@ def import_csv(diary: str, source: str, new_db: str) -> None:
     connection = sqlite3.connect(new_db)
     for statement in schema:
         connection.execute(statement)
-    episodes, triggers = [], []
+    episodes: list[tuple[Any, ...]] = []
+    triggers: list[tuple[int, int, str, str | None]] = []
 
     def moment(text: str) -> str:  # stored as SQLAlchemy stores a DateTime on SQLite
         return datetime.fromisoformat(text).isoformat(" ", "microseconds")
@@ -183,6 +184,9 @@ def import_csv(diary: str, source: str, new_db: str) -> None:
 
 if __name__ == "__main__":
     command, *arguments = sys.argv[1:]
-    {"export-csv": export_csv, "export-json": export_json, "import-csv": import_csv}[command](
-        *arguments
-    )
+    floors: dict[str, Callable[..., None]] = {
+        "export-csv": export_csv,
+        "export-json": export_json,
+        "import-csv": import_csv,
+    }
+    floors[command](*arguments)

@@ -38,7 +38,7 @@ def check_pain(value: Any) -> int:
     if isinstance(value, bool | float):
         raise BadInput(f"pain {value!r} is not accepted; {accepted}")
     try:
-        pain = value if isinstance(value, int) else int(str(value).strip())
+        pain = value if isinstance(value, int) else int(str(value))
     except ValueError:
         raise BadInput(f"pain {value!r} is not accepted; {accepted}") from None
     if not low <= pain <= high:
@@ -124,9 +124,13 @@ _BOOLEANS = {
 
 
 def check_bool(name: str, value: Any) -> bool:
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    answer = _BOOLEANS.get(str(value).strip().lower())
+    if value is True or value is False:
+        return value
+    if value is None:
+        return False
+    answer = _BOOLEANS.get(value) if isinstance(value, str) else None  # as exports write it
+    if answer is None:
+        answer = _BOOLEANS.get(str(value).strip().lower())
     if answer is None:
         raise BadInput(f"{name} {value!r} is not accepted; give true or false")
     return answer
@@ -191,10 +195,12 @@ _CHECKS: dict[str, Callable[[str, dict[str, Any]], Any]] = {
 }
 
 
+_FIELD_CHECKS = tuple((f.name, _CHECKS[f.metadata["check"]]) for f in EPISODE_FIELDS)
+
+
 def new_episode_from_record(data: dict[str, Any]) -> NewEpisode:
     """Validate an imported record (the JSON shape); raises BadInput naming the bad field."""
     missing = [name for name in REQUIRED_FIELDS if data.get(name) in (None, "")]
     if missing:
         raise BadInput(f"missing {', '.join(missing)}")
-    values = {f.name: _CHECKS[f.metadata["check"]](f.name, data) for f in EPISODE_FIELDS}
-    return NewEpisode(**values)
+    return NewEpisode(**{name: check(name, data) for name, check in _FIELD_CHECKS})

@@ -87,7 +87,7 @@ class NewEpisode:
 
     @property
     def trigger_names(self) -> tuple[str, ...]:
-        return tuple(t.name for t in self.triggers)
+        return tuple([t.name for t in self.triggers])
 
     @property
     def where(self) -> str:

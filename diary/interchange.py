@@ -23,6 +23,9 @@ from diary.shapes import EPISODE_KEYS, classification_dict, episode_values
 
 # The columns: the episode's JSON keys, with its classification flattened.
 CSV_COLUMNS: tuple[str, ...] = (*EPISODE_KEYS, "label", "subtype", "confidence")
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(
+    f.name for f in EPISODE_FIELDS if f.metadata.get("required")
+)
 # Free text a person typed: only these cells are ever neutralised (and restored on import).
 TEXT_COLUMNS: tuple[str, ...] = (
     *(f.name for f in EPISODE_FIELDS if "max_length" in f.metadata),
@@ -97,13 +100,15 @@ def _csv_row(e: Episode, tail: list[str]) -> list[Any]:
 def write_csv(
     episodes: Iterable[Episode], label_of: Callable[[Episode], Classification], out: IO[str]
 ) -> None:
-    tails: dict[Classification, list[str]] = {}  # a few hundred distinct classifications
+    # A few hundred distinct classifications, each shared by the episodes typed alike: keyed
+    # by identity (hashing one means hashing all its evidence), and kept alive here.
+    tails: dict[int, tuple[Classification, list[str]]] = {}
 
     def tail(c: Classification) -> list[str]:
-        found = tails.get(c)
+        found = tails.get(id(c))
         if found is None:
-            found = tails[c] = [c.label, c.subtype or "", repr(c.confidence)]
-        return found
+            found = tails[id(c)] = (c, [c.label, c.subtype or "", repr(c.confidence)])
+        return found[1]
 
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -115,15 +120,16 @@ def write_json(
 ) -> None:
     """One episode a line inside the document: streams, and diffs well. Each distinct
     classification (with its sentences) is encoded once."""
-    encoded: dict[Classification, str] = {}
+    encoded: dict[int, tuple[Classification, str]] = {}  # by identity, as in write_csv
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     out.write(f'{{"format": "{JSON_FORMAT}", "version": {JSON_VERSION}, "episodes": [')
     separator = "\n"
     for e in episodes:
         c = label_of(e)
-        label = encoded.get(c)
-        if label is None:
-            label = encoded[c] = dumps(classification_dict(c))
+        found = encoded.get(id(c))
+        if found is None:
+            found = encoded[id(c)] = (c, dumps(classification_dict(c)))
+        label = found[1]
         body = dumps(dict(zip(EPISODE_KEYS, episode_values(e), strict=True)))
         out.write(f'{separator}{body[:-1]}, "classification": {label}}}')
         separator = ",\n"
@@ -178,24 +184,29 @@ def _json_records(text: str) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _csv_records(text: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    missing = [c for c in ("at", "site", "duration_s", "pain") if c not in header]
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise BadInput(
             f"the CSV header lacks {', '.join(missing)}; export one with "
             "`diary export --format csv` to see the columns"
         )
+    width = len(header)
+    text_columns = [c for c in TEXT_COLUMNS if c in header]  # only these are ever neutralised
     for number, row in enumerate(reader, start=1):
-        if None in row:
+        if len(row) > width:
             raise ImportRejected([f"row {number}: more cells than the header has columns"])
-        record: dict[str, Any] = {k: v or None for k, v in row.items()}
-        for column in TEXT_COLUMNS:  # only these are ever neutralised on export
-            if record.get(column):
-                record[column] = unquote_cell(record[column])
-        details = record.get("trigger_details") or ""
-        record["trigger_details"] = dict(
-            part.split("=", 1) for part in details.split(";") if "=" in part
+        record: dict[str, Any] = {k: v or None for k, v in zip(header, row, strict=False)}
+        for column in text_columns:
+            cell = record.get(column)
+            if cell and cell[0] == "'":
+                record[column] = cell[1:]
+        details = record.get("trigger_details")
+        record["trigger_details"] = (
+            dict(part.split("=", 1) for part in details.split(";") if "=" in part)
+            if details
+            else {}
         )
         yield f"row {number}", record
 

@@ -1,4 +1,4 @@
-"""Body sites and triggers (docs/clinical-rules.md, "What an episode carries"), with the aliases people type."""
+"""Body sites and triggers (docs/clinical-rules.md), with the aliases people type."""
 
 from __future__ import annotations
 

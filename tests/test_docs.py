@@ -7,19 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Diary
-
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
 
-def test_readme_help_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "100")
+def test_readme_help_is_current() -> None:
+    import os
+    import subprocess
+    import sys
+
     shown = README.split("$ diary --help\n", 1)[1].split("```", 1)[0]
-    result = Diary().runner.invoke(
-        __import__("diary.cli").cli.app, ["--help"], prog_name="diary", terminal_width=80
+    env = {**os.environ, "COLUMNS": "100"}  # as docs/tour.py runs it
+    done = subprocess.run(
+        [sys.executable, "-m", "diary", "--help"], capture_output=True, text=True, env=env
     )
-    assert result.exit_code == 0
-    assert shown == result.stdout
+    assert done.returncode == 0
+    assert shown == done.stdout
 
 
 def test_every_command_is_in_the_readme() -> None:
@@ -69,3 +71,13 @@ def test_the_code_cites_only_files_the_repository_has() -> None:
         text = path.read_text()
         for name in ("CLINICAL_" + "RULES.md", "CLI_" + "CONTRACT.md"):
             assert name not in text, path
+
+
+@pytest.mark.slow
+def test_readme_tour_is_real_output() -> None:
+    import subprocess
+    import sys
+
+    tour = Path(__file__).resolve().parents[1] / "docs" / "tour.py"
+    done = subprocess.run([sys.executable, str(tour), "--check"], timeout=600)
+    assert done.returncode == 0, "README tour is stale: run `python docs/tour.py`"

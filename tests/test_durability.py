@@ -78,8 +78,8 @@ def test_import_killed_mid_way_writes_all_or_nothing(db_target: str, tmp_path: P
     importer = subprocess.Popen(
         [sys.executable, "-m", "diary", "import", str(big)],
         env=os.environ.copy(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 120
     # Kill it once its transaction is spilling pages into the write-ahead log.

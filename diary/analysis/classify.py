@@ -39,6 +39,10 @@ class Features(NamedTuple):
 
 
 def features_of(episode: NewEpisode | Observation, thresholds: Thresholds = DEFAULTS) -> Features:
+    return _features(episode, at_night=is_night(episode.at.hour, thresholds))
+
+
+def _features(episode: NewEpisode | Observation, *, at_night: bool) -> Features:
     return Features(
         duration_s=episode.duration_s,
         pain=episode.pain,
@@ -48,7 +52,7 @@ def features_of(episode: NewEpisode | Observation, thresholds: Thresholds = DEFA
         rhythmic=episode.rhythmic,
         site=episode.site,
         trigger_names=episode.trigger_names,
-        at_night=is_night(episode.at.hour, thresholds),
+        at_night=at_night,
     )
 
 
@@ -66,9 +70,10 @@ class Classifier:
     def __init__(self, thresholds: Thresholds = DEFAULTS) -> None:
         self.thresholds = thresholds
         self._known: dict[Features, Classification] = {}
+        self._night = tuple(is_night(hour, thresholds) for hour in range(24))
 
     def __call__(self, episode: NewEpisode | Observation) -> Classification:
-        features = features_of(episode, self.thresholds)
+        features = _features(episode, at_night=self._night[episode.at.hour])
         found = self._known.get(features)
         if found is None:
             found = self._known[features] = weigh(features, self.thresholds)
@@ -96,7 +101,7 @@ def classify_all(
 
 
 def weigh(f: Features, thresholds: Thresholds) -> Classification:
-    """Weigh the evidence of one combination of features (docs/clinical-rules.md, "Classification")."""
+    """Weigh one combination of features (docs/clinical-rules.md, "Classification")."""
     twitch = spasm = 0.0
     found: list[Evidence] = []
 
