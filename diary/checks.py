@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from diary.domain import (
     EPISODE_FIELDS,
+    PARTS_OF_DAY,
     REQUIRED_FIELDS,
     SIDES,
     VISIBLE_SIGNS,
+    Exposure,
+    KeptDay,
     NewEpisode,
     TriggerEntry,
 )
@@ -147,6 +150,29 @@ def check_moment(name: str, value: Any) -> datetime:
     return moment.replace(microsecond=0) if moment.microsecond else moment
 
 
+def check_count(value: Any) -> int:
+    """How many contractions an entry stands for: a whole number, 1 or more."""
+    if value is None or value == "":
+        return 1
+    low, high = _bounds("count")
+    accepted = f"give a whole number from {low:g} to {high:g}"
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise BadInput(f"count {value!r} is not accepted; {accepted}")
+    try:
+        count = int(value) if isinstance(value, int | float) else int(str(value).strip())
+    except ValueError:
+        raise BadInput(f"count {value!r} is not accepted; {accepted}") from None
+    if not low <= count <= high:
+        raise BadInput(f"count {value!r} is out of range; {accepted}")
+    return count
+
+
+def check_part_of_day(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return _choice("part of day", value, PARTS_OF_DAY, {})
+
+
 def check_id(value: Any) -> int | None:
     if value in (None, ""):
         return None
@@ -192,6 +218,12 @@ _CHECKS: dict[str, Callable[[str, dict[str, Any]], Any]] = {
     "soreness": lambda name, data: check_soreness(data.get(name)),
     "note": lambda name, data: check_note(data.get(name)),
     "id": lambda name, data: check_id(data.get(name)),
+    "count": lambda name, data: check_count(data.get(name)),
+    # Files from before unknown times existed have no such key: their times were given.
+    "time_known": lambda name, data: (
+        True if data.get(name) is None else check_bool(name, data[name])
+    ),
+    "part_of_day": lambda name, data: check_part_of_day(data.get(name)),
 }
 
 
@@ -204,3 +236,68 @@ def new_episode_from_record(data: dict[str, Any]) -> NewEpisode:
     if missing:
         raise BadInput(f"missing {', '.join(missing)}")
     return NewEpisode(**{name: check(name, data) for name, check in _FIELD_CHECKS})
+
+
+MAX_AMOUNT = 1000.0
+
+
+def check_exposure(text: Any, *, amount: Any = None) -> Exposure:
+    """`coffee=3`, `alcohol`, `poor sleep`: an exposure in the trigger vocabulary (aliases
+    accepted, unknown names kept as free text) with an optional amount > 0."""
+    raw = str(text)
+    if amount is None and "=" in raw:
+        raw, _, amount = raw.rpartition("=")
+    name = resolve_trigger(raw).name
+    return Exposure(name, check_amount(name, amount))
+
+
+def check_amount(name: str, value: Any) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    accepted = f"give a number more than 0 and at most {MAX_AMOUNT:g}, e.g. {name}=2"
+    if isinstance(value, bool):
+        raise BadInput(f"amount {value!r} for {name} is not accepted; {accepted}")
+    try:
+        amount = float(value)
+    except (TypeError, ValueError):
+        raise BadInput(f"amount {value!r} for {name} is not a number; {accepted}") from None
+    if not (0 < amount <= MAX_AMOUNT):
+        raise BadInput(f"amount {value!r} for {name} is out of range; {accepted}")
+    return amount
+
+
+def exposures_from(values: list[str]) -> tuple[Exposure, ...]:
+    """`--had` values, one per exposure (a repeat is refused: which amount is meant?)."""
+    seen: dict[str, Exposure] = {}
+    for value in values:
+        exposure = check_exposure(value)
+        if exposure.name in seen:
+            raise BadInput(f"--had {value!r} repeats {exposure.name}; give it once")
+        seen[exposure.name] = exposure
+    return tuple(seen.values())
+
+
+def kept_day_from_record(data: Any) -> KeptDay:
+    """A check-in from an import (the JSON `days` item shape)."""
+    if not isinstance(data, dict):
+        raise BadInput("not an object")
+    raw_date = data.get("date")
+    if not isinstance(raw_date, str):
+        raise BadInput(f"date {raw_date!r} is not an ISO date")
+    try:
+        day = date.fromisoformat(raw_date)
+    except ValueError:
+        raise BadInput(f"date {raw_date!r} is not an ISO date") from None
+    exposures = data.get("exposures") or {}
+    if not isinstance(exposures, dict):
+        raise BadInput("exposures must map each exposure to its amount or null")
+    checked = data.get("checked_in_at")
+    return KeptDay(
+        day=day,
+        exposures=tuple(
+            Exposure(resolve_trigger(str(name)).name, check_amount(str(name), amount))
+            for name, amount in exposures.items()
+        ),
+        no_episodes=check_bool("no_episodes", data.get("no_episodes")),
+        checked_in_at=check_moment("checked_in_at", checked) if checked else None,
+    )

@@ -9,7 +9,7 @@ shapes, the duplicate fingerprint and the input checks are all derived from its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal, NamedTuple
 
 Side = Literal["left", "right", "both"]
@@ -25,6 +25,12 @@ SEVERITIES: tuple[Severity, ...] = ("urgent", "doctor", "watch")
 MAX_DURATION_S = 24 * 3600
 MAX_NOTE = 4000
 MAX_SORENESS_H = 24 * 90
+MAX_COUNT = 10_000  # contractions one entry stands for (a day of twitching is ~hundreds)
+UNPAIRED_SITES = frozenset(
+    {"face", "jaw", "neck", "chest", "upper back", "lower back", "abdomen", "pelvis", "tongue"}
+)
+PartOfDay = Literal["night"]
+PARTS_OF_DAY: tuple[str, ...] = ("night",)
 
 
 def _spec(default: Any = None, *, factory: Any = None, **meta: Any) -> Any:
@@ -82,6 +88,9 @@ class NewEpisode:
     appearance_change: bool = _sign("The muscle looks different (wasting, a lasting bulge).")
     soreness_hours: float | None = _spec(None, bounds=(0, MAX_SORENESS_H), check="soreness")
     note: str | None = _spec(None, max_length=MAX_NOTE, check="note")
+    count: int = _spec(1, bounds=(1, MAX_COUNT), check="count", server_default=1)
+    time_known: bool = _spec(True, check="time_known", server_default=True)
+    part_of_day: PartOfDay | None = _spec(None, check="part_of_day")
     id: int | None = _spec(None, check="id")
     logged_at: datetime | None = _spec(None, check="moment")
 
@@ -91,7 +100,19 @@ class NewEpisode:
 
     @property
     def where(self) -> str:
+        if self.side == "both":
+            return f"both {plural(self.site)}"
         return f"{self.side} {self.site}" if self.side else self.site
+
+
+def plural(site: str) -> str:
+    """'calf' -> 'calves', 'eyelid' -> 'eyelids': for 'both calves'."""
+    irregular = {"calf": "calves", "foot": "feet", "shin": "shins", "knee": "knees"}
+    if site in irregular:
+        return irregular[site]
+    if site in UNPAIRED_SITES:
+        return site
+    return site if site.endswith("s") else f"{site}s"
 
 
 @dataclass(kw_only=True, slots=True)
@@ -140,6 +161,9 @@ class Observation(NamedTuple):
     rhythmic: bool
     trigger_names: tuple[str, ...]
     id: int
+    count: int = 1
+    time_known: bool = True
+    part_of_day: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,3 +189,35 @@ class Flag:
     @property
     def identity(self) -> tuple[str, str, str]:
         return (self.code, self.severity, self.key)
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """Something a person had on a kept day (caffeine, 3 cups); amount in its own unit."""
+
+    name: str
+    amount: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeptDay:
+    """A day the person checked in: the diary is complete for it. An exposure that is not
+    listed was not had; `no_episodes` says there were none that day."""
+
+    day: date
+    exposures: tuple[Exposure, ...] = ()
+    no_episodes: bool = False
+    checked_in_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DayRecord:
+    """A day as `diary days` shows it: kept or not, what was had (from the check-in and the
+    triggers noted on its episodes), its entries and the contractions they stand for."""
+
+    day: date
+    kept: bool
+    exposures: dict[str, float | None]
+    episodes: int
+    contractions: int
+    no_episodes: bool = False

@@ -12,12 +12,20 @@ import io
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import IO, Any
 
-from diary.checks import new_episode_from_record
-from diary.domain import EPISODE_FIELDS, LOGGED_FIELDS, Classification, Episode, NewEpisode
+from diary.checks import kept_day_from_record, new_episode_from_record
+from diary.domain import (
+    EPISODE_FIELDS,
+    LOGGED_FIELDS,
+    Classification,
+    Episode,
+    KeptDay,
+    NewEpisode,
+)
 from diary.errors import BadInput, ImportRejected
 from diary.shapes import EPISODE_KEYS, classification_dict, episode_values
 
@@ -72,7 +80,7 @@ def _cell_shapers() -> tuple[tuple[int, Callable[[Any], str]], ...]:
     """(column, how its JSON value becomes a cell) for the columns a plain `str` would get
     wrong: text that may need neutralising, lists, and yes/no signs."""
     shapers: list[tuple[int, Callable[[Any], str]]] = []
-    signs = {f.name for f in EPISODE_FIELDS if f.metadata.get("sign")}
+    signs = {f.name for f in EPISODE_FIELDS if f.metadata.get("check") in ("bool", "time_known")}
     for i, key in enumerate(EPISODE_KEYS):
         if key == "triggers":
             shapers.append((i, lambda names: neutralise(";".join(names))))
@@ -116,7 +124,10 @@ def write_csv(
 
 
 def write_json(
-    episodes: Iterable[Episode], label_of: Callable[[Episode], Classification], out: IO[str]
+    episodes: Iterable[Episode],
+    label_of: Callable[[Episode], Classification],
+    out: IO[str],
+    days: Iterable[KeptDay] = (),
 ) -> None:
     """One episode a line inside the document: streams, and diffs well. Each distinct
     classification (with its sentences) is encoded once."""
@@ -133,7 +144,81 @@ def write_json(
         body = dumps(dict(zip(EPISODE_KEYS, episode_values(e), strict=True)))
         out.write(f'{separator}{body[:-1]}, "classification": {label}}}')
         separator = ",\n"
+    out.write('\n], "days": [')
+    separator = "\n"
+    for day in days:
+        out.write(separator + dumps(day_dict(day)))
+        separator = ",\n"
     out.write("\n]}\n")
+
+
+# The daily check-ins: JSON items of the "days" array, and the columns of the days CSV.
+DAY_COLUMNS = ("date", "no_episodes", "exposures", "checked_in_at")
+
+
+def day_dict(day: KeptDay) -> dict[str, Any]:
+    return {
+        "date": day.day.isoformat(),
+        "kept": True,
+        "no_episodes": day.no_episodes,
+        "exposures": {x.name: x.amount for x in day.exposures},
+        "checked_in_at": _iso(day.checked_in_at) or None,
+    }
+
+
+def write_days_csv(days: Iterable[KeptDay], out: IO[str]) -> int:
+    """The check-ins as CSV: exposures joined as `name=amount` (or `name`) with ';'."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(DAY_COLUMNS)
+    written = 0
+    for day in days:
+        exposures = ";".join(
+            x.name if x.amount is None else f"{x.name}={x.amount!r}" for x in day.exposures
+        )
+        writer.writerow(
+            [day.day.isoformat(), _truth(day.no_episodes), neutralise(exposures), _iso(day.checked_in_at)]
+        )
+        written += 1
+    return written
+
+
+def days_csv_path(path: Path) -> Path:
+    """Where the check-ins of a CSV export go: `diary.csv` -> `diary.days.csv`."""
+    return path.with_name(f"{path.stem}.days{path.suffix or '.csv'}")
+
+
+def parse_days_csv(text: str) -> list[KeptDay]:
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    if "date" not in header:
+        raise BadInput("the days CSV header lacks date; export one to see the columns")
+    records = []
+    for number, row in enumerate(reader, start=1):
+        record: dict[str, Any] = dict(zip(header, row, strict=False))
+        cell = unquote_cell(record.get("exposures") or "")
+        exposures: dict[str, Any] = {}
+        for part in filter(None, cell.split(";")):
+            name, _, amount = part.partition("=")
+            exposures[name] = amount or None
+        record["exposures"] = exposures
+        records.append((f"days row {number}", record))
+    return _checked_days(records)
+
+
+def _checked_days(records: Iterable[tuple[str, Any]]) -> list[KeptDay]:
+    days, problems, seen = [], [], set()
+    for label, record in records:
+        try:
+            day = kept_day_from_record(record)
+            if day.day in seen:
+                raise BadInput(f"date {day.day.isoformat()} appears twice")
+            seen.add(day.day)
+            days.append(day)
+        except BadInput as exc:
+            problems.append(f"{label}: {exc}")
+    if problems:
+        raise ImportRejected(problems)
+    return days
 
 
 def to_csv(episodes: Iterable[Episode], labels: dict[int, Classification]) -> str:
@@ -152,11 +237,22 @@ def to_json(episodes: Iterable[Episode], labels: dict[int, Classification]) -> s
 class ParsedFile:
     episodes: list[NewEpisode]
     rows: int
+    days: list[KeptDay] = field(default_factory=list)
 
 
 def parse_file(text: str, *, kind: str) -> ParsedFile:
     """Validate every row; raises ImportRejected listing each bad row, or returns them all."""
-    records = _json_records(text) if kind == "json" else _csv_records(text)
+    days: list[KeptDay] = []
+    if kind == "json":
+        document = _json_document(text)
+        records = _json_records(document)
+        if isinstance(document, dict) and document.get("days") is not None:
+            listed = document["days"]
+            if not isinstance(listed, list):
+                raise BadInput("'days' in a JSON import must be an array")
+            days = _checked_days((f"day {i}", item) for i, item in enumerate(listed, start=1))
+    else:
+        records = _csv_records(text)
     episodes, problems, rows = [], [], 0
     for label, record in records:  # a stream: only the validated episodes are kept
         rows += 1
@@ -166,14 +262,19 @@ def parse_file(text: str, *, kind: str) -> ParsedFile:
             problems.append(f"{label}: {exc}")
     if problems:
         raise ImportRejected(problems)
-    return ParsedFile(episodes, rows)
+    return ParsedFile(episodes, rows, days)
 
 
-def _json_records(text: str) -> Iterator[tuple[str, dict[str, Any]]]:
+def _json_document(text: str) -> Any:
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadInput(f"the file is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise BadInput("the file is nested too deeply to be an export") from None
+
+
+def _json_records(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     items = document.get("episodes") if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise BadInput("a JSON import needs an object with an 'episodes' array")

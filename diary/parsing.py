@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from diary.domain import MAX_DURATION_S
 from diary.errors import BadInput
 
 DURATION_FORMS = "45 (seconds), 3s, 90s, 2m, 1m30s, 1h"
 DATETIME_FORMS = (
-    "ISO 8601 (2026-11-20, 2026-11-20T14:30, 2026-11-20 14:30), 'now', "
-    "'yesterday 22:30', 'today 7am', '22:30', 'monday 8pm'"
+    "ISO 8601 (2026-11-20T14:30, 2026-11-20 14:30, or a date alone), 'now', a time alone "
+    "('23:40', '3am': the latest such moment), 'yesterday 22:30', 'today 7am', 'monday 8pm', "
+    "'3 days ago', '3 days ago 8pm', '2 hours ago', '30 min ago', 'last night', "
+    "'last night 3am', 'this morning 6am', 'tonight 11pm', 'Nov 20', 'Nov 20 3am', '20 Nov 3am'"
 )
-DATE_FORMS = "ISO 8601 (2026-11-20), 'today', 'yesterday', or '7 days ago'"
+DATE_FORMS = "ISO 8601 (2026-11-20), 'today', 'yesterday', 'monday', '7 days ago', 'Nov 20'"
+EARLIEST_YEAR = 1900  # episodes and kept days before this are refused as typos
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 _UNIT_WORDS = [
@@ -88,6 +92,60 @@ def _parse_clock(text: str) -> time | None:
     return time(hour, minute)
 
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH_DAY = re.compile(
+    r"^(?:(?P<mon1>[a-z]+)\.?\s+(?P<day1>\d{1,2})(?:st|nd|rd|th)?|"
+    r"(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon2>[a-z]+)\.?)"
+    r"(?:,?\s+(?P<year>\d{4}))?(?:,?\s+(?:at\s+)?(?P<clock>.+))?$"
+)
+_AGO = re.compile(
+    r"^(?P<n>\d+|an?|one)\s*(?P<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d)\s+ago"
+    r"(?:\s+(?:at\s+)?(?P<clock>.+))?$"
+)
+_DAY_WORD = re.compile(
+    r"^(?P<word>today|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"(?:\s+(?:at\s+)?(?P<clock>.+))?$"
+)
+_NIGHT_WORD = re.compile(
+    r"^(?P<word>last night|tonight|this morning|this evening|this afternoon)"
+    r"(?:\s+(?:at\s+|around\s+|about\s+)?(?P<clock>.+))?$"
+)
+_NOON = 12
+
+
+class When(NamedTuple):
+    """When an episode happened, as far as the person knows it.
+
+    `at` is a local wall-clock time. When only the day is known, `time_known` is False and
+    `at` holds that day at 00:00, which nothing reads as a time of day. `part_of_day` is
+    "night" for a night of unknown hour ('last night'): `at` then holds the evening's date.
+    """
+
+    at: datetime
+    time_known: bool = True
+    part_of_day: str | None = None
+
+
 def _relative_day(word: str, today: date) -> date | None:
     if word == "today":
         return today
@@ -97,54 +155,154 @@ def _relative_day(word: str, today: date) -> date | None:
         return today - timedelta(days=(today.weekday() - _WEEKDAYS.index(word)) % 7)
     match = _DAYS_AGO.match(word)
     if match:
-        return today - timedelta(days=int(match["n"]))
+        return _days_back(today, int(match["n"]))
     return None
+
+
+def _days_back(today: date, days: int) -> date | None:
+    try:
+        return today - timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def _to_local_naive(moment: datetime) -> datetime:
     if moment.tzinfo is not None:
-        moment = moment.astimezone().replace(tzinfo=None)
+        try:
+            moment = moment.astimezone().replace(tzinfo=None)
+        except (OverflowError, ValueError):
+            return moment.replace(tzinfo=None)
     return moment
 
 
 def parse_datetime(text: str, *, now: datetime, allow_future: bool = False) -> datetime:
-    """A local wall-clock time from ISO 8601 or a friendly form ('yesterday 22:30')."""
+    """A local wall-clock time, exact to the minute (a date alone is refused here)."""
+    when = parse_when(text, now=now, allow_future=allow_future)
+    if not when.time_known:
+        raise BadInput(f"date-time {text!r} has no time of day; give one, e.g. '{text} 14:30'")
+    return when.at
+
+
+def parse_when(text: str, *, now: datetime, allow_future: bool = False) -> When:
+    """When something happened, from ISO 8601 or the forms people type (`DATETIME_FORMS`).
+
+    A time alone is the latest such moment that is not in the future. A day without a time
+    stays a day: nothing invents a midnight for it.
+    """
     key = " ".join(text.strip().lower().split())
-    result: datetime | None = None
-    if key == "now":
-        result = now
-    else:
-        try:
-            result = _to_local_naive(datetime.fromisoformat(text.strip()))
-        except ValueError:
-            result = _parse_friendly(key, now.date())
-    if result is None:
+    if not key:
+        raise BadInput(f"date-time {text!r} is empty; accepted: {DATETIME_FORMS}")
+    when = _parse_when(text.strip(), key, now)
+    if when is None:
         raise BadInput(f"date-time {text!r} is not understood; accepted: {DATETIME_FORMS}")
-    result = result.replace(microsecond=0)
-    if not allow_future and result > now + FUTURE_TOLERANCE:
+    at = when.at.replace(microsecond=0)
+    if at.year < EARLIEST_YEAR:
         raise BadInput(
-            f"date-time {text!r} ({result:%a %d %b %Y %H:%M}) is in the future; "
-            "log episodes that have happened"
+            f"date-time {text!r} is before {EARLIEST_YEAR}; give the date the episode happened"
         )
-    return result
+    future = at.date() > now.date() if not when.time_known else at > now + FUTURE_TOLERANCE
+    if not allow_future and future:
+        shown = f"{at:%a %d %b %Y %H:%M}" if when.time_known else f"{at:%a %d %b %Y}"
+        raise BadInput(
+            f"date-time {text!r} ({shown}) is in the future; log episodes that have happened"
+        )
+    return when._replace(at=at)
 
 
-def _parse_friendly(key: str, today: date) -> datetime | None:
-    day_word, _, clock_word = key.partition(" ")
-    if (match := _DAYS_AGO.match(key)) is not None:
-        return datetime.combine(today - timedelta(days=int(match["n"])), time())
-    day = _relative_day(day_word, today)
-    if day is not None:
-        clock = _parse_clock(clock_word) if clock_word else time()
-        return datetime.combine(day, clock) if clock is not None else None
+def _parse_when(raw: str, key: str, now: datetime) -> When | None:
+    today = now.date()
+    if key == "now":
+        return When(now)
+    try:
+        return When(datetime.combine(date.fromisoformat(raw), time()), time_known=False)
+    except ValueError:
+        pass
+    try:
+        return When(_to_local_naive(datetime.fromisoformat(raw)))
+    except ValueError:
+        pass
+    if (match := _AGO.match(key)) is not None:
+        return _ago(match, now)
+    if (match := _DAY_WORD.match(key)) is not None:
+        day = _relative_day(match["word"], today)
+        return _on_day(day, match["clock"]) if day else None
+    if (match := _NIGHT_WORD.match(key)) is not None:
+        return _night_word(match["word"], match["clock"], now)
+    if (match := _MONTH_DAY.match(key)) is not None:
+        day = _month_day(match, today)
+        return _on_day(day, match["clock"]) if day else None
     clock = _parse_clock(key)
-    return datetime.combine(today, clock) if clock is not None else None
+    if clock is None:
+        return None
+    moment = datetime.combine(today, clock)  # the latest such moment that is not future
+    if moment > now + FUTURE_TOLERANCE:
+        moment -= timedelta(days=1)
+    return When(moment)
+
+
+def _on_day(day: date, clock_text: str | None) -> When | None:
+    if clock_text is None:
+        return When(datetime.combine(day, time()), time_known=False)
+    clock = _parse_clock(clock_text)
+    return When(datetime.combine(day, clock)) if clock is not None else None
+
+
+def _ago(match: re.Match[str], now: datetime) -> When | None:
+    count = 1 if match["n"] in ("a", "an", "one") else int(match["n"])
+    unit = match["unit"][0]
+    try:
+        if unit == "d":
+            day = now.date() - timedelta(days=count)
+            return _on_day(day, match["clock"])
+        if match["clock"]:
+            return None
+        delta = timedelta(hours=count) if unit == "h" else timedelta(minutes=count)
+        return When(now - delta)
+    except OverflowError:
+        return When(datetime.min)  # refused below as before 1900
+
+
+def _night_word(word: str, clock_text: str | None, now: datetime) -> When | None:
+    """'last night' is the night that began yesterday evening; 'tonight' the one that
+    begins (or, after midnight, began) this evening; a time in it falls on the evening's
+    date from noon on, else on the next morning's."""
+    today = now.date()
+    if word in ("this morning", "this afternoon", "this evening"):
+        return _on_day(today, clock_text)
+    evening = today - timedelta(days=1)
+    if word == "tonight" and now.hour >= _NOON:
+        evening = today
+    if clock_text is None:
+        if word == "tonight" and evening == today and now.hour < 18:
+            return When(datetime.combine(today + timedelta(days=1), time()), time_known=False)
+        return When(datetime.combine(evening, time()), time_known=False, part_of_day="night")
+    clock = _parse_clock(clock_text)
+    if clock is None:
+        return None
+    day = evening if clock.hour >= _NOON else evening + timedelta(days=1)
+    return When(datetime.combine(day, clock))
+
+
+def _month_day(match: re.Match[str], today: date) -> date | None:
+    month = _MONTHS.get(match["mon1"] or match["mon2"] or "")
+    if month is None:
+        return None
+    day_number = int(match["day1"] or match["day2"])
+    try:
+        if match["year"]:
+            return date(int(match["year"]), month, day_number)
+        day = date(today.year, month, day_number)
+        return day if day <= today else date(today.year - 1, month, day_number)
+    except ValueError:
+        return None
 
 
 def parse_date(text: str, *, today: date) -> date:
-    """A calendar date from ISO 8601 or 'today', 'yesterday', 'monday', '7 days ago'."""
+    """A calendar date from ISO 8601 or 'today', 'yesterday', 'monday', '7 days ago', 'Nov 20'."""
     key = " ".join(text.strip().lower().split())
     day = _relative_day(key, today)
+    if day is None and (match := _MONTH_DAY.match(key)) is not None and not match["clock"]:
+        day = _month_day(match, today)
     if day is not None:
         return day
     try:

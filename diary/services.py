@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import IO, TYPE_CHECKING
 from diary import storage
 from diary.analysis.classify import Classifier, classify, classify_all
 from diary.analysis.flags import evaluate_flags, lookback_days
-from diary.domain import Classification, Episode, Flag, NewEpisode
+from diary.domain import Classification, DayRecord, Episode, Flag, KeptDay, NewEpisode
 from diary.errors import BadInput, StorageError
 from diary.storage import Database
 from diary.thresholds import Thresholds
@@ -29,6 +30,12 @@ class LoggedEpisode:
     classification: Classification
     new_flags: list[Flag]
     active_flags: list[Flag]
+
+    @property
+    def flags_of_episode(self) -> list[Flag]:
+        """The active flags this episode is evidence for, raised now or before: an urgent
+        sign is shown in full every time it is logged."""
+        return [f for f in self.active_flags if self.episode.id in f.episode_ids]
 
 
 def day_start(day: date) -> datetime:
@@ -171,27 +178,43 @@ class ImportResult:
     rows: int
     added: int
     duplicates: int
+    days_added: int = 0
+    days_known: int = 0  # check-ins for dates the diary already holds: kept as they are
 
 
 def import_episodes(
     db: Database, parsed: ParsedFile, *, now: datetime, dry_run: bool = False
 ) -> ImportResult:
-    """Add the file's episodes that the diary does not hold yet, all in one transaction."""
+    """Add the file's episodes and check-ins that the diary does not hold yet, all in one
+    transaction."""
     from diary.interchange import new_episodes
 
     incoming = parsed.episodes
-    if not incoming:
-        return ImportResult(parsed.rows, 0, 0)
-    first = min(e.at for e in incoming)
-    last = max(e.at for e in incoming)
     with db.writing() as connection:
-        existing = storage.episodes_between(
-            first, last + timedelta(seconds=1), connection=connection
-        )
-        fresh = new_episodes(incoming, existing)
+        fresh: list[NewEpisode] = []
+        if incoming:
+            first = min(e.at for e in incoming)
+            last = max(e.at for e in incoming)
+            existing = storage.episodes_between(
+                first, last + timedelta(seconds=1), connection=connection
+            )
+            fresh = new_episodes(incoming, existing)
+        known = storage.kept_day_dates(connection=connection)
+        new_days = [
+            d if d.checked_in_at else dataclasses.replace(d, checked_in_at=now)
+            for d in parsed.days
+            if d.day not in known
+        ]
         if not dry_run:
             storage.add_episodes(fresh, connection=connection, logged_at=now)
-    return ImportResult(parsed.rows, len(fresh), len(incoming) - len(fresh))
+            storage.add_days(new_days, connection=connection)
+    return ImportResult(
+        parsed.rows,
+        len(fresh),
+        len(incoming) - len(fresh),
+        len(new_days),
+        len(parsed.days) - len(new_days),
+    )
 
 
 def export_episodes(
@@ -202,9 +225,12 @@ def export_episodes(
     fmt: str,
     thresholds: Thresholds,
     out: IO[str],
+    days_out: IO[str] | None = None,
 ) -> int:
-    """Stream the period's episodes as CSV or JSON to `out`; returns how many."""
-    from diary.interchange import write_csv, write_json
+    """Stream the period's episodes as CSV or JSON to `out`, with the kept days of the
+    period (JSON: a `days` array; CSV: to `days_out`, when given); returns how many
+    episodes."""
+    from diary.interchange import write_csv, write_days_csv, write_json
 
     start = day_start(since) if since else None
     end = day_after(until) if until else None
@@ -218,8 +244,19 @@ def export_episodes(
 
     with db.reading() as connection:
         episodes = storage.iter_episodes_between(start, end, connection=connection)
-        (write_csv if fmt == "csv" else write_json)(episodes, counted, out)
+        days = storage.kept_days_between(since, until, connection=connection)
+        if fmt == "csv":
+            write_csv(episodes, counted, out)
+            if days_out is not None:
+                write_days_csv(days, days_out)
+        else:
+            write_json(episodes, counted, out, days)
     return count
+
+
+def kept_days_in(db: Database, since: date | None, until: date | None) -> int:
+    with db.reading() as connection:
+        return len(storage.kept_days_between(since, until, connection=connection))
 
 
 def count_episodes(db: Database) -> int:
@@ -263,3 +300,32 @@ def _unused_name(path: Path) -> Path:
         n += 1
         candidate = path.with_name(f"{path.name}-{n}")
     return candidate
+
+
+def check_in(db: Database, day: KeptDay, *, today: date) -> DayRecord:
+    """Keep a day (replacing its earlier check-in) and return it as `diary days` shows it."""
+    if day.day > today:
+        raise BadInput(f"date {day.day.isoformat()} is in the future; check in for today or before")
+    with db.writing() as connection:
+        tally = storage.episode_tallies(day.day, day.day, connection=connection).get(day.day)
+        if day.no_episodes and tally:
+            raise BadInput(
+                f"--none: {day.day.isoformat()} holds {tally[0]} logged episode(s); "
+                "check in without --none"
+            )
+        storage.put_day(day, connection=connection)
+    return get_day(db, day.day)
+
+
+def get_day(db: Database, day: date) -> DayRecord:
+    return day_history(db, day, day)[0]
+
+
+def day_history(db: Database, first: date, last: date) -> list[DayRecord]:
+    """Every day of the period, kept or not, with its entries and exposures."""
+    from diary.analysis.days import day_records
+
+    with db.reading() as connection:
+        kept = storage.kept_days_between(first, last, connection=connection)
+        tallies = storage.episode_tallies(first, last, connection=connection)
+    return day_records(first, last, kept, tallies)

@@ -274,6 +274,8 @@ class LoadedConfig:
     thresholds: Thresholds
     path: Path | None  # the file that was read, if any
     overridden: frozenset[str]
+    # What `diary day` asks about, exposure -> unit of its amount (None: had or not).
+    exposures: dict[str, str | None] = dataclasses.field(default_factory=dict)
 
 
 def config_path() -> Path:
@@ -291,23 +293,48 @@ def load_config(path: Path | None = None) -> LoadedConfig:
     if not path.exists():
         if os.environ.get("DIARY_CONFIG"):
             raise ConfigError(f"config file {str(path)!r} (from DIARY_CONFIG) does not exist")
-        return LoadedConfig(DEFAULTS, None, frozenset())
+        return LoadedConfig(DEFAULTS, None, frozenset(), _tracked({}, where=str(path)))
     import tomllib
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"config file {str(path)!r} is not valid TOML: {exc}") from None
-    unknown_tables = set(data) - {"thresholds"}
+    unknown_tables = set(data) - {"thresholds", "check-in"}
     if unknown_tables:
         raise ConfigError(
             f"config file {str(path)!r}: unknown table or key {sorted(unknown_tables)[0]!r}; "
-            "accepted: [thresholds]"
+            "accepted: [thresholds], [check-in]"
         )
     overrides = data.get("thresholds", {})
     if not isinstance(overrides, dict):
         raise ConfigError(f"config file {str(path)!r}: 'thresholds' must be a table")
-    return LoadedConfig(apply_overrides(overrides, where=str(path)), path, frozenset(overrides))
+    return LoadedConfig(
+        apply_overrides(overrides, where=str(path)),
+        path,
+        frozenset(overrides),
+        _tracked(data.get("check-in", {}), where=str(path)),
+    )
+
+
+def _tracked(table: Any, *, where: str) -> dict[str, str | None]:
+    """The exposures the check-in asks about: `exposures = [...]` and `units = {...}` in
+    the [check-in] table, names in the trigger vocabulary (aliases accepted)."""
+    from diary.errors import BadInput
+    from diary.vocabulary import TRACKED_EXPOSURES, resolve_trigger
+
+    if not isinstance(table, dict) or set(table) - {"exposures", "units"}:
+        raise ConfigError(f"{where}: [check-in] takes exposures = [...] and units = {{...}}")
+    names = table.get("exposures", list(TRACKED_EXPOSURES))
+    units = table.get("units", {})
+    if not isinstance(names, list) or not isinstance(units, dict):
+        raise ConfigError(f"{where}: [check-in] exposures must be a list, units a table")
+    try:
+        canonical = [resolve_trigger(str(n)).name for n in names]
+        unit_of = {resolve_trigger(str(k)).name: str(v) for k, v in units.items()}
+    except BadInput as exc:
+        raise ConfigError(f"{where}: [check-in] {exc}") from None
+    return {n: unit_of.get(n, TRACKED_EXPOSURES.get(n)) for n in dict.fromkeys(canonical)}
 
 
 def apply_overrides(overrides: dict[str, Any], *, where: str = "config") -> Thresholds:

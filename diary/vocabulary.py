@@ -104,6 +104,22 @@ SITE_ALIASES: dict[str, str] = {
     "shins": "shin",
     "feet": "foot",
     "arch": "foot",
+    "foot arch": "foot",
+    "arch of the foot": "foot",
+    "instep": "foot",
+    "heel": "foot",
+    "upper eyelid": "eyelid",
+    "lower eyelid": "eyelid",
+    "upper lid": "eyelid",
+    "lower lid": "eyelid",
+    "under the eye": "eyelid",
+    "under eye": "eyelid",
+    "below the eye": "eyelid",
+    "eye lid": "eyelid",
+    "big toe": "toe",
+    "little toe": "toe",
+    "small toe": "toe",
+    "pinky toe": "toe",
     "sole": "foot",
     "toes": "toe",
     "knees": "knee",
@@ -137,6 +153,13 @@ TRIGGERS: tuple[str, ...] = (
 TRIGGER_ALIASES: dict[str, tuple[str, str | None]] = {
     "coffee": ("caffeine", None),
     "espresso": ("caffeine", None),
+    "coffees": ("caffeine", None),
+    "red bull": ("caffeine", "Red Bull"),
+    "redbull": ("caffeine", "Red Bull"),
+    "monster": ("caffeine", "Monster"),
+    "energy drinks": ("caffeine", None),
+    "caffeinated": ("caffeine", None),
+    "pre workout": ("caffeine", "pre-workout"),
     "tea": ("caffeine", None),
     "energy drink": ("caffeine", None),
     "cola": ("caffeine", None),
@@ -194,6 +217,17 @@ TRIGGER_ALIASES: dict[str, tuple[str, str | None]] = {
     "low calcium": ("low electrolytes", None),
 }
 
+# What the daily check-in asks about by default, with the unit an amount is given in
+# (None: had or not). Configurable in the config file's [check-in] table.
+TRACKED_EXPOSURES: dict[str, str | None] = {
+    "caffeine": "cups",
+    "alcohol": "units",
+    "poor sleep": None,
+    "stress": None,
+    "exercise": None,
+    "dehydration": None,
+}
+
 # What the documents say each trigger points to (docs/clinical-rules.md, "Classification").
 TWITCH_TRIGGERS = frozenset({"caffeine", "stress", "anxiety", "fatigue", "poor sleep"})
 SPASM_TRIGGERS = frozenset(
@@ -209,6 +243,8 @@ SPASM_TRIGGERS = frozenset(
     }
 )
 MAX_FREE_TEXT_TRIGGER = 60
+# Marks people (or spreadsheets) put before a word: list bullets, signs, formula starts.
+_LEADING_MARKS = "-+=@*#•'\" \t"
 
 
 def _normalise(text: str) -> str:
@@ -220,6 +256,7 @@ def _normalise(text: str) -> str:
 def resolve_site(text: str) -> str:
     """Map what a person typed to a canonical site, or fail with suggestions."""
     key = _normalise(text)
+    key = re.sub(r"^(?:my|the|in my|in the|on my|on the)\s+", "", key)
     if key in SITES:
         return key
     if key in SITE_ALIASES:
@@ -231,6 +268,15 @@ def resolve_site(text: str) -> str:
     choices = [*SITES, *SITE_ALIASES]
     close = difflib.get_close_matches(key, choices, n=3, cutoff=0.7)
     suggestions = list(dict.fromkeys(SITE_ALIASES.get(c, c) for c in close))
+    if not suggestions:  # 'inner thigh', 'left eye area': a known site among the words
+        words = key.split()
+        suggestions = list(
+            dict.fromkeys(
+                SITE_ALIASES.get(name, name)
+                for name in choices
+                if all(part in words for part in name.split())
+            )
+        )
     if key in {"back", "arm", "leg", "legs", "arms"}:
         suggestions = [s for s in SITES if key.rstrip("s") in s.split()] or suggestions
         if key.startswith("leg"):
@@ -254,7 +300,7 @@ def resolve_trigger(text: str) -> TriggerEntry:
 
     A detail can follow a colon or equals sign: ``medication:atorvastatin``.
     """
-    raw = text.strip()
+    raw = text.strip().lstrip(_LEADING_MARKS)  # '-stress', '+caffeine', '=x', '* coffee'
     detail: str | None = None
     for sep in (":", "="):
         if sep in raw:
@@ -278,6 +324,11 @@ def resolve_trigger(text: str) -> TriggerEntry:
             f"at most {MAX_FREE_TEXT_TRIGGER}"
         )
     return TriggerEntry(free_text, detail)
+
+
+def split_typed(values: list[str]) -> list[str]:
+    """Triggers as typed on the command line or the page: `--trigger coffee,stress` is two."""
+    return [part for value in values for part in value.split(",") if part.strip()]
 
 
 def merge_triggers(entries: list[TriggerEntry]) -> list[TriggerEntry]:

@@ -109,13 +109,19 @@ def test_flat_vs_rising_rate() -> None:
     assert "worsening" not in codes(evaluate_flags(flat, AS_OF))
     rising = _spread(4, earlier_start, 0) + _spread(14, recent_start, 100)
     flag = only(evaluate_flags(rising, AS_OF), "worsening")
-    assert "14 episodes in the last 14 days against 4" in flag.detail
+    assert "14 episodes on 14 days in the last 14 days against 4 on 4 days" in flag.detail
     assert flag.episode_ids == tuple(range(100, 114))
     # no baseline: an empty earlier window (often the diary had just begun) claims nothing
     assert "worsening" not in codes(evaluate_flags(_spread(14, recent_start, 100), AS_OF))
     # 1.5x more but too few to rule out chance: no flag
     small = _spread(2, earlier_start, 0) + _spread(3, recent_start, 100)
     assert "worsening" not in codes(evaluate_flags(small, AS_OF))
+    # many entries on one bad day: the entry rate rose, the days with episodes did not
+    one_bad_day = _spread(4, earlier_start, 0) + [
+        episode(id=200 + i, pain=3, site="neck", at=datetime.combine(recent_start, time(9, i)))
+        for i in range(30)
+    ]
+    assert "worsening" not in codes(evaluate_flags(one_bad_day, AS_OF))
 
 
 def test_worsening_pain() -> None:

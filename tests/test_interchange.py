@@ -90,7 +90,7 @@ def test_csv_neutralises_formulas_and_import_restores_them(filled: Diary) -> Non
     assert "'=SUM(A1:A9)" in notes and "'+1 call doctor" in notes and "'-5 better" in notes
     assert "'@mention" in notes and "'''twice" in notes
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r.values())
-    assert rows[0]["triggers"] == "caffeine;-weird trigger"
+    assert rows[0]["triggers"] == "caffeine;weird trigger"  # a typed leading '-' is a bullet
     assert rows[3]["trigger_details"] == "medication=statin"
 
 
@@ -98,7 +98,14 @@ def test_importing_twice_adds_nothing(filled: Diary, tmp_path: Path) -> None:
     path = tmp_path / "all.json"
     filled.ok("export", "--format", "json", "--out", str(path))
     result = filled.json("import", str(path))
-    assert result == {"rows": 9, "added": 0, "duplicates": 9, "dry_run": False}
+    assert result == {
+        "rows": 9,
+        "added": 0,
+        "duplicates": 9,
+        "dry_run": False,
+        "days_added": 0,
+        "days_already_kept": 0,
+    }
     assert len(filled.json("list")) == 9
 
 
@@ -115,6 +122,8 @@ def test_importing_into_another_diary_twice_adds_nothing_the_second_time(
         "added": 0,
         "duplicates": 9,
         "dry_run": False,
+        "days_added": 0,
+        "days_already_kept": 0,
     }
     since_first = filled.json("list", "--since", "2026-11-01", "--until", "2026-11-01")
     assert [e["note"] for e in since_first] == ["plain"]

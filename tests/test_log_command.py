@@ -226,7 +226,8 @@ def test_missing_values_are_prompted_on_a_terminal(
     diary: Diary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("diary.cli.episodes.stdin_is_interactive", lambda: True)
-    result = diary("log", "--trigger", "coffee", input="elbowz\neyelid\nforever\n4s\n12\n1\n")
+    answers = "elbowz\neyelid\nforever\n4s\n12\n1\n\n\n"  # then Enter: nothing seen, not stiff
+    result = diary("log", "--trigger", "coffee", input=answers)
     assert result.exit_code == 0, result.output
     assert "unknown site 'elbowz'" in result.output
     assert "pain 12 is out of range" in result.output

@@ -39,7 +39,15 @@ class Features(NamedTuple):
 
 
 def features_of(episode: NewEpisode | Observation, thresholds: Thresholds = DEFAULTS) -> Features:
-    return _features(episode, at_night=is_night(episode.at.hour, thresholds))
+    return _features(episode, at_night=at_night(episode, thresholds))
+
+
+def at_night(episode: NewEpisode | Observation, thresholds: Thresholds = DEFAULTS) -> bool:
+    """Whether the episode happened at night: a time of day that was never given is not
+    read as one, but a night of unknown hour ('last night') is a night."""
+    if not episode.time_known:
+        return episode.part_of_day == "night"
+    return is_night(episode.at.hour, thresholds)
 
 
 def _features(episode: NewEpisode | Observation, *, at_night: bool) -> Features:
@@ -73,7 +81,12 @@ class Classifier:
         self._night = tuple(is_night(hour, thresholds) for hour in range(24))
 
     def __call__(self, episode: NewEpisode | Observation) -> Classification:
-        features = _features(episode, at_night=self._night[episode.at.hour])
+        night = (
+            self._night[episode.at.hour]
+            if episode.time_known
+            else episode.part_of_day == "night"
+        )
+        features = _features(episode, at_night=night)
         found = self._known.get(features)
         if found is None:
             found = self._known[features] = weigh(features, self.thresholds)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from diary.analysis.classify import classifier_for
+from diary.analysis.exact import fisher_exact
 from diary.analysis.poisson import rate_increase_p_value
 from diary.domain import SEVERITIES, Classification, Episode, Flag, Severity
 from diary.parsing import format_duration
@@ -290,7 +291,7 @@ def _recurring_spasms(
     thresholds: Thresholds,
 ) -> list[Flag]:
     spasms = [e for e in recent if label(e).label == "spasm"]
-    if len(spasms) < 2 * thresholds.recurring_min_per_week:
+    if _contractions(spasms) < 2 * thresholds.recurring_min_per_week:
         return []
     by_day: dict[date, list[Episode]] = defaultdict(list)
     for e in spasms:
@@ -305,7 +306,7 @@ def _recurring_spasms(
     earliest = as_of - timedelta(days=thresholds.active_window_days - 1)
     while start >= earliest:
         first, second = week_from(start), week_from(start + timedelta(days=week))
-        if len(first) >= need and len(second) >= need:
+        if _contractions(first) >= need and _contractions(second) >= need:
             break
         start -= timedelta(days=1)
     else:
@@ -316,13 +317,19 @@ def _recurring_spasms(
             "recurring_spasms",
             "doctor",
             "Spasms keep recurring",
-            f"{len(first)} spasms in the week {day_span(start, mid - timedelta(days=1))} "
-            f"and {len(second)} in the week {day_span(mid, mid + timedelta(days=week - 1))} "
+            f"{_contractions(first)} spasms in the week "
+            f"{day_span(start, mid - timedelta(days=1))} and {_contractions(second)} in the week "
+            f"{day_span(mid, mid + timedelta(days=week - 1))} "
             f"({thresholds.recurring_min_per_week}+ a week in two weeks running).",
             _ids(first + second),
             "002, 003",
         )
     ]
+
+
+def _contractions(episodes: Sequence[Episode]) -> int:
+    """Contractions, not entries: a night's tally of 3 cramps is 3 spasms."""
+    return sum(e.count for e in episodes)
 
 
 def _worsening(seen: list[Episode], as_of: date, thresholds: Thresholds) -> list[Flag]:
@@ -332,17 +339,22 @@ def _worsening(seen: list[Episode], as_of: date, thresholds: Thresholds) -> list
     recent = [e for e in seen if e.at.date() >= recent_start]
     earlier = [e for e in seen if earlier_start <= e.at.date() < recent_start]
     findings: list[str] = []
-    a, b = len(recent), len(earlier)
+    a, b = len(recent), len(earlier)  # entries: a bout logged with a count is one
     p_value = rate_increase_p_value(a, b)
+    days_a, days_b = len({e.at.date() for e in recent}), len({e.at.date() for e in earlier})
+    # Bursts are not Poisson: the days with any episode must rise too (one-sided Fisher
+    # exact test), so one bad day, however many entries it holds, cannot raise this alone.
+    days_p = fisher_exact(days_a, n - days_a, days_b, n - days_b, "greater")
     # An empty earlier window is no baseline (often the diary had not begun): no rate claim.
     if (
         b > 0
         and a / b >= thresholds.worsening_rate_ratio
-        and p_value < thresholds.worsening_p_value
+        and max(p_value, days_p) < thresholds.worsening_p_value
     ):
         findings.append(
-            f"{a} episodes in the last {n} days against {b} in the {n} before "
-            f"(×{a / b:.1f}, one-sided exact Poisson test p = {p_value:.3f})"
+            f"{a} episodes on {days_a} days in the last {n} days against {b} on {days_b} "
+            f"days in the {n} before (×{a / b:.1f}; one-sided exact Poisson test "
+            f"p = {p_value:.3f}, days with episodes: Fisher's exact test p = {days_p:.3f})"
         )
     need = thresholds.worsening_pain_min_episodes
     if a >= need and b >= need:

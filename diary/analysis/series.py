@@ -63,7 +63,8 @@ def chart_data(
         pains[label][index].append(e.pain)
         sites[e.site][label] += 1
         triggers.update(e.trigger_names)
-        hours[label][e.at.hour] += 1
+        if e.time_known:  # a time never given is in no hour's bin
+            hours[label][e.at.hour] += 1
         durations[label].append(e.duration_s)
     totals = [sum(daily[label][i] for label in LABELS) for i in range(n_days)]
     return ChartData(

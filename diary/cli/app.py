@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from diary.cli import backups, config, db, episodes, exchange, flags, reports
+from diary.cli import backups, config, days, db, episodes, exchange, flags, reports
 from diary.cli.group import DiaryGroup
 from diary.cli.state import AppState
 
@@ -48,6 +48,8 @@ app.command("list")(episodes.list_)
 app.command("show")(episodes.show)
 app.command("edit")(episodes.edit)
 app.command("delete")(episodes.delete)
+app.command("day")(days.day)
+app.command("days")(days.days)
 app.command("flags")(flags.flags)
 app.add_typer(config.config_app, name="config")
 app.add_typer(reports.report_app, name="report")

@@ -15,9 +15,9 @@ from diary.cli import render
 from diary.cli.state import state_of, stdin_is_interactive
 from diary.domain import SIGN_FIELDS, NewEpisode
 from diary.errors import BadInput, DiaryError
-from diary.parsing import DURATION_FORMS, parse_datetime, parse_duration, parse_period
+from diary.parsing import DURATION_FORMS, When, parse_duration, parse_period, parse_when
 from diary.shapes import episode_dict, flag_dict
-from diary.vocabulary import resolve_site, split_side
+from diary.vocabulary import resolve_site, split_side, split_typed
 
 T = TypeVar("T")
 
@@ -77,7 +77,19 @@ AtOpt = Annotated[
     typer.Option(
         "--at",
         metavar="WHEN",
-        help="When it happened [default: now]: 2026-11-20T14:30, 'yesterday 22:30'...",
+        help=(
+            "When it happened [default: now]: 2026-11-20T14:30, '23:40' (the latest such "
+            "time), 'last night 3am', '3 days ago', 'Nov 20 3am'. A date alone keeps the "
+            "time of day unknown."
+        ),
+    ),
+]
+CountOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--count",
+        metavar="N",
+        help="How many contractions this entry stands for (a bout, a night's cramps) [default: 1].",
     ),
 ]
 NoteOpt = Annotated[
@@ -92,10 +104,11 @@ UntilOpt = Annotated[
 ]
 
 
-def _ask(prompt: str, parse: Callable[[str], T]) -> T:
-    """Prompt until the answer parses; each bad answer gets its one-line reason."""
+def _ask(prompt: str, parse: Callable[[str], T], *, default: str | None = None) -> T:
+    """Prompt until the answer parses; each bad answer gets its one-line reason. With a
+    default, Enter alone takes it."""
     while True:
-        answer = typer.prompt(prompt)
+        answer = typer.prompt(prompt, default=default, show_default=bool(default))
         try:
             return parse(answer)
         except BadInput as exc:
@@ -141,6 +154,7 @@ def log(
     soreness_hours: SorenessOpt = None,
     at: AtOpt = None,
     note: NoteOpt = None,
+    count: CountOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Log one episode in a few seconds.
@@ -167,13 +181,23 @@ def log(
     resolved_site = resolve_site(site) if site is not None else None
     seconds = parse_duration(duration) if duration is not None else None
     checked_pain = checks.check_pain(pain) if pain is not None else None
+    when = parse_when(at, now=now) if at is not None else When(now)
     episode_fields: dict[str, Any] = {
         "side": checks.check_side(side),
-        "triggers": checks.triggers_from(trigger or []),
+        "triggers": checks.triggers_from(split_typed(trigger or [])),
         "visible": checks.check_visible(visible),
         "soreness_hours": checks.check_soreness(soreness_hours),
         "note": checks.check_note(note),
-        "at": parse_datetime(at, now=now) if at else now,
+        "count": checks.check_count(count),
+        "at": when.at,
+        "time_known": when.time_known,
+        "part_of_day": when.part_of_day,
+        "stiff": stiff,
+        "limited_motion": limited_motion,
+        "rhythmic": rhythmic,
+        "weakness": weakness,
+        "breathing": breathing,
+        "appearance_change": appearance_change,
     }
     if resolved_site is None:
         resolved_site = _ask("Site (e.g. eyelid, calf, lower back)", resolve_site)
@@ -181,17 +205,10 @@ def log(
         seconds = _ask(f"Duration ({DURATION_FORMS})", parse_duration)
     if checked_pain is None:
         checked_pain = _ask("Pain 0-10", checks.check_pain)
+    if missing:  # asked on a terminal: also the few questions that decide the label
+        episode_fields.update(_ask_what_decides(episode_fields, visible=visible, trigger=trigger))
     episode = NewEpisode(
-        site=resolved_site,
-        duration_s=seconds,
-        pain=checked_pain,
-        stiff=stiff,
-        limited_motion=limited_motion,
-        rhythmic=rhythmic,
-        weakness=weakness,
-        breathing=breathing,
-        appearance_change=appearance_change,
-        **episode_fields,
+        site=resolved_site, duration_s=seconds, pain=checked_pain, **episode_fields
     )
     result = services.log_episode(state.database(), episode, now=now, thresholds=state.thresholds)
     if as_json:
@@ -201,13 +218,36 @@ def log(
         render.print_json(data)
         return
     typer.echo(render.logged_line(result.episode, result.classification))
-    if result.new_flags:
-        render.echo_flags(result.new_flags, heading="\nThis episode raised:")
-    elif result.active_flags:
-        typer.echo(
-            f"{len(result.active_flags)} flag(s) active: `diary flags` lists them. "
-            f"{NOT_A_DIAGNOSIS}"
+    concerning = result.flags_of_episode
+    if concerning:
+        render.echo_flags(concerning, heading="\nThis episode is evidence for:", disclaimer=False)
+    others = len(result.active_flags) - len(concerning)
+    if others:
+        typer.echo(f"\n{others} other flag(s) active: `diary flags` lists them.")
+    typer.echo(f"\n{NOT_A_DIAGNOSIS}")
+
+
+def _ask_what_decides(
+    fields: dict[str, Any], *, visible: str | None, trigger: list[str] | None
+) -> dict[str, Any]:
+    """What decides twitch or spasm (something visible? tight or stiff?) and the triggers,
+    each skippable with Enter."""
+    answers: dict[str, Any] = {}
+    if visible is None:
+        answers["visible"] = _ask(
+            "Anything visible? none, flicker (under the skin), bulge (hard lump)",
+            checks.check_visible,
+            default="none",
         )
+    if not fields["stiff"]:
+        answers["stiff"] = typer.confirm("Did the muscle feel tight or stiff?", default=False)
+    if not trigger:
+        answers["triggers"] = _ask(
+            "Triggers, comma-separated (caffeine, stress, dehydration...)",
+            lambda text: checks.triggers_from(split_typed([text])),
+            default="",
+        )
+    return answers
 
 
 def list_(
@@ -286,6 +326,7 @@ def edit(
     note: Annotated[
         str | None, typer.Option("--note", help="Replace the note ('' removes it).")
     ] = None,
+    count: CountOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change any field of an episode; its id stays the same."""
@@ -305,7 +346,7 @@ def edit(
     if pain is not None:
         changes["pain"] = checks.check_pain(pain)
     if trigger is not None or clear_triggers:
-        changes["triggers"] = checks.triggers_from(trigger or [])
+        changes["triggers"] = checks.triggers_from(split_typed(trigger or []))
     if visible is not None:
         changes["visible"] = checks.check_visible(visible)
     signs = {
@@ -320,7 +361,10 @@ def edit(
     if soreness_hours is not None:
         changes["soreness_hours"] = checks.check_soreness(soreness_hours)
     if at is not None:
-        changes["at"] = parse_datetime(at, now=state.now())
+        when = parse_when(at, now=state.now())
+        changes.update(at=when.at, time_known=when.time_known, part_of_day=when.part_of_day)
+    if count is not None:
+        changes["count"] = checks.check_count(count)
     if note is not None:
         changes["note"] = checks.check_note(note)
     if not changes:
@@ -332,7 +376,7 @@ def edit(
         return
     typer.echo(
         f"Updated #{updated.id}: {render.episode_summary(updated)} — "
-        f"{render.when(updated.at)}\nLooks like: {render.label_text(classification)}"
+        f"{render.when_of(updated)}\nLooks like: {render.label_text(classification)}"
     )
 
 
@@ -352,7 +396,7 @@ def delete(
             raise BadInput(f"not deleting #{episode_id} without confirmation; add --yes")
         question = (
             f"Delete episode #{episode_id} ({render.episode_summary(episode)}, "
-            f"{render.when(episode.at)})?"
+            f"{render.when_of(episode)})?"
         )
         if not typer.confirm(question, default=False):
             raise DiaryError("nothing deleted")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,9 @@ from diary.cli.bulk import bulk_command
 from diary.cli.state import state_of
 from diary.errors import BadInput
 from diary.parsing import parse_period
+
+if TYPE_CHECKING:
+    from diary.interchange import ParsedFile
 
 
 class ExportFormat(StrEnum):
@@ -42,9 +45,27 @@ def export(
         services.export_episodes(
             database, first, last, fmt=fmt.value, thresholds=thresholds, out=sys.stdout
         )
+        if fmt == ExportFormat.csv and (days := services.kept_days_in(database, first, last)):
+            typer.echo(
+                f"note: {days} kept day(s) not written: CSV on standard output holds the "
+                "episodes only; use --out FILE (days go beside it) or --format json",
+                err=True,
+            )
         return
     from diary.files import private_file
 
+    days = services.kept_days_in(database, first, last) if fmt == ExportFormat.csv else 0
+    if days:  # CSV holds one table: the check-ins go to a second file beside it
+        from diary.interchange import days_csv_path
+
+        days_path = days_csv_path(out)
+        with private_file(out) as handle, private_file(days_path) as days_handle:
+            count = services.export_episodes(
+                database, first, last, fmt="csv", thresholds=thresholds, out=handle,
+                days_out=days_handle,
+            )  # fmt: skip
+        typer.echo(f"Exported {count} episodes to {out} and {days} kept days to {days_path}", err=True)
+        return
     with private_file(out) as handle:
         count = services.export_episodes(
             database, first, last, fmt=fmt.value, thresholds=thresholds, out=handle
@@ -77,7 +98,10 @@ def import_(
         raise BadInput(f"import file {str(file)!r} does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"cannot read import file {str(file)!r}: {exc}") from None
-    parsed = parse_file(text, kind=sniff_kind(file.name, text))
+    kind = sniff_kind(file.name, text)
+    parsed = parse_file(text, kind=kind)
+    if kind == "csv":  # its check-ins, if the export wrote them beside it
+        parsed = _with_days_beside(file, parsed)
     result = services.import_episodes(state.database(), parsed, now=state.now(), dry_run=dry_run)
     if as_json:
         render.print_json(
@@ -86,12 +110,32 @@ def import_(
                 "added": result.added,
                 "duplicates": result.duplicates,
                 "dry_run": dry_run,
+                "days_added": result.days_added,
+                "days_already_kept": result.days_known,
             }
         )
         return
     verb = "Would import" if dry_run else "Imported"
     plural = "" if result.added == 1 else "s"
+    days = ""
+    if result.days_added or result.days_known:
+        days = f" and {result.days_added} kept day(s) ({result.days_known} already kept, skipped)"
     typer.echo(
         f"{verb} {result.added} episode{plural} from {file} "
-        f"({result.duplicates} already in the diary, skipped)."
+        f"({result.duplicates} already in the diary, skipped){days}."
     )
+
+
+def _with_days_beside(file: Path, parsed: ParsedFile) -> ParsedFile:
+    import dataclasses
+
+    from diary.interchange import days_csv_path, parse_days_csv
+
+    beside = days_csv_path(file)
+    if not beside.is_file():
+        return parsed
+    try:
+        text = beside.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read the check-ins beside the import, {str(beside)!r}: {exc}") from None
+    return dataclasses.replace(parsed, days=parse_days_csv(text))

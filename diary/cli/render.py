@@ -11,7 +11,7 @@ import typer
 
 from diary.analysis.explain import reasons
 from diary.analysis.flags import NOT_A_DIAGNOSIS
-from diary.domain import SIGN_FIELDS, Classification, Episode, Flag
+from diary.domain import SIGN_FIELDS, Classification, DayRecord, Episode, Flag
 from diary.parsing import format_duration
 
 SEVERITY_HEADINGS = {
@@ -30,6 +30,22 @@ def when(moment: datetime) -> str:
     return f"{moment:%a %d %b %Y %H:%M}"
 
 
+def when_of(e: Episode) -> str:
+    """When an episode happened, as precisely as it was given: never an invented time."""
+    if e.time_known:
+        return when(e.at)
+    if e.part_of_day == "night":
+        return f"night of {e.at:%a %d %b %Y} (hour not given)"
+    return f"{e.at:%a %d %b %Y} (time not given)"
+
+
+def short_when(e: Episode) -> str:
+    """The 'when' cell of a table: the time, 'night' or 'time not given'."""
+    if e.time_known:
+        return f"{e.at:%a %Y-%m-%d %H:%M}"
+    return f"{e.at:%a %Y-%m-%d} " + ("night" if e.part_of_day == "night" else "--:--")
+
+
 def label_text(c: Classification) -> str:
     return f"{c.label} ({c.subtype})" if c.subtype else c.label
 
@@ -37,6 +53,8 @@ def label_text(c: Classification) -> str:
 def episode_summary(e: Episode) -> str:
     """Site and side, duration, pain, triggers: the facts a person checks at a glance."""
     parts = [e.where, format_duration(e.duration_s), f"pain {e.pain}/10"]
+    if e.count > 1:
+        parts.insert(1, f"×{e.count}")
     if e.triggers:
         parts.append("triggers " + ", ".join(str(t) for t in e.triggers))
     signs = [name.replace("_", " ") for name in SIGN_FIELDS if getattr(e, name)]
@@ -49,21 +67,22 @@ def episode_summary(e: Episode) -> str:
 
 def logged_line(e: Episode, c: Classification) -> str:
     return (
-        f"Logged #{e.id}: {episode_summary(e)} — {when(e.at)}\n"
+        f"Logged #{e.id}: {episode_summary(e)} — {when_of(e)}\n"
         f"Looks like: {label_text(c)}, confidence {c.confidence:.2f}. "
         f"`diary show {e.id}` explains why."
     )
 
 
 def episode_table(episodes: Sequence[Episode], labels: dict[int, Classification]) -> str:
-    header = ("id", "when", "where", "duration", "pain", "label", "triggers")
+    header = ("id", "when", "where", "count", "duration", "pain", "label", "triggers")
     rows = [header]
     for e in episodes:
         rows.append(
             (
                 str(e.id),
-                f"{e.at:%a %Y-%m-%d %H:%M}",
+                short_when(e),
                 e.where,
+                f"×{e.count}",
                 format_duration(e.duration_s),
                 f"{e.pain}/10",
                 label_text(labels[e.id]),
@@ -74,7 +93,7 @@ def episode_table(episodes: Sequence[Episode], labels: dict[int, Classification]
     lines = []
     for r in rows:
         cells = [
-            r[i].rjust(widths[i]) if i in (0, 4) else r[i].ljust(widths[i])
+            r[i].rjust(widths[i]) if i in (0, 3, 5) else r[i].ljust(widths[i])
             for i in range(len(widths))
         ]
         lines.append("  ".join([*cells, r[-1]]).rstrip())
@@ -86,8 +105,9 @@ _W = 20
 
 def episode_detail(e: Episode, c: Classification) -> str:
     lines = [
-        f"Episode #{e.id} — {when(e.at)}",
+        f"Episode #{e.id} — {when_of(e)}",
         f"  {'where:':<{_W}}{e.where}",
+        f"  {'count:':<{_W}}{e.count} contraction{'s' if e.count > 1 else ''}",
         f"  {'duration:':<{_W}}{format_duration(e.duration_s)}",
         f"  {'pain:':<{_W}}{e.pain}/10",
         f"  {'triggers:':<{_W}}{', '.join(str(t) for t in e.triggers) or '-'}",
@@ -119,7 +139,9 @@ def flag_block(flag: Flag) -> str:
     )
 
 
-def echo_flags(flags: Sequence[Flag], *, heading: str | None = None) -> None:
+def echo_flags(
+    flags: Sequence[Flag], *, heading: str | None = None, disclaimer: bool = True
+) -> None:
     """Flags grouped by severity, urgent first and loud; calm words for the rest."""
     if heading:
         typer.echo(heading)
@@ -131,4 +153,44 @@ def echo_flags(flags: Sequence[Flag], *, heading: str | None = None) -> None:
         typer.secho(f"\n{'!! ' if loud else ''}{title}", fg=SEVERITY_COLOURS[severity], bold=loud)
         for flag in group:
             typer.echo(flag_block(flag))
-    typer.echo(f"\n{NOT_A_DIAGNOSIS}")
+    if disclaimer:
+        typer.echo(f"\n{NOT_A_DIAGNOSIS}")
+
+
+def day_dict(record: DayRecord) -> dict[str, Any]:
+    return {
+        "date": record.day.isoformat(),
+        "kept": record.kept,
+        "exposures": record.exposures,
+        "episodes": record.episodes,
+        "contractions": record.contractions,
+        "no_episodes": record.no_episodes,
+    }
+
+
+def _amount(name: str, amount: float | None, units: dict[str, str | None]) -> str:
+    if amount is None:
+        return name
+    unit = units.get(name)
+    return f"{name} {amount:g}" + (f" {unit}" if unit else "")
+
+
+def day_line(record: DayRecord, *, units: dict[str, str | None]) -> str:
+    """'Mon 16 Nov 2026  kept  caffeine 2 cups, stress · 2 entries (5 contractions)'."""
+    had = ", ".join(_amount(n, a, units) for n, a in record.exposures.items())
+    if not record.kept:
+        state = "not checked in"
+    else:
+        state = "kept: " + (had or "nothing tracked")
+        had = ""
+    if record.episodes:
+        plural = "entry" if record.episodes == 1 else "entries"
+        logged = f"{record.episodes} {plural}"
+        if record.contractions != record.episodes:
+            logged += f" ({record.contractions} contractions)"
+    elif record.kept:
+        logged = "no episodes"
+    else:
+        logged = ""
+    noted = f" · noted: {had}" if had else ""
+    return f"{record.day:%a %d %b %Y}  {state}{noted}" + (f" · {logged}" if logged else "")

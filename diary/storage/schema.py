@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -28,6 +29,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    text,
+    true,
 )
 from sqlalchemy.types import TypeEngine
 
@@ -73,6 +77,15 @@ def _column_type(f: Field[Any], hint: Any) -> tuple[TypeEngine[Any], bool]:
     raise TypeError(f"no column type for field {f.name}: {hint!r}")
 
 
+def _server_default(value: object) -> Any:
+    """A field's default as SQL, spelled per dialect (booleans are 1 or true)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return true() if value else false()
+    return text(str(value))
+
+
 def _episode_columns() -> list[Column[Any]]:
     hints = typing.get_type_hints(NewEpisode)
     columns: list[Column[Any]] = [Column("id", Integer, primary_key=True)]
@@ -82,7 +95,15 @@ def _episode_columns() -> list[Column[Any]]:
         sql_type, nullable = _column_type(f, hints[f.name])
         if f.name == "logged_at":
             nullable = False  # storage always stamps it
-        columns.append(Column(column_name(f), sql_type, nullable=nullable))
+        default = f.metadata.get("server_default")  # filled into rows older than the field
+        columns.append(
+            Column(
+                column_name(f),
+                sql_type,
+                nullable=nullable,
+                server_default=_server_default(default),
+            )
+        )
     return columns
 
 
@@ -97,6 +118,8 @@ episodes = Table(
     CheckConstraint("visible IN ('none', 'flicker', 'bulge')", name="visible_sign"),
     CheckConstraint("side IS NULL OR side IN ('left', 'right', 'both')", name="side_value"),
     CheckConstraint("soreness_hours IS NULL OR soreness_hours >= 0", name="soreness_non_negative"),
+    CheckConstraint("count >= 1", name="count_positive"),
+    CheckConstraint("part_of_day IS NULL OR part_of_day IN ('night')", name="part_of_day_value"),
 )
 
 episode_triggers = Table(
@@ -113,4 +136,23 @@ episode_triggers = Table(
     Column("name", String(60), nullable=False, index=True),
     Column("detail", String(200)),
     UniqueConstraint("episode_id", "name"),
+)
+
+# The daily check-in: a kept day is one for which the diary is complete.
+kept_days = Table(
+    "kept_days",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("no_episodes", Boolean, nullable=False, server_default=false()),
+    Column("checked_in_at", DateTime, nullable=False),
+)
+
+day_exposures = Table(
+    "day_exposures",
+    metadata,
+    Column("day", Date, ForeignKey("kept_days.day", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(60), primary_key=True),
+    Column("amount", Float),
+    Column("position", SmallInteger, nullable=False, default=0),
+    CheckConstraint("amount IS NULL OR amount > 0", name="amount_positive"),
 )
