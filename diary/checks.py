@@ -25,7 +25,7 @@ from diary.domain import (
 )
 from diary.errors import BadInput
 from diary.parsing import parse_duration
-from diary.vocabulary import merge_triggers, resolve_site, resolve_trigger
+from diary.vocabulary import LEADING_MARKS, merge_triggers, resolve_site, resolve_trigger
 
 _META = {f.name: f.metadata for f in EPISODE_FIELDS}
 
@@ -244,7 +244,7 @@ MAX_AMOUNT = 1000.0
 def check_exposure(text: Any, *, amount: Any = None) -> Exposure:
     """`coffee=3`, `alcohol`, `poor sleep`: an exposure in the trigger vocabulary (aliases
     accepted, unknown names kept as free text) with an optional amount > 0."""
-    raw = str(text)
+    raw = str(text).strip().lstrip(LEADING_MARKS)
     if amount is None and "=" in raw:
         raw, _, amount = raw.rpartition("=")
     name = resolve_trigger(raw).name

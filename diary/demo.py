@@ -3,60 +3,97 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from diary.domain import NewEpisode, TriggerEntry
+from diary.domain import Exposure, KeptDay, NewEpisode, TriggerEntry
 
 DEFAULT_SEED = 7
 DEFAULT_DAYS = 120
+CHECK_IN_DAYS = 90  # the demo person began the evening check-in three months ago
+
+
+@dataclass(frozen=True)
+class DemoDiary:
+    episodes: list[NewEpisode]
+    days: list[KeptDay]
 
 
 def _at(day: date, rng: random.Random, hours: tuple[int, int]) -> datetime:
     start, end = hours
-    hour = rng.randrange(start, end) % 24
-    moment = datetime.combine(day, time(hour, rng.randrange(60)))
+    moment = datetime.combine(day, time(0, rng.randrange(60))) + timedelta(
+        hours=rng.randrange(start, end)
+    )
     return moment
 
 
-def demo_history(
-    today: date, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_SEED
-) -> list[NewEpisode]:
-    """A few months ending yesterday: benign eyelid twitching with caffeine and stress, night
-    calf cramps with dehydration, and a worsening stretch of cramps in the last three weeks."""
+def demo_history(today: date, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_SEED) -> DemoDiary:
+    """A few months ending yesterday: eyelid twitching in bouts that follow the cups of
+    coffee of the day (the demo's one real link), stressful spells that come with poor sleep,
+    night calf cramps with dehydration, some logged the morning after with no hour, and a
+    worsening stretch of cramps in the last three weeks. The last three months are checked
+    in on most evenings."""
     rng = random.Random(seed)
     first = today - timedelta(days=days)
     episodes: list[NewEpisode] = []
+    kept: list[KeptDay] = []
     worsening_from = today - timedelta(days=21)
+    check_in_from = today - timedelta(days=CHECK_IN_DAYS)
     for offset in range(days):
         day = first + timedelta(days=offset)
-        # Eyelid twitching comes in stressful spells of a few days.
+        cups = rng.choice([0, 0, 1, 1, 2, 2, 3, 4])
         stressful = (offset // 9) % 3 == 0
-        if rng.random() < (0.7 if stressful else 0.12):
-            for _ in range(rng.randint(1, 3)):
-                triggers = ["caffeine"] if rng.random() < 0.6 else []
-                if stressful:
-                    triggers.append(rng.choice(["stress", "poor sleep", "stress"]))
-                episodes.append(
-                    NewEpisode(
-                        at=_at(day, rng, (8, 22)),
-                        site="eyelid",
-                        side=rng.choice(["left", "right"]),
-                        duration_s=rng.choice([2, 3, 3, 4, 5]),
-                        pain=rng.choice([0, 0, 0, 1]),
-                        visible="flicker",
-                        triggers=tuple(TriggerEntry(t) for t in triggers),
-                    )
-                )
-        # Night calf cramps, more often and worse in the last three weeks.
-        worse = day >= worsening_from
-        if rng.random() < (0.55 if worse else 0.14):
-            triggers = ["dehydration"] if rng.random() < 0.6 else []
-            if rng.random() < 0.3:
-                triggers.append("exercise" if rng.random() < 0.3 else "sweating")
-            pain = min(10, rng.randint(4, 7) + (1 if worse and rng.random() < 0.5 else 0))
+        poor_sleep = (stressful and rng.random() < 0.9) or rng.random() < 0.05
+        dehydrated = rng.random() < 0.25
+        exercised = rng.random() < 0.3
+        drank = rng.random() < 0.04
+        had: list[Exposure] = []
+        if cups:
+            had.append(Exposure("caffeine", float(cups)))
+        if drank:
+            had.append(Exposure("alcohol", float(rng.randint(1, 3))))
+        for name, yes in (
+            ("stress", stressful),
+            ("poor sleep", poor_sleep),
+            ("exercise", exercised),
+            ("dehydration", dehydrated),
+        ):
+            if yes:
+                had.append(Exposure(name))
+        # Eyelid twitching: a bout on most days with coffee, more cups more often.
+        if rng.random() < 0.08 + 0.17 * cups:
+            triggers = ["caffeine"] if cups and rng.random() < 0.6 else []
+            if stressful and rng.random() < 0.5:
+                triggers.append("stress")
             episodes.append(
                 NewEpisode(
-                    at=_at(day, rng, (23, 29)),
+                    at=_at(day, rng, (8, 22)),
+                    site="eyelid",
+                    side=rng.choice(["left", "right"]),
+                    duration_s=rng.choice([2, 3, 3, 4, 5]),
+                    pain=rng.choice([0, 0, 0, 1]),
+                    visible="flicker",
+                    count=rng.choice([1, 1, 2, 3, 5, 8, 12]),
+                    triggers=tuple(TriggerEntry(t) for t in triggers),
+                )
+            )
+        # Night calf cramps, after dehydrated days, and more often in the last three weeks.
+        worse = day >= worsening_from
+        chance = (0.45 if worse else 0.08) + (0.3 if dehydrated else 0.0)
+        if rng.random() < chance:
+            triggers = ["dehydration"] if dehydrated and rng.random() < 0.7 else []
+            if exercised and rng.random() < 0.5:
+                triggers.append("exercise")
+            pain = min(10, rng.randint(4, 7) + (1 if worse and rng.random() < 0.5 else 0))
+            morning_after = rng.random() < 0.25  # 'last night', hour not known
+            episodes.append(
+                NewEpisode(
+                    at=(
+                        datetime.combine(day, time()) if morning_after else _at(day, rng, (23, 29))
+                    ),
+                    time_known=not morning_after,
+                    part_of_day="night" if morning_after else None,
+                    count=rng.choice([1, 1, 1, 2]) if morning_after else 1,
                     site="calf",
                     side=rng.choice(["left", "left", "right"]),
                     duration_s=rng.choice([45, 60, 90, 120, 180, 240]),
@@ -93,5 +130,7 @@ def demo_history(
                     triggers=(TriggerEntry("prolonged sitting"), TriggerEntry("posture")),
                 )
             )
+        if day >= check_in_from and rng.random() < 0.85:
+            kept.append(KeptDay(day, tuple(had), checked_in_at=datetime.combine(day, time(21, 30))))
     episodes.sort(key=lambda e: e.at)
-    return episodes
+    return DemoDiary(episodes, kept)

@@ -161,7 +161,7 @@ class Observation(NamedTuple):
     rhythmic: bool
     trigger_names: tuple[str, ...]
     id: int
-    count: int = 1
+    count: int = 1  # type: ignore[assignment]  # the field shadows tuple.count
     time_known: bool = True
     part_of_day: str | None = None
 

@@ -176,7 +176,12 @@ def write_days_csv(days: Iterable[KeptDay], out: IO[str]) -> int:
             x.name if x.amount is None else f"{x.name}={x.amount!r}" for x in day.exposures
         )
         writer.writerow(
-            [day.day.isoformat(), _truth(day.no_episodes), neutralise(exposures), _iso(day.checked_in_at)]
+            [
+                day.day.isoformat(),
+                _truth(day.no_episodes),
+                neutralise(exposures),
+                _iso(day.checked_in_at),
+            ]
         )
         written += 1
     return written

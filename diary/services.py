@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -116,7 +117,8 @@ def weekly_report(
     flags = evaluate_flags([e for e in episodes if e.at < flags_end], as_of, thresholds)
     from diary.analysis.weekly import weekly_summary
 
-    return weekly_summary(week_start, episodes, flags, thresholds)
+    days = day_history(db, week_start, as_of) if as_of >= week_start else []
+    return weekly_summary(week_start, episodes, flags, thresholds, days)
 
 
 def period_or_default(
@@ -164,13 +166,19 @@ def visit_report(
         labels=labels,
         flags=active_flags(db, end, thresholds),
         charts=chart_data(episodes, lambda e: labels[e.id], start, end, _night(thresholds)),
+        kept_days=kept_days_in(db, start, end),
+        period_days=(end - start).days + 1,
     )
 
 
-def add_many(db: Database, episodes: list[NewEpisode], *, now: datetime) -> int:
+def add_many(
+    db: Database, episodes: list[NewEpisode], *, now: datetime, days: Sequence[KeptDay] = ()
+) -> int:
     """All or nothing: one transaction."""
     with db.writing() as connection:
-        return len(storage.add_episodes(episodes, connection=connection, logged_at=now))
+        added = len(storage.add_episodes(episodes, connection=connection, logged_at=now))
+        storage.add_days(days, connection=connection)
+    return added
 
 
 @dataclass(frozen=True)

@@ -244,7 +244,7 @@ SPASM_TRIGGERS = frozenset(
 )
 MAX_FREE_TEXT_TRIGGER = 60
 # Marks people (or spreadsheets) put before a word: list bullets, signs, formula starts.
-_LEADING_MARKS = "-+=@*#•'\" \t"
+LEADING_MARKS = "-+=@*#•'\" \t"
 
 
 def _normalise(text: str) -> str:
@@ -300,7 +300,7 @@ def resolve_trigger(text: str) -> TriggerEntry:
 
     A detail can follow a colon or equals sign: ``medication:atorvastatin``.
     """
-    raw = text.strip().lstrip(_LEADING_MARKS)  # '-stress', '+caffeine', '=x', '* coffee'
+    raw = text.strip().lstrip(LEADING_MARKS)  # '-stress', '+caffeine', '=x', '* coffee'
     detail: str | None = None
     for sep in (":", "="):
         if sep in raw:

@@ -82,9 +82,7 @@ class Classifier:
 
     def __call__(self, episode: NewEpisode | Observation) -> Classification:
         night = (
-            self._night[episode.at.hour]
-            if episode.time_known
-            else episode.part_of_day == "night"
+            self._night[episode.at.hour] if episode.time_known else episode.part_of_day == "night"
         )
         features = _features(episode, at_night=night)
         found = self._known.get(features)

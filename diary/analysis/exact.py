@@ -15,7 +15,8 @@ All sums run in log space, so counts in the thousands neither overflow nor under
 
 from __future__ import annotations
 
-from math import exp, inf, lgamma, log
+from collections.abc import Callable
+from math import exp, inf, lgamma, log, log1p
 
 _RELATIVE = 1e-7  # lets p-values equal up to rounding count as ties (as scipy does)
 
@@ -65,21 +66,18 @@ def binomial_two_sided_p(k: int, n: int, p: float) -> float:
     if n == 0:
         return 1.0
     seen = binomial_log_pmf(k, n, p)
-    limit = seen + log1p_safe(_RELATIVE)
+    limit = seen + log1p(_RELATIVE)
     terms = [t for i in range(n + 1) if (t := binomial_log_pmf(i, n, p)) <= limit]
     return min(1.0, exp(_log_sum(terms)))
 
 
-def log1p_safe(x: float) -> float:
-    return log(1.0 + x)
-
-
-def _bisect(f: object, target: float, low: float, high: float, *, rising: bool) -> float:
+def _bisect(
+    f: Callable[[float], float], target: float, low: float, high: float, *, rising: bool
+) -> float:
     """The x in [low, high] where the monotone f(x) crosses target (60 halvings: ~1e-18)."""
-    func = f  # type: ignore[assignment]
     for _ in range(60):
         mid = (low + high) / 2
-        value = func(mid)  # type: ignore[operator]
+        value = f(mid)
         if (value < target) == rising:
             low = mid
         else:
@@ -106,14 +104,10 @@ def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
 
 
 def _hypergeometric_log_pmf(x: int, row: int, column: int, total: int) -> float:
-    return (
-        _log_choose(column, x) + _log_choose(total - column, row - x) - _log_choose(total, row)
-    )
+    return _log_choose(column, x) + _log_choose(total - column, row - x) - _log_choose(total, row)
 
 
-def fisher_exact(
-    a: int, b: int, c: int, d: int, alternative: str = "two-sided"
-) -> float:
+def fisher_exact(a: int, b: int, c: int, d: int, alternative: str = "two-sided") -> float:
     """Fisher's exact test for the table [[a, b], [c, d]]; alternative 'greater' tests
     whether a is larger than chance would make it (odds ratio > 1)."""
     row, column, total = a + b, a + c, a + b + c + d
@@ -125,12 +119,16 @@ def fisher_exact(
         return min(1.0, exp(_log_sum([logs[x] for x in range(a, high + 1)])))
     if alternative == "less":
         return min(1.0, exp(_log_sum([logs[x] for x in range(low, a + 1)])))
-    limit = logs[a] + log1p_safe(_RELATIVE)
+    limit = logs[a] + log1p(_RELATIVE)
     return min(1.0, exp(_log_sum([v for v in logs.values() if v <= limit])))
 
 
 def rate_ratio_interval(
-    exposed: int, unexposed: int, exposed_time: float, unexposed_time: float, confidence: float = 0.95
+    exposed: int,
+    unexposed: int,
+    exposed_time: float,
+    unexposed_time: float,
+    confidence: float = 0.95,
 ) -> tuple[float | None, float | None]:
     """Exact interval for the ratio of two Poisson rates (counts over their times), from the
     Clopper-Pearson interval of exposed / (exposed + unexposed). None where unbounded."""

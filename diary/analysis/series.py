@@ -20,7 +20,7 @@ class ChartData:
     end: date
     total: int
     days: list[date]
-    daily: dict[str, list[int]]  # label -> episodes per day
+    daily: dict[str, list[int]]  # label -> contractions per day (the sum of counts)
     rolling_mean: list[float | None]  # all labels, trailing 7-day mean
     pain_daily: dict[str, list[float | None]]  # label -> mean pain per day
     pain_rolling_median: dict[str, list[float | None]]  # label -> trailing 7-day median
@@ -29,6 +29,7 @@ class ChartData:
     hours: dict[str, list[int]]  # label -> episodes per hour of day
     durations: dict[str, list[float]]  # label -> seconds
     night_hours: tuple[int, int] = (22, 6)  # the configured night, shaded on the hour chart
+    entries: list[int] | None = None  # entries logged per day, when some stand for several
 
     @property
     def period(self) -> str:
@@ -53,13 +54,15 @@ def chart_data(
     hours: dict[str, list[int]] = {label: [0] * 24 for label in LABELS}
     durations: dict[str, list[float]] = {label: [] for label in LABELS}
     total = 0
+    entries = [0] * n_days
     for e in episodes:
         index = (e.at.date() - start).days
         if not 0 <= index < n_days:
             continue
         label = label_of(e).label
         total += 1
-        daily[label][index] += 1
+        daily[label][index] += e.count
+        entries[index] += 1
         pains[label][index].append(e.pain)
         sites[e.site][label] += 1
         triggers.update(e.trigger_names)
@@ -86,6 +89,7 @@ def chart_data(
         hours=hours,
         durations=durations,
         night_hours=night_hours,
+        entries=entries if entries != totals else None,
     )
 
 

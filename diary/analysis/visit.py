@@ -18,3 +18,5 @@ class VisitReport:
     labels: dict[int, Classification]
     flags: list[Flag]
     charts: ChartData
+    kept_days: int = 0  # days of the period checked in as complete
+    period_days: int = 0

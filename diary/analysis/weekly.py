@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import fmean
 
 from diary.analysis.advice import Advice, advice_for
 from diary.analysis.classify import classify_all, is_night
-from diary.domain import LABELS, Classification, Episode, Flag
+from diary.domain import LABELS, Classification, DayRecord, Episode, Flag
 from diary.parsing import iso_week_name
 from diary.thresholds import DEFAULTS, Thresholds
 
 TIME_OF_DAY = ("night", "morning", "afternoon", "evening")
+TIME_NOT_GIVEN = "time not given"
+
+
+def slot_of(e: Episode, thresholds: Thresholds = DEFAULTS) -> str:
+    """The part of the day an episode fell in; never guessed from a time not given."""
+    if not e.time_known:
+        return "night" if e.part_of_day == "night" else TIME_NOT_GIVEN
+    return time_of_day(e.at.hour, thresholds)
 
 
 def time_of_day(hour: int, thresholds: Thresholds = DEFAULTS) -> str:
@@ -34,6 +43,7 @@ class WeekCounts:
     episodes: int
     by_label: dict[str, int]
     pain_mean: float | None
+    contractions: int = 0  # the sum of the entries' counts
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,9 @@ class WeeklySummary:
     change: str
     flags: list[Flag] = field(default_factory=list)
     advice: list[Advice] = field(default_factory=list)
+    kept_days: int = 0  # days of the week checked in
+    days_so_far: int = 7  # days of the week up to today
+    exposures: dict[str, int] = field(default_factory=dict)  # exposure -> kept days with it
 
 
 def _counts(start: date, episodes: list[Episode], labels: dict[int, Classification]) -> WeekCounts:
@@ -63,6 +76,7 @@ def _counts(start: date, episodes: list[Episode], labels: dict[int, Classificati
         episodes=len(episodes),
         by_label={label: by_label.get(label, 0) for label in LABELS},
         pain_mean=round(fmean(e.pain for e in episodes), 1) if episodes else None,
+        contractions=sum(e.count for e in episodes),
     )
 
 
@@ -86,6 +100,7 @@ def weekly_summary(
     episodes: list[Episode],
     flags: list[Flag],
     thresholds: Thresholds = DEFAULTS,
+    days: Sequence[DayRecord] = (),
 ) -> WeeklySummary:
     """Summarise the ISO week starting on `week_start`; `episodes` may include the week
     before it (for the comparison) and nothing else is read."""
@@ -99,8 +114,10 @@ def weekly_summary(
     for e in this:
         sides.setdefault(e.site, Counter())[e.side or "unspecified"] += 1
     subtypes = Counter(labels[e.id].subtype or "unclear" for e in this if e.id is not None)
-    times = Counter(time_of_day(e.at.hour, thresholds) for e in this)
-    night_cramps = sum(1 for e in this if e.id is not None and labels[e.id].subtype == "nocturnal")
+    times = Counter(slot_of(e, thresholds) for e in this)
+    night_cramps = sum(e.count for e in this if labels[e.id].subtype == "nocturnal")
+    kept = [d for d in days if d.kept]
+    exposures = Counter(name for d in kept for name in d.exposures)
     this_counts = _counts(week_start, this, labels)
     doctor = any(f.severity in ("urgent", "doctor") for f in flags)
     return WeeklySummary(
@@ -113,7 +130,11 @@ def weekly_summary(
         total_duration_s=float(sum(e.duration_s for e in this)),
         longest=max(this, key=lambda e: e.duration_s, default=None),
         triggers=ranked(Counter(name for e in this for name in e.trigger_names)),
-        time_of_day={slot: times.get(slot, 0) for slot in TIME_OF_DAY},
+        time_of_day={
+            slot: times.get(slot, 0)
+            for slot in (*TIME_OF_DAY, TIME_NOT_GIVEN)
+            if slot != TIME_NOT_GIVEN or times.get(slot)
+        },
         night_cramps=night_cramps,
         change=describe_change(len(this), len(before)),
         flags=flags,
@@ -122,4 +143,7 @@ def weekly_summary(
             (name for e in this for name in e.trigger_names),
             doctor,
         ),
+        kept_days=len(kept),
+        days_so_far=len(days) if days else 7,
+        exposures=ranked(exposures),
     )

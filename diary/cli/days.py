@@ -31,9 +31,7 @@ def day(
             help="What you had that day, repeatable: coffee=3, alcohol=2, 'poor sleep', stress.",
         ),
     ] = None,
-    none: Annotated[
-        bool, typer.Option("--none", help="There were no episodes that day.")
-    ] = False,
+    none: Annotated[bool, typer.Option("--none", help="There were no episodes that day.")] = False,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Replace an earlier check-in without asking.")
     ] = False,
@@ -51,7 +49,9 @@ def day(
     now = state.now()
     the_day = parse_date(on, today=now.date()) if on else now.date()
     if the_day > now.date():
-        raise BadInput(f"date {on!r} ({the_day.isoformat()}) is in the future; check in for today or before")
+        raise BadInput(
+            f"date {on!r} ({the_day.isoformat()}) is in the future; check in for today or before"
+        )
     exposures = checks.exposures_from(checks_split(had or []))
     db = state.database()
     asked = not had and not none and stdin_is_interactive()
@@ -139,7 +139,9 @@ def days(
     ctx: typer.Context,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="DATE", help=f"First day [default: {DEFAULT_DAYS_SHOWN} days ago]."),
+        typer.Option(
+            "--since", metavar="DATE", help=f"First day [default: {DEFAULT_DAYS_SHOWN} days ago]."
+        ),
     ] = None,
     until: Annotated[
         str | None, typer.Option("--until", metavar="DATE", help="Last day [default: today].")
@@ -165,4 +167,13 @@ def days(
     for record in records:
         typer.echo(render.day_line(record, units=units))
     kept = sum(1 for r in records if r.kept)
-    typer.echo(f"\nDiary kept on {kept} of {len(records)} days. `diary day` checks in for today.")
+    missing = [r.day for r in records if not r.kept]
+    hint = ""
+    if missing:
+        newest = missing[-1]
+        hint = (
+            " `diary day` checks in for today."
+            if newest == today
+            else (f" `diary day {newest.isoformat()}` checks in for the latest gap.")
+        )
+    typer.echo(f"\nDiary kept on {kept} of {len(records)} days.{hint}")

@@ -224,7 +224,8 @@ def log(
     others = len(result.active_flags) - len(concerning)
     if others:
         typer.echo(f"\n{others} other flag(s) active: `diary flags` lists them.")
-    typer.echo(f"\n{NOT_A_DIAGNOSIS}")
+    if result.active_flags:
+        typer.echo(f"\n{NOT_A_DIAGNOSIS}")
 
 
 def _ask_what_decides(

@@ -64,7 +64,9 @@ def export(
                 database, first, last, fmt="csv", thresholds=thresholds, out=handle,
                 days_out=days_handle,
             )  # fmt: skip
-        typer.echo(f"Exported {count} episodes to {out} and {days} kept days to {days_path}", err=True)
+        typer.echo(
+            f"Exported {count} episodes to {out} and {days} kept days to {days_path}", err=True
+        )
         return
     with private_file(out) as handle:
         count = services.export_episodes(
@@ -137,5 +139,7 @@ def _with_days_beside(file: Path, parsed: ParsedFile) -> ParsedFile:
     try:
         text = beside.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"cannot read the check-ins beside the import, {str(beside)!r}: {exc}") from None
+        raise BadInput(
+            f"cannot read the check-ins beside the import, {str(beside)!r}: {exc}"
+        ) from None
     return dataclasses.replace(parsed, days=parse_days_csv(text))

@@ -172,6 +172,8 @@ def _amount(name: str, amount: float | None, units: dict[str, str | None]) -> st
     if amount is None:
         return name
     unit = units.get(name)
+    if unit and amount == 1 and unit.endswith("s"):
+        unit = unit[:-1]  # 1 cup, 1 unit
     return f"{name} {amount:g}" + (f" {unit}" if unit else "")
 
 

@@ -199,8 +199,12 @@ def demo(
                 "mix with them. Add --yes to do it anyway"
             )
         now = state.now()
-        added = services.add_many(database, demo_history(now.date(), days=days, seed=seed), now=now)
+        history = demo_history(now.date(), days=days, seed=seed)
+        added = services.add_many(database, history.episodes, now=now, days=history.days)
     finally:
         database.dispose()
-    typer.echo(f"Demo diary with {added} episodes over {days} days: {database.target.display}")
+    typer.echo(
+        f"Demo diary with {added} episodes over {days} days, {len(history.days)} of them "
+        f"checked in: {database.target.display}"
+    )
     typer.echo(f"Try: diary --db {database.target.display} report weekly")

@@ -111,11 +111,23 @@ def draw_episodes_per_day(ax: Axes, data: ChartData) -> None:
             )
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     ax.plot(x, _gaps(data.rolling_mean), color="black", linewidth=1.6, label="7-day average (all)")
-    ax.set_ylabel("episodes per day")
+    if data.entries is not None:  # some entries stand for several contractions: show both
+        logged = [(d, n) for d, n in zip(x, data.entries, strict=True) if n]
+        ax.scatter(
+            [d for d, _ in logged],
+            [n for _, n in logged],
+            marker="_",
+            s=60,
+            color="black",
+            linewidths=1.5,
+            label="entries logged",
+            zorder=3,
+        )
+    ax.set_ylabel("contractions per day")
     ax.set_ylim(bottom=0)
     _date_axis(ax)
     _legend(ax)
-    _title(ax, "Episodes per day", data)
+    _title(ax, "Contractions per day", data)
 
 
 def draw_pain_over_time(ax: Axes, data: ChartData) -> None:
@@ -230,7 +242,7 @@ def draw_durations(ax: Axes, data: ChartData) -> None:
 CHARTS: tuple[Chart, ...] = (
     Chart(
         "episodes_per_day",
-        "Episodes per day",
+        "Contractions per day",
         draw_episodes_per_day,
         lambda d: d.total > 0,
         "no episodes in the period",
@@ -260,8 +272,8 @@ CHARTS: tuple[Chart, ...] = (
         "time_of_day",
         "Time of day",
         draw_time_of_day,
-        lambda d: d.total > 0,
-        "no episodes in the period",
+        lambda d: any(any(hours) for hours in d.hours.values()),
+        "no episode in the period has a time of day",
     ),
     Chart(
         "duration_by_label",

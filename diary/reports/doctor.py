@@ -37,14 +37,15 @@ SEVERITY_INK = {"urgent": "#b00020", "doctor": "#8a5a00", "watch": "#1f5f8b"}
 # (heading, width in inches); the characters that fit follow from the width at 7.5 pt
 COLUMNS = (
     ("#", 0.4),
-    ("date and time", 1.1),
-    ("site", 0.9),
-    ("duration", 0.7),
+    ("date and time", 1.3),
+    ("site", 0.85),
+    ("n", 0.3),
+    ("duration", 0.65),
     ("pain", 0.35),
-    ("label", 0.55),
-    ("type", 0.85),
-    ("triggers", 1.05),
-    ("signs", 0.87),
+    ("label", 0.5),
+    ("type", 0.7),
+    ("triggers", 0.95),
+    ("signs", 0.77),
 )
 TABLE_FONT = 7.5
 
@@ -137,9 +138,12 @@ def _summary_page(report: VisitReport, paper: str) -> _Page:
     else:
         pains = [e.pain for e in episodes]
         durations = [e.duration_s for e in episodes]
-        night = sum(1 for c in labels if c.subtype == "nocturnal")
+        night = sum(e.count for e in episodes if report.labels[e.id].subtype == "nocturnal")
+        contractions = sum(e.count for e in episodes)
+        bouts = f" ({contractions} contractions)" if contractions != len(episodes) else ""
         page.line(
-            f"{len(episodes)} episodes, {len(episodes) / weeks:.1f} a week: {_count_words(labels)}."
+            f"{len(episodes)} episodes{bouts}, {len(episodes) / weeks:.1f} a week: "
+            f"{_count_words(labels)}."
         )
         page.line(
             f"Pain (0–10): mean {fmean(pains):.1f}, median {median(pains):g}, "
@@ -159,6 +163,16 @@ def _summary_page(report: VisitReport, paper: str) -> _Page:
             + (", ".join(f"{t} {n}" for t, n in triggers) if triggers else "none")
             + "."
         )
+    page.line(
+        f"Diary kept (checked in as complete) on {report.kept_days} of {report.period_days} "
+        "days of the period"
+        + (
+            "; on the other days, episodes may have gone unlogged."
+            if report.kept_days < report.period_days
+            else "."
+        ),
+        color=MUTED,
+    )
     page.heading(f"Flags active on {report.end:%d %b %Y}")
     if not report.flags:
         page.line(
@@ -238,6 +252,15 @@ def _signs(e: Episode) -> str:
     return " ".join(signs)
 
 
+def _when(e: Episode) -> str:
+    """The table's time cell: never an invented time."""
+    if e.time_known:
+        return f"{e.at:%a %d %b %H:%M}"
+    if e.part_of_day == "night":
+        return f"{e.at:%a %d %b}, night"
+    return f"{e.at:%d %b}, time not given"
+
+
 def _table_pages(report: VisitReport, paper: str) -> list[_Page]:
     pages = []
     for first in range(0, len(report.episodes), ROWS_PER_PAGE):
@@ -260,8 +283,9 @@ def _table_pages(report: VisitReport, paper: str) -> list[_Page]:
             c = report.labels[e.id or 0]
             cells = (
                 f"#{e.id}",
-                f"{e.at:%a %d %b %H:%M}",
+                _when(e),
                 e.where,
+                f"×{e.count}",
                 format_duration(e.duration_s),
                 str(e.pain),
                 c.label,

@@ -20,6 +20,10 @@ def weekly_dict(s: WeeklySummary) -> dict[str, Any]:
         "start": s.this.start.isoformat(),
         "end": s.this.end.isoformat(),
         "episodes": s.this.episodes,
+        "contractions": s.this.contractions,
+        "kept_days": s.kept_days,
+        "days_so_far": s.days_so_far,
+        "exposures": s.exposures,
         "by_label": s.this.by_label,
         "by_subtype": s.by_subtype,
         "by_site": s.by_site,
@@ -43,6 +47,7 @@ def weekly_dict(s: WeeklySummary) -> dict[str, Any]:
             "start": s.previous.start.isoformat(),
             "end": s.previous.end.isoformat(),
             "episodes": s.previous.episodes,
+            "contractions": s.previous.contractions,
             "by_label": s.previous.by_label,
             "pain_mean": s.previous.pain_mean,
         },
@@ -58,9 +63,24 @@ def _period(s: WeeklySummary) -> str:
 
 
 def _headline(s: WeeklySummary) -> str:
-    labels = ", ".join(f"{n} {PLURAL[label]}" for label, n in s.this.by_label.items() if n)
-    return f"{s.this.episodes} episode{'s' if s.this.episodes != 1 else ''}" + (
+    labels = ", ".join(
+        f"{n} {PLURAL[label] if n != 1 else label}" for label, n in s.this.by_label.items() if n
+    )
+    bouts = (
+        f" ({s.this.contractions} contractions)" if s.this.contractions != s.this.episodes else ""
+    )
+    return f"{s.this.episodes} episode{'s' if s.this.episodes != 1 else ''}{bouts}" + (
         f": {labels}" if labels else ""
+    )
+
+
+def kept_line(s: WeeklySummary) -> str:
+    """'Diary kept on 5 of 7 days; had: caffeine on 4 days, stress on 2.'"""
+    if not s.kept_days:
+        return f"Diary kept on 0 of {s.days_so_far} days (`diary day` checks in each evening)."
+    had = ", ".join(f"{name} on {n} day{'s' if n != 1 else ''}" for name, n in s.exposures.items())
+    return f"Diary kept on {s.kept_days} of {s.days_so_far} days" + (
+        f"; had: {had}." if had else "; no tracked exposures."
     )
 
 
@@ -73,7 +93,8 @@ def _longest(s: WeeklySummary) -> str:
     e = s.longest
     if e is None:
         return "-"
-    return f"{format_duration(e.duration_s)} (#{e.id}, {e.where}, {e.at:%a %d %b %H:%M})"
+    when = f"{e.at:%a %d %b %H:%M}" if e.time_known else f"{e.at:%a %d %b}"
+    return f"{format_duration(e.duration_s)} (#{e.id}, {e.where}, {when})"
 
 
 def _empty_week(s: WeeklySummary) -> str:
@@ -95,6 +116,7 @@ def weekly_markdown(s: WeeklySummary) -> str:
             f"- Pain: mean {s.this.pain_mean}/10, max {s.pain_max}/10",
             f"- Time in episodes: {format_duration(s.total_duration_s)}; longest {_longest(s)}",
             f"- Night cramps: {s.night_cramps}",
+            f"- {kept_line(s)}",
             "",
             "| site | episodes |",
             "|---|---:|",
@@ -164,6 +186,7 @@ def weekly_text(s: WeeklySummary, *, width: int = 100, colour: bool = False) -> 
         console.print(
             f"Time in episodes: {format_duration(s.total_duration_s)}; longest {_longest(s)}."
         )
+        console.print(kept_line(s))
         tables = Table.grid(padding=(0, 3))
         tables.add_row(
             _table("Site", s.by_site, {k: _where(k, v) for k, v in s.by_site_side.items()}),

@@ -92,10 +92,7 @@ def episode_tallies(
         .where(e.occurred_at >= start, e.occurred_at < end)
     ):
         names[at.date()][name] = None
-    return {
-        day: (tally[0], tally[1], tuple(names.get(day, {})))
-        for day, tally in entries.items()
-    }
+    return {day: (tally[0], tally[1], tuple(names.get(day, {}))) for day, tally in entries.items()}
 
 
 def _between(column: Any, first: date | None, last: date | None) -> list[Any]:
@@ -105,5 +102,3 @@ def _between(column: Any, first: date | None, last: date | None) -> list[Any]:
     if last is not None:
         conditions.append(column <= last)
     return conditions
-
-
