@@ -41,12 +41,12 @@ def demo_history(today: date, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_S
     check_in_from = today - timedelta(days=CHECK_IN_DAYS)
     for offset in range(days):
         day = first + timedelta(days=offset)
-        cups = rng.choice([0, 0, 1, 1, 2, 2, 3, 4])
+        cups = rng.choice([0, 0, 0, 1, 1, 2, 3, 4])
         stressful = (offset // 9) % 3 == 0
         poor_sleep = (stressful and rng.random() < 0.9) or rng.random() < 0.05
         dehydrated = rng.random() < 0.25
         exercised = rng.random() < 0.3
-        drank = rng.random() < 0.04
+        drank = rng.random() < 0.025
         had: list[Exposure] = []
         if cups:
             had.append(Exposure("caffeine", float(cups)))
@@ -61,7 +61,7 @@ def demo_history(today: date, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_S
             if yes:
                 had.append(Exposure(name))
         # Eyelid twitching: a bout on most days with coffee, more cups more often.
-        if rng.random() < 0.08 + 0.17 * cups:
+        if rng.random() < 0.03 + 0.24 * cups:
             triggers = ["caffeine"] if cups and rng.random() < 0.6 else []
             if stressful and rng.random() < 0.5:
                 triggers.append("stress")
@@ -73,7 +73,7 @@ def demo_history(today: date, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_S
                     duration_s=rng.choice([2, 3, 3, 4, 5]),
                     pain=rng.choice([0, 0, 0, 1]),
                     visible="flicker",
-                    count=rng.choice([1, 1, 2, 3, 5, 8, 12]),
+                    count=rng.choice([1, 2, 2, 3, 4, 6]),
                     triggers=tuple(TriggerEntry(t) for t in triggers),
                 )
             )

@@ -19,6 +19,7 @@ from diary.thresholds import Thresholds
 
 if TYPE_CHECKING:  # the reporting and interchange modules load only when used
     from diary.analysis.series import ChartData
+    from diary.analysis.triggers import TriggerReport
     from diary.analysis.visit import VisitReport
     from diary.analysis.weekly import WeeklySummary
     from diary.interchange import ParsedFile
@@ -337,3 +338,41 @@ def day_history(db: Database, first: date, last: date) -> list[DayRecord]:
         kept = storage.kept_days_between(first, last, connection=connection)
         tallies = storage.episode_tallies(first, last, connection=connection)
     return day_records(first, last, kept, tallies)
+
+
+def trigger_report(db: Database, first: date, last: date, thresholds: Thresholds) -> TriggerReport:
+    """Kept days with and without each exposure, per lag and kind (see analysis.triggers)."""
+    from diary.analysis.triggers import TriggerDay, analyse_triggers
+
+    classifier = Classifier(thresholds)
+    with db.reading() as connection:
+        kept = storage.kept_days_between(first, last, connection=connection)
+        kept_dates = {k.day for k in kept}
+        counts: dict[date, dict[str, int]] = {}
+        noted_on: dict[date, dict[str, None]] = {}
+        noted: dict[str, int] = {}
+        for seen in storage.iter_observations_between(
+            day_start(first), day_after(last), connection=connection
+        ):
+            for name in seen.trigger_names:
+                noted[name] = noted.get(name, 0) + 1
+            day = seen.at.date()
+            if day not in kept_dates:
+                continue
+            tally = counts.setdefault(day, {"all": 0, "twitch": 0, "spasm": 0})
+            tally["all"] += seen.count
+            label = classifier(seen).label
+            if label in tally:
+                tally[label] += seen.count
+            noted_on.setdefault(day, {}).update(dict.fromkeys(seen.trigger_names))
+    days = []
+    checked_in: set[str] = set()
+    for k in kept:
+        had: dict[str, float | None] = {x.name: x.amount for x in k.exposures}
+        checked_in.update(had)
+        for name in noted_on.get(k.day, {}):
+            had.setdefault(name, None)
+        days.append(TriggerDay(k.day, had, counts.get(k.day, {"all": 0})))
+    return analyse_triggers(
+        days, since=first, until=last, tested=checked_in, noted=noted, thresholds=thresholds
+    )

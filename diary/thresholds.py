@@ -257,6 +257,64 @@ class Thresholds:
         bounds=(1, 1000),
     )
 
+    # Trigger statistics (docs/clinical-rules.md, "Trigger statistics")
+    trigger_window_days: int = _threshold(
+        90,
+        "daily-diary trigger studies need about three months of days (N1-Headache asks "
+        "for 90 days of check-ins)",
+        "days `diary triggers` looks back over by default",
+        bounds=(7, 36600),
+    )
+    trigger_min_days: int = _threshold(
+        3,
+        "CLINICAL_RULES 7: fewer than 3 exposed or unexposed kept days say nothing",
+        "kept days needed with and without an exposure before it is tested",
+        bounds=(1, 365),
+    )
+    trigger_min_episodes: int = _threshold(
+        5,
+        "CLINICAL_RULES 7: fewer than 5 episodes in all say nothing",
+        "contractions needed in all before an exposure is tested",
+        bounds=(1, 10000),
+    )
+    trigger_alpha: float = _threshold(
+        0.05,
+        "Benjamini & Hochberg 1995 (J R Stat Soc B 57:289-300): false discovery rate 5%",
+        "a link needs q below this",
+        bounds=(1e-6, 0.5),
+    )
+    trigger_together_share: float = _threshold(
+        0.8,
+        "CLINICAL_RULES 7: exposures on >= 80% of the same days cannot be told apart",
+        "share of days with either exposure on which both were had",
+        bounds=(0.5, 1.0),
+    )
+    trigger_detect_ratio: float = _threshold(
+        2.0,
+        "the issue: 'how many more kept days would detect a doubling'",
+        "rate ratio the days-needed estimate aims to detect",
+        bounds=(1.1, 100),
+    )
+    trigger_power: float = _threshold(
+        0.8,
+        "the usual 80% power (Cohen 1988)",
+        "chance of detecting that ratio the days-needed estimate aims for",
+        bounds=(0.5, 0.99),
+    )
+    trigger_permutations: int = _threshold(
+        10000,
+        "CLINICAL_RULES 7: at least 10,000 seeded shuffles (Besag & Clifford 1991 stop "
+        "early once a difference is clearly unremarkable)",
+        "shuffles of the exposure over the kept days in the permutation test",
+        bounds=(1000, 1000000),
+    )
+    trigger_dose_levels: int = _threshold(
+        3,
+        "the issue: a dose-response line needs at least three distinct amounts",
+        "distinct amounts needed for a dose-response line",
+        bounds=(2, 100),
+    )
+
     def describe(self) -> list[tuple[str, float, str, str]]:
         """(name, value, meaning, source) for every threshold, in declaration order."""
         return [

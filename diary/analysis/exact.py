@@ -16,7 +16,8 @@ All sums run in log space, so counts in the thousands neither overflow nor under
 from __future__ import annotations
 
 from collections.abc import Callable
-from math import exp, inf, lgamma, log, log1p
+from itertools import pairwise
+from math import exp, inf, lgamma, log, log1p, sqrt
 
 _RELATIVE = 1e-7  # lets p-values equal up to rounding count as ties (as scipy does)
 
@@ -42,13 +43,45 @@ def binomial_log_pmf(k: int, n: int, p: float) -> float:
     return _log_choose(n, k) + k * log(p) + (n - k) * log(1.0 - p)
 
 
+_NEGLIGIBLE = 45.0  # nats: terms this far below the largest add less than 1e-19 of it
+
+
+def _binomial_log_range(lo: int, hi: int, n: int, p: float) -> float:
+    """log of P(lo <= X <= hi), X ~ Binomial(n, p). The pmf is log-concave, so the sum walks
+    out from its largest term and stops where terms become negligible: O(sqrt(n)) terms
+    (by the ratio recurrence, no lgamma per term) instead of O(n)."""
+    lo, hi = max(lo, 0), min(hi, n)
+    if lo > hi:
+        return -inf
+    if p <= 0.0 or p >= 1.0:
+        edge = 0 if p <= 0.0 else n
+        return 0.0 if lo <= edge <= hi else -inf
+    odds = log(p) - log(1.0 - p)
+    top = min(max(int((n + 1) * p), lo), hi)
+    top_log = binomial_log_pmf(top, n, p)
+    total = 1.0  # in units of the top term
+    term = 0.0
+    for i in range(top, hi):  # upward: pmf(i+1) = pmf(i) * (n-i)/(i+1) * p/(1-p)
+        term += log(n - i) - log(i + 1) + odds
+        if term < -_NEGLIGIBLE:
+            break
+        total += exp(term)
+    term = 0.0
+    for i in range(top, lo, -1):  # downward: pmf(i-1) = pmf(i) * i/(n-i+1) * (1-p)/p
+        term += log(i) - log(n - i + 1) - odds
+        if term < -_NEGLIGIBLE:
+            break
+        total += exp(term)
+    return top_log + log(total)
+
+
 def binomial_upper_tail(k: int, n: int, p: float) -> float:
     """P(X >= k) for X ~ Binomial(n, p)."""
     if k <= 0:
         return 1.0
     if k > n:
         return 0.0
-    return min(1.0, exp(_log_sum([binomial_log_pmf(i, n, p) for i in range(k, n + 1)])))
+    return min(1.0, exp(_binomial_log_range(k, n, n, p)))
 
 
 def binomial_lower_tail(k: int, n: int, p: float) -> float:
@@ -57,7 +90,7 @@ def binomial_lower_tail(k: int, n: int, p: float) -> float:
         return 1.0
     if k < 0:
         return 0.0
-    return min(1.0, exp(_log_sum([binomial_log_pmf(i, n, p) for i in range(0, k + 1)])))
+    return min(1.0, exp(_binomial_log_range(0, k, n, p)))
 
 
 def binomial_two_sided_p(k: int, n: int, p: float) -> float:
@@ -65,9 +98,30 @@ def binomial_two_sided_p(k: int, n: int, p: float) -> float:
     more probable than k (the rule of `scipy.stats.binomtest`)."""
     if n == 0:
         return 1.0
-    seen = binomial_log_pmf(k, n, p)
-    limit = seen + log1p(_RELATIVE)
-    terms = [t for i in range(n + 1) if (t := binomial_log_pmf(i, n, p)) <= limit]
+    limit = binomial_log_pmf(k, n, p) + log1p(_RELATIVE)
+    mode = min(int((n + 1) * p), n)  # the pmf rises up to here and falls after
+
+    def below(i: int) -> bool:
+        return binomial_log_pmf(i, n, p) <= limit
+
+    # The last index of the rising side and the first of the falling side that are no more
+    # probable than k (binary searches: each side is monotone).
+    low, high = -1, mode  # below(low) holds (or low is -1); search the largest such index
+    while low < high:
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if below(mid) else (low, mid - 1)
+    left_end = low
+    low, high = mode, n + 1
+    while low < high:
+        mid = (low + high) // 2
+        low, high = (low, mid) if below(mid) else (mid + 1, high)
+    right_start = low
+    if left_end >= right_start:
+        return 1.0
+    terms = [
+        _binomial_log_range(0, left_end, n, p) if left_end >= 0 else -inf,
+        _binomial_log_range(right_start, n, n, p) if right_start <= n else -inf,
+    ]
     return min(1.0, exp(_log_sum(terms)))
 
 
@@ -150,3 +204,128 @@ def rate_ratio_p_value(
     """Two-sided exact test that two Poisson rates are equal (conditional binomial)."""
     share = exposed_time / (exposed_time + unexposed_time)
     return binomial_two_sided_p(exposed, exposed + unexposed, share)
+
+
+def poisson_log_range(lo: int, hi: int, mean: float) -> float:
+    """log of P(lo <= X <= hi), X ~ Poisson(mean), walking out from the mode as above."""
+    lo = max(lo, 0)
+    if lo > hi:
+        return -inf
+    if mean <= 0.0:
+        return 0.0 if lo == 0 else -inf
+    top = min(max(int(mean), lo), hi)
+    top_log = top * log(mean) - mean - lgamma(top + 1)
+    total, term, i = 1.0, 0.0, top
+    while i < hi:  # pmf(i+1) = pmf(i) * mean / (i+1)
+        term += log(mean) - log(i + 1)
+        i += 1
+        if term < -_NEGLIGIBLE:
+            break
+        total += exp(term)
+    term = 0.0
+    for i in range(top, lo, -1):  # pmf(i-1) = pmf(i) * i / mean
+        term += log(i) - log(mean)
+        if term < -_NEGLIGIBLE:
+            break
+        total += exp(term)
+    return top_log + log(total)
+
+
+def poisson_interval(count: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The exact (Garwood 1936) interval for a Poisson mean from one count: the means with
+    P(X >= count) = alpha/2 (lower) and P(X <= count) = alpha/2 (upper); the same as
+    chi2.ppf(alpha/2, 2k)/2 and chi2.ppf(1 - alpha/2, 2k + 2)/2."""
+    alpha = 1.0 - confidence
+    high_end = count + 20.0 + 20.0 * count**0.5
+    lower = (
+        0.0
+        if count == 0
+        else _bisect(
+            lambda m: exp(poisson_log_range(count, count + 100_000_000, m)),
+            alpha / 2,
+            0.0,
+            high_end,
+            rising=True,
+        )
+    )
+    upper = _bisect(
+        lambda m: exp(poisson_log_range(0, count, m)), alpha / 2, 0.0, high_end, rising=False
+    )
+    return lower, upper
+
+
+def benjamini_hochberg(p_values: list[float]) -> list[float]:
+    """q-values: Benjamini & Hochberg (1995), J R Stat Soc B 57:289-300, step-up adjusted
+    p-values q(i) = min over j >= i of p(j) * m / j, in the order given."""
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    q = [0.0] * m
+    running = 1.0
+    for rank in range(m, 0, -1):
+        index = order[rank - 1]
+        running = min(running, p_values[index] * m / rank)
+        q[index] = running
+    return q
+
+
+def runs_test_z(sequence: list[bool]) -> float | None:
+    """Wald-Wolfowitz runs test: z of the number of runs against its expectation for a
+    random order (negative: fewer runs than chance, the exposure comes in runs)."""
+    n1 = sum(sequence)
+    n0 = len(sequence) - n1
+    n = n1 + n0
+    if n1 == 0 or n0 == 0 or n < 3:
+        return None
+    runs = 1 + sum(1 for a, b in pairwise(sequence) if a != b)
+    mean = 2.0 * n1 * n0 / n + 1.0
+    variance = 2.0 * n1 * n0 * (2.0 * n1 * n0 - n) / (n * n * (n - 1.0))
+    if variance <= 0:
+        return None
+    return float((runs - mean) / sqrt(variance))
+
+
+def conditional_test_power(
+    exposed_time: float,
+    unexposed_time: float,
+    base_rate: float,
+    rate_ratio: float,
+    alpha: float = 0.05,
+) -> float:
+    """Power of the two-sided exact conditional test of two Poisson rates (as
+    `rate_ratio_p_value`) when the true ratio is `rate_ratio`: the sum over totals n of
+    P(N = n) * P(reject | n), with the equal-tailed rejection region (alpha/2 a side, a
+    little more conservative than the two-sided p-value's region)."""
+    share = exposed_time / (exposed_time + unexposed_time)
+    share_alt = rate_ratio * exposed_time / (rate_ratio * exposed_time + unexposed_time)
+    mean_total = base_rate * (rate_ratio * exposed_time + unexposed_time)
+    if mean_total <= 0:
+        return 0.0
+    spread = 9.0 * mean_total**0.5 + 10.0
+    first, last = max(0, int(mean_total - spread)), int(mean_total + spread) + 1
+    step = max(1, (last - first) // 80)  # P(reject | n) is smooth in n: a grid suffices
+    power = 0.0
+    for n in range(first, last + 1, step):
+        weight = exp(poisson_log_range(n, n + step - 1, mean_total))
+        if weight < 1e-12 or n == 0:
+            continue
+        power += weight * _rejection_probability(n, share, share_alt, alpha)
+    return min(1.0, power)
+
+
+def _rejection_probability(n: int, share: float, share_alt: float, alpha: float) -> float:
+    sd = (n * share * (1 - share)) ** 0.5
+    # The smallest k with P0(X >= k) <= alpha/2 and the largest with P0(X <= k) <= alpha/2.
+    k = min(n, int(n * share + 8 * sd) + 2)
+    while k > 0 and binomial_upper_tail(k - 1, n, share) <= alpha / 2:
+        k -= 1
+    upper_start = k if binomial_upper_tail(k, n, share) <= alpha / 2 else n + 1
+    k = max(0, int(n * share - 8 * sd) - 2)
+    while k < n and binomial_lower_tail(k + 1, n, share) <= alpha / 2:
+        k += 1
+    lower_end = k if binomial_lower_tail(k, n, share) <= alpha / 2 else -1
+    reject = 0.0
+    if upper_start <= n:
+        reject += binomial_upper_tail(upper_start, n, share_alt)
+    if lower_end >= 0:
+        reject += binomial_lower_tail(lower_end, n, share_alt)
+    return reject

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from diary.cli import backups, config, days, db, episodes, exchange, flags, reports
+from diary.cli import backups, config, days, db, episodes, exchange, flags, reports, triggers
 from diary.cli.group import DiaryGroup
 from diary.cli.state import AppState
 
@@ -51,6 +51,7 @@ app.command("delete")(episodes.delete)
 app.command("day")(days.day)
 app.command("days")(days.days)
 app.command("flags")(flags.flags)
+app.command("triggers")(triggers.triggers)
 app.add_typer(config.config_app, name="config")
 app.add_typer(reports.report_app, name="report")
 app.command("charts")(reports.charts)

@@ -204,7 +204,8 @@ def demo(
     finally:
         database.dispose()
     typer.echo(
-        f"Demo diary with {added} episodes over {days} days, {len(history.days)} of them "
-        f"checked in: {database.target.display}"
+        f"Demo diary: {added} episodes over {days} days, {len(history.days)} days checked "
+        f"in: {database.target.display}"
     )
     typer.echo(f"Try: diary --db {database.target.display} report weekly")
+    typer.echo(f"     diary --db {database.target.display} triggers")

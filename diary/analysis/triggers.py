@@ -1,0 +1,552 @@
+"""Which triggers matter: kept days with an exposure against kept days without it.
+
+Pure: takes the kept days of a period (what was had, contractions by kind) and returns
+every comparison with its uncertainty. The method, with its sources, is in
+docs/clinical-rules.md ("Trigger statistics"); the exact distributions in `exact.py`.
+
+For each exposure, lag (0: the same day, 1: the day after) and kind of episode (all;
+twitches and spasms apart when the period holds both):
+
+- the rate ratio of contractions per kept day, with its exact conditional 95% interval
+  and two-sided exact p-value;
+- the day-level comparison (days with any episode, Fisher's exact test), so that one bout
+  of forty twitches cannot carry a result;
+- a permutation test over the kept days (difference in mean contractions a day), which
+  holds its level when bad weeks and quiet weeks make the days more variable than Poisson;
+- the dispersion of the daily counts: above 1, the interval is widened by its square root
+  on the log scale (quasi-Poisson).
+
+The verdict takes the most conservative: its p is the largest of the three p-values,
+adjusted over every test made (Benjamini-Hochberg q), and the widened interval must
+exclude 1 too.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from math import ceil, comb, exp, log, sqrt
+
+from diary.analysis.exact import (
+    benjamini_hochberg,
+    conditional_test_power,
+    fisher_exact,
+    poisson_interval,
+    rate_ratio_interval,
+    rate_ratio_p_value,
+    runs_test_z,
+)
+from diary.thresholds import DEFAULTS, Thresholds
+
+KINDS = ("all", "twitch", "spasm")
+LAGS = (0, 1)
+LINKED, PROTECTIVE, NO_CLEAR_LINK, NOT_ENOUGH_DATA = (
+    "linked",
+    "protective",
+    "no clear link",
+    "not enough data",
+)
+_RUNS_Z = -1.96  # two-sided 5%: the exposure clusters in runs more than chance would
+_MOST_DAYS = 100_000  # days_needed searches no further than this
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerDay:
+    """One kept day: what was had (name -> amount or None) and contractions by kind."""
+
+    day: date
+    had: Mapping[str, float | None]
+    contractions: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class DoseLevel:
+    amount: float  # 0: kept days without it
+    days: int
+    contractions: int
+    rate: float
+    ci95: tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class DoseResponse:
+    trigger: str
+    levels: tuple[DoseLevel, ...]
+    slope_z: float  # score test for a trend in the rate with the amount
+    p: float  # one-sided: the rate rises with the amount
+    rises: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerResult:
+    trigger: str
+    kind: str
+    lag_days: int
+    exposed_days: int
+    unexposed_days: int
+    episodes_exposed: int  # contractions on those days
+    episodes_unexposed: int
+    days_with_episodes_exposed: int
+    days_with_episodes_unexposed: int
+    rate_ratio: float | None
+    ci95: tuple[float | None, float | None] | None
+    ci95_exact: tuple[float | None, float | None] | None
+    dispersion: float | None
+    p: float | None  # exact conditional test of rate ratio 1
+    p_days: float | None  # Fisher's exact test on days with any episode
+    p_permutation: float | None
+    p_verdict: float | None  # the largest of the three: what q adjusts
+    q: float | None
+    verdict: str
+    days_needed: int | None
+    missing: str | None  # why not enough data
+    in_runs: bool  # the exposure came in runs of days: less certain
+    members: tuple[str, ...] = ()  # for exposures that cannot be told apart: each one
+
+
+@dataclass(frozen=True, slots=True)
+class TogetherGroup:
+    """Exposures had on nearly the same days: tested as one, never credited one by one."""
+
+    members: tuple[str, ...]
+    share: float  # days with all of them / days with any of them
+
+
+@dataclass(frozen=True)
+class TriggerReport:
+    since: date
+    until: date
+    period_days: int
+    kept_days: int
+    kinds: tuple[str, ...]
+    results: list[TriggerResult]
+    dose: list[DoseResponse] = field(default_factory=list)
+    together: list[TogetherGroup] = field(default_factory=list)
+    noted: dict[str, int] = field(default_factory=dict)  # trigger -> episodes noting it
+    untested: list[str] = field(default_factory=list)  # noted on episodes, never checked in
+
+    def linked(self, kind: str = "all") -> list[TriggerResult]:
+        """Confirmed links of a kind, strongest first."""
+        found = [r for r in self.results if r.kind == kind and r.verdict == LINKED]
+        return sorted(found, key=lambda r: (r.q or 1.0, -(r.rate_ratio or 0.0)))
+
+
+def group_name(members: Iterable[str]) -> str:
+    return " + ".join(sorted(members))
+
+
+def analyse_triggers(
+    days: Sequence[TriggerDay],
+    *,
+    since: date,
+    until: date,
+    tested: Iterable[str],
+    noted: Mapping[str, int] | None = None,
+    thresholds: Thresholds = DEFAULTS,
+) -> TriggerReport:
+    """Every exposure in `tested` (those named at a check-in), for both lags and each kind.
+
+    A trigger only ever noted on episodes is not tested: only days with an episode could
+    show it, so it would look linked whatever the truth."""
+    kept = sorted(days, key=lambda d: d.day)
+    noted = dict(noted or {})
+    tested_names = sorted(set(tested))
+    untested = sorted(name for name in noted if name not in tested_names)
+    totals = {kind: sum(d.contractions.get(kind, 0) for d in kept) for kind in KINDS}
+    kinds = ("all", "twitch", "spasm") if totals["twitch"] and totals["spasm"] else ("all",)
+    together = _together(kept, tested_names, thresholds)
+    exposures: dict[str, tuple[str, ...]] = {}
+    grouped = {m for g in together for m in g.members}
+    for name in tested_names:
+        if name not in grouped:
+            exposures[name] = (name,)
+    for group in together:
+        exposures[group_name(group.members)] = group.members
+
+    by_day = {d.day: d for d in kept}
+    drafts: list[_Draft] = []
+    for name, members in sorted(exposures.items()):
+        for lag in LAGS:
+            pairs = _pairs(kept, by_day, lag)
+            exposed = [any(m in before.had for m in members) for before, _ in pairs]
+            for kind in kinds:
+                outcomes = [after.contractions.get(kind, 0) for _, after in pairs]
+                drafts.append(_compare(name, members, kind, lag, exposed, outcomes, thresholds))
+    q_values = benjamini_hochberg([d.p_verdict for d in drafts if d.p_verdict is not None])
+    adjusted = iter(q_values)
+    results = []
+    for draft in drafts:
+        q = next(adjusted) if draft.p_verdict is not None else None
+        results.append(draft.finish(q, thresholds))
+    dose = [
+        found
+        for name in tested_names
+        if name not in grouped
+        if (found := _dose_response(name, kept, thresholds)) is not None
+    ]
+    return TriggerReport(
+        since=since,
+        until=until,
+        period_days=(until - since).days + 1,
+        kept_days=len(kept),
+        kinds=kinds,
+        results=results,
+        dose=dose,
+        together=together,
+        noted=noted,
+        untested=untested,
+    )
+
+
+def _pairs(
+    kept: Sequence[TriggerDay], by_day: Mapping[date, TriggerDay], lag: int
+) -> list[tuple[TriggerDay, TriggerDay]]:
+    """(exposure day, outcome day) with both days kept."""
+    if lag == 0:
+        return [(d, d) for d in kept]
+    return [
+        (d, after) for d in kept if (after := by_day.get(d.day + timedelta(days=lag))) is not None
+    ]
+
+
+@dataclass
+class _Draft:
+    trigger: str
+    members: tuple[str, ...]
+    kind: str
+    lag: int
+    exposed_days: int
+    unexposed_days: int
+    x1: int
+    x0: int
+    days1: int
+    days0: int
+    rate_ratio: float | None
+    ci_exact: tuple[float | None, float | None] | None
+    ci: tuple[float | None, float | None] | None
+    dispersion: float | None
+    p: float | None
+    p_days: float | None
+    p_permutation: float | None
+    p_verdict: float | None
+    missing: str | None
+    days_needed: int | None
+    in_runs: bool
+
+    def finish(self, q: float | None, thresholds: Thresholds) -> TriggerResult:
+        verdict = NOT_ENOUGH_DATA if self.missing else NO_CLEAR_LINK
+        if q is not None and q < thresholds.trigger_alpha and self.ci is not None:
+            low, high = self.ci
+            if self.rate_ratio is not None and self.rate_ratio > 1 and low is not None:
+                verdict = LINKED if low > 1 else verdict
+            elif self.rate_ratio is not None and self.rate_ratio < 1 and high is not None:
+                verdict = PROTECTIVE if high < 1 else verdict
+        return TriggerResult(
+            trigger=self.trigger,
+            kind=self.kind,
+            lag_days=self.lag,
+            exposed_days=self.exposed_days,
+            unexposed_days=self.unexposed_days,
+            episodes_exposed=self.x1,
+            episodes_unexposed=self.x0,
+            days_with_episodes_exposed=self.days1,
+            days_with_episodes_unexposed=self.days0,
+            rate_ratio=self.rate_ratio,
+            ci95=self.ci,
+            ci95_exact=self.ci_exact,
+            dispersion=self.dispersion,
+            p=self.p,
+            p_days=self.p_days,
+            p_permutation=self.p_permutation,
+            p_verdict=self.p_verdict,
+            q=q,
+            verdict=verdict,
+            days_needed=self.days_needed,
+            missing=self.missing,
+            in_runs=self.in_runs,
+            members=self.members if len(self.members) > 1 else (),
+        )
+
+
+def _compare(
+    name: str,
+    members: tuple[str, ...],
+    kind: str,
+    lag: int,
+    exposed: list[bool],
+    outcomes: list[int],
+    thresholds: Thresholds,
+) -> _Draft:
+    e1 = sum(exposed)
+    e0 = len(exposed) - e1
+    x1 = sum(x for x, had in zip(outcomes, exposed, strict=True) if had)
+    x0 = sum(outcomes) - x1
+    days1 = sum(1 for x, had in zip(outcomes, exposed, strict=True) if had and x)
+    days0 = sum(1 for x, had in zip(outcomes, exposed, strict=True) if not had and x)
+    rate_ratio = (x1 / e1) / (x0 / e0) if e1 and e0 and x0 else None
+    ci_exact = rate_ratio_interval(x1, x0, e1, e0) if e1 and e0 and x1 + x0 else None
+    missing = _missing(name, lag, e1, e0, x1 + x0, thresholds)
+    z = runs_test_z(exposed)
+    draft = _Draft(
+        trigger=name,
+        members=members,
+        kind=kind,
+        lag=lag,
+        exposed_days=e1,
+        unexposed_days=e0,
+        x1=x1,
+        x0=x0,
+        days1=days1,
+        days0=days0,
+        rate_ratio=rate_ratio,
+        ci_exact=ci_exact,
+        ci=ci_exact,
+        dispersion=None,
+        p=None,
+        p_days=None,
+        p_permutation=None,
+        p_verdict=None,
+        missing=missing,
+        days_needed=None,
+        in_runs=z is not None and z < _RUNS_Z,
+    )
+    if missing:
+        draft.days_needed = _days_needed(e1, e0, x1 + x0, thresholds)
+        return draft
+    draft.p = rate_ratio_p_value(x1, x0, e1, e0)
+    draft.p_days = fisher_exact(days1, e1 - days1, days0, e0 - days0)
+    seed = zlib.crc32(f"{name}|{kind}|{lag}".encode())
+    draft.p_permutation = permutation_p_value(
+        outcomes, exposed, shuffles=thresholds.trigger_permutations, seed=seed
+    )
+    draft.p_verdict = max(draft.p, draft.p_days, draft.p_permutation)
+    draft.dispersion = _dispersion(outcomes, exposed, x1 / e1, x0 / e0)
+    draft.ci = _widened(rate_ratio, ci_exact, draft.dispersion)
+    return draft
+
+
+def _missing(
+    name: str, lag: int, e1: int, e0: int, total: int, thresholds: Thresholds
+) -> str | None:
+    need_days = int(thresholds.trigger_min_days)
+    need_episodes = int(thresholds.trigger_min_episodes)
+    span = "kept days" if lag == 0 else "kept days followed by a kept day"
+    if e1 < need_days:
+        return f"{e1} {span} with {name}; at least {need_days} needed"
+    if e0 < need_days:
+        return f"{e0} {span} without {name}; at least {need_days} needed"
+    if total < need_episodes:
+        return f"{total} episodes in all; at least {need_episodes} needed"
+    return None
+
+
+def _days_needed(e1: int, e0: int, total: int, thresholds: Thresholds) -> int | None:
+    """More kept days, at the exposure's share of days and the episode rate seen so far,
+    for the exact conditional test to detect a `trigger_detect_ratio`-fold rate with
+    `trigger_power` power. None when the rates give nothing to go on (never exposed,
+    never unexposed, or no episodes yet)."""
+    n = e1 + e0
+    if e1 == 0 or e0 == 0 or total == 0:
+        return None
+    share = e1 / n
+    rate = total / n
+    need_days = thresholds.trigger_min_days
+    floor = max(n, ceil(need_days / share), ceil(need_days / (1 - share)))
+    floor = max(floor, ceil(thresholds.trigger_min_episodes / rate))
+
+    def powered(days: int) -> bool:
+        power = conditional_test_power(
+            share * days,
+            (1 - share) * days,
+            rate,
+            thresholds.trigger_detect_ratio,
+            thresholds.trigger_alpha,
+        )
+        return power >= thresholds.trigger_power
+
+    high = floor
+    while not powered(high):
+        if high >= _MOST_DAYS:
+            return None
+        high = min(_MOST_DAYS, high * 2)
+    low = floor
+    while low < high:
+        mid = (low + high) // 2
+        low, high = (low, mid) if powered(mid) else (mid + 1, high)
+    return max(0, low - n)
+
+
+def permutation_p_value(
+    outcomes: Sequence[int], exposed: Sequence[bool], *, shuffles: int, seed: int
+) -> float:
+    """Two-sided permutation test over days: how often the exposure's days, dealt at random
+    among the kept days, give a difference in mean contractions a day at least as large
+    as the one seen. Exact when the arrangements number at most `shuffles`; else seeded
+    shuffles with Besag & Clifford's (1991) sequential stopping: a clearly unremarkable
+    difference stops after 50 exceedances, with p = 50 / shuffles drawn."""
+    n = len(outcomes)
+    k = sum(exposed)
+    total = sum(outcomes)
+    if k in (0, n):
+        return 1.0
+    seen = sum(x for x, had in zip(outcomes, exposed, strict=True) if had)
+
+    def difference(exposed_sum: int) -> float:
+        return abs(exposed_sum / k - (total - exposed_sum) / (n - k))
+
+    target = difference(seen) - 1e-9
+    if comb(n, k) <= shuffles:
+        hits = sum(
+            1 for chosen in itertools.combinations(outcomes, k) if difference(sum(chosen)) >= target
+        )
+        return hits / comb(n, k)
+    rng = random.Random(seed)
+    small = min(k, n - k)  # draw the smaller side; the other is the rest
+    values = list(outcomes)
+    enough = 50
+    hits = 0
+    for drawn in range(1, shuffles + 1):
+        picked = sum(rng.sample(values, small))
+        exposed_sum = picked if small == k else total - picked
+        if difference(exposed_sum) >= target:
+            hits += 1
+            if hits == enough:
+                return hits / drawn
+    return (hits + 1) / (shuffles + 1)
+
+
+def _dispersion(
+    outcomes: Sequence[int], exposed: Sequence[bool], rate1: float, rate0: float
+) -> float | None:
+    """Pearson chi-square over the kept days / (days - 2): 1 for Poisson days, above 1 when
+    bad weeks and quiet weeks spread the daily counts."""
+    n = len(outcomes)
+    if n <= 2:
+        return None
+    chi = 0.0
+    for x, had in zip(outcomes, exposed, strict=True):
+        mean = rate1 if had else rate0
+        if mean > 0:
+            chi += (x - mean) ** 2 / mean
+    return chi / (n - 2)
+
+
+def _widened(
+    ratio: float | None,
+    interval: tuple[float | None, float | None] | None,
+    dispersion: float | None,
+) -> tuple[float | None, float | None] | None:
+    """The exact interval, widened on the log scale by sqrt(dispersion) around the
+    estimate when the days vary more than Poisson (quasi-Poisson); as it is otherwise."""
+    if interval is None or ratio is None or ratio <= 0 or dispersion is None or dispersion <= 1:
+        return interval
+    scale = sqrt(dispersion)
+    low, high = interval
+    centre = log(ratio)
+    wide_low = (
+        None if low is None else (0.0 if low <= 0 else exp(centre - scale * (centre - log(low))))
+    )
+    wide_high = None if high is None else exp(centre + scale * (log(high) - centre))
+    return wide_low, wide_high
+
+
+def _together(
+    kept: Sequence[TriggerDay], names: Sequence[str], thresholds: Thresholds
+) -> list[TogetherGroup]:
+    """Exposures that share at least `trigger_together_share` of their days (days with
+    both / days with either), joined transitively into groups."""
+    days_of = {name: {d.day for d in kept if name in d.had} for name in names}
+    parent = {name: name for name in names}
+
+    def root(name: str) -> str:
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    shares: dict[frozenset[str], float] = {}
+    for a, b in itertools.combinations(names, 2):
+        either = days_of[a] | days_of[b]
+        if len(either) < thresholds.trigger_min_days:
+            continue
+        share = len(days_of[a] & days_of[b]) / len(either)
+        if share >= thresholds.trigger_together_share:
+            parent[root(a)] = root(b)
+            shares[frozenset((a, b))] = share
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(root(name), []).append(name)
+    found = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        every = set.intersection(*(days_of[m] for m in members))
+        either = set.union(*(days_of[m] for m in members))
+        found.append(TogetherGroup(tuple(sorted(members)), len(every) / len(either)))
+    return sorted(found, key=lambda g: g.members)
+
+
+def _dose_response(
+    name: str, kept: Sequence[TriggerDay], thresholds: Thresholds
+) -> DoseResponse | None:
+    """Contractions a day (all kinds, same day) at each amount, 0 being the kept days
+    without it; a trend when at least `trigger_dose_levels` distinct amounts were given.
+    Days with the exposure but no amount are left out."""
+    levels: dict[float, list[int]] = {}
+    for d in kept:
+        if name in d.had:
+            amount = d.had[name]
+            if amount is None:
+                continue
+        else:
+            amount = 0.0
+        levels.setdefault(float(amount), []).append(d.contractions.get("all", 0))
+    amounts = sorted(a for a in levels if a > 0)
+    if len(amounts) < thresholds.trigger_dose_levels or 0.0 not in levels:
+        return None
+    rows = []
+    for amount in sorted(levels):
+        counts = levels[amount]
+        low, high = poisson_interval(sum(counts))
+        rows.append(
+            DoseLevel(
+                amount=amount,
+                days=len(counts),
+                contractions=sum(counts),
+                rate=sum(counts) / len(counts),
+                ci95=(low / len(counts), high / len(counts)),
+            )
+        )
+    z = _trend_z(rows)
+    from math import erfc
+
+    p = 0.5 * erfc(z / sqrt(2.0))  # one-sided, upper
+    return DoseResponse(
+        trigger=name,
+        levels=tuple(rows),
+        slope_z=z,
+        p=p,
+        rises=z > 0 and p < thresholds.trigger_alpha,
+    )
+
+
+def _trend_z(rows: Sequence[DoseLevel]) -> float:
+    """Score test for a log-linear trend of a Poisson rate with the amount (Breslow & Day
+    1987, vol. II, §3.6): given the total n, the contractions at each level are
+    multinomial with shares proportional to its days; T = sum(amount * count) against
+    its mean and variance under no trend."""
+    n = sum(r.contractions for r in rows)
+    days = sum(r.days for r in rows)
+    if n == 0 or days == 0:
+        return 0.0
+    shares = [r.days / days for r in rows]
+    mean_amount = sum(s * r.amount for s, r in zip(shares, rows, strict=True))
+    mean_square = sum(s * r.amount**2 for s, r in zip(shares, rows, strict=True))
+    variance = n * (mean_square - mean_amount**2)
+    if variance <= 0:
+        return 0.0
+    seen = sum(r.amount * r.contractions for r in rows)
+    return (seen - n * mean_amount) / sqrt(variance)

@@ -1,0 +1,278 @@
+"""`diary triggers` as JSON and as text a person reads in ten seconds: words first, numbers
+after, `no clear link` said as plainly as `linked`."""
+
+from __future__ import annotations
+
+import shlex
+import textwrap
+from typing import Any
+
+from diary.analysis.triggers import (
+    LINKED,
+    NOT_ENOUGH_DATA,
+    PROTECTIVE,
+    DoseResponse,
+    TriggerReport,
+    TriggerResult,
+)
+
+CAVEAT = (
+    "A link is a pattern in your own kept days, not proof that one causes the other: "
+    "something else that comes with it may be the cause. Talk changes over with a doctor."
+)
+KIND_TITLES = {"all": "All episodes", "twitch": "Twitches", "spasm": "Spasms and cramps"}
+LAG_WORDS = {0: "the same day", 1: "the day after"}
+
+
+def _rounded(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _pair(pair: tuple[float | None, float | None] | None) -> list[float | None] | None:
+    return None if pair is None else [_rounded(pair[0]), _rounded(pair[1])]
+
+
+def result_dict(r: TriggerResult) -> dict[str, Any]:
+    return {
+        "trigger": r.trigger,
+        "kind": r.kind,
+        "lag_days": r.lag_days,
+        "exposed_days": r.exposed_days,
+        "unexposed_days": r.unexposed_days,
+        "episodes_exposed": r.episodes_exposed,
+        "episodes_unexposed": r.episodes_unexposed,
+        "days_with_episodes_exposed": r.days_with_episodes_exposed,
+        "days_with_episodes_unexposed": r.days_with_episodes_unexposed,
+        "rate_ratio": _rounded(r.rate_ratio),
+        "ci95": _pair(r.ci95),
+        "ci95_exact": _pair(r.ci95_exact),
+        "dispersion": _rounded(r.dispersion),
+        "p": r.p,
+        "p_days": r.p_days,
+        "p_permutation": r.p_permutation,
+        "p_verdict": r.p_verdict,
+        "q": r.q,
+        "verdict": r.verdict,
+        "days_needed": r.days_needed,
+        "missing": r.missing,
+        "in_runs": r.in_runs,
+        "members": list(r.members),
+    }
+
+
+def dose_dict(d: DoseResponse) -> dict[str, Any]:
+    return {
+        "trigger": d.trigger,
+        "levels": [
+            {
+                "amount": level.amount,
+                "days": level.days,
+                "episodes": level.contractions,
+                "rate": _rounded(level.rate),
+                "ci95": _pair(level.ci95),
+            }
+            for level in d.levels
+        ],
+        "trend_z": _rounded(d.slope_z),
+        "p": d.p,
+        "rises": d.rises,
+    }
+
+
+def triggers_dict(report: TriggerReport) -> dict[str, Any]:
+    return {
+        "since": report.since.isoformat(),
+        "until": report.until.isoformat(),
+        "kept_days": report.kept_days,
+        "period_days": report.period_days,
+        "kinds": list(report.kinds),
+        "results": [result_dict(r) for r in report.results],
+        "dose_response": [dose_dict(d) for d in report.dose],
+        "not_separable": [
+            {"exposures": list(g.members), "share": _rounded(g.share)} for g in report.together
+        ],
+        "noted": report.noted,
+        "untested": report.untested,
+        "caveat": CAVEAT,
+    }
+
+
+def _times(value: float | None) -> str:
+    if value is None:
+        return "no upper bound"
+    if value > 1000:
+        return "over 1000×"
+    if value >= 9.95:
+        return f"{value:.0f}×"
+    if value >= 0.995:
+        return f"{value:.1f}×"
+    return f"{value:.2f}×"
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _name(result: TriggerResult) -> str:
+    title = result.trigger
+    return title[:1].upper() + title[1:]
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return "< 0.0001" if value < 0.0001 else f"{value:.4f}" if value < 0.01 else f"{value:.2f}"
+
+
+def result_line(r: TriggerResult, *, units: dict[str, str | None] | None = None) -> str:
+    """'Caffeine: episodes on 9 of 14 days with it, against 3 of 47 without: linked
+    (about 3.8× the rate, 95% interval 2.2× to 6.8×)', then the numbers."""
+    name = _name(r)
+    if r.verdict == NOT_ENOUGH_DATA:
+        text = f"{name}: not enough data: {r.missing}."
+        if r.days_needed:
+            text += (
+                f" About {r.days_needed} more kept days at the current rates would show a doubling."
+            )
+        return _wrapped(text, first="  ")
+    words = (
+        f"{name}: episodes on {r.days_with_episodes_exposed} of {_days(r.exposed_days)} "
+        f"with it, against {r.days_with_episodes_unexposed} of {r.unexposed_days} without: "
+        f"{r.verdict}"
+    )
+    if r.rate_ratio is not None and r.ci95 is not None:
+        about = "about " if r.verdict in (LINKED, PROTECTIVE) else ""
+        words += (
+            f" ({about}{_times(r.rate_ratio)} the rate, 95% interval "
+            f"{_times(r.ci95[0])} to {_times(r.ci95[1])})"
+        )
+    numbers = (
+        f"{r.episodes_exposed} vs {r.episodes_unexposed} episodes; "
+        f"p {_p(r.p)}, days p {_p(r.p_days)}, permutation p {_p(r.p_permutation)}, "
+        f"q {_p(r.q)}"
+    )
+    if r.dispersion is not None and r.dispersion > 1:
+        numbers += f"; days vary {r.dispersion:.1f}× Poisson, interval widened"
+    if r.in_runs:
+        numbers += "; it came in runs of days, so less certain"
+    return (
+        _wrapped(f"{words}.", first="  ") + "\n" + _wrapped(numbers, first="      ", hang="      ")
+    )
+
+
+def _dose_line(d: DoseResponse, units: dict[str, str | None]) -> str:
+    unit = units.get(d.trigger) or ""
+    verdict = "the rate rises with the amount" if d.rises else "no clear rise with the amount"
+    title = d.trigger[:1].upper() + d.trigger[1:]
+    lines = [f"{title} by amount, on the same day: {verdict} (trend p {_p(d.p)})."]
+    for level in d.levels:
+        named = unit[:-1] if level.amount == 1 and unit.endswith("s") else unit
+        amount = f"{level.amount:g}{' ' + named if named else ''}"
+        lines.append(
+            f"  {amount:>9}: {level.rate:4.1f} episodes a day (95% interval "
+            f"{level.ci95[0]:.1f} to {level.ci95[1]:.1f}) over {_days(level.days)}"
+        )
+    return "\n".join(lines)
+
+
+def _wrapped(text: str, *, first: str = "", hang: str | None = None, width: int = 100) -> str:
+    """Wrapped to a terminal's width; the lines after the first hang under an item."""
+    return textwrap.fill(
+        text,
+        width=width,
+        initial_indent=first,
+        subsequent_indent=(first + "    " if first else "") if hang is None else hang,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def triggers_text(report: TriggerReport, *, units: dict[str, str | None] | None = None) -> str:
+    units = units or {}
+    lines = [
+        f"Triggers: kept days from {report.since:%a %d %b %Y} to {report.until:%a %d %b %Y} "
+        f"({report.kept_days} of {report.period_days} days kept)"
+    ]
+    if report.kept_days == 0:
+        lines += [
+            "",
+            "No kept days in this period, so nothing can be compared: only days checked in "
+            "with `diary day` count (a day never checked in says nothing about what happened).",
+        ]
+        return "\n".join(lines) + "\n"
+    if not report.results:
+        lines += [
+            "",
+            "No exposure was named at a check-in in this period: `diary day --had "
+            "coffee=2` records one.",
+        ]
+    for kind in report.kinds:
+        mine = [r for r in report.results if r.kind == kind]
+        if not mine:
+            continue
+        same_day = [r for r in mine if r.lag_days == 0]
+        next_day = [r for r in mine if r.lag_days == 1]
+        lines += ["", f"{KIND_TITLES[kind]}, on the same day:"]
+        if kind == "all":
+            lines += [result_line(r) for r in same_day]
+        else:
+            clear = [r for r in same_day if r.verdict in (LINKED, PROTECTIVE)]
+            lines += [result_line(r) for r in clear]
+            lines.append(f"  {_others(same_day, clear)}")
+        clear_next = [r for r in next_day if r.verdict in (LINKED, PROTECTIVE)]
+        lines.append(f"{KIND_TITLES[kind]}, on the day after:")
+        lines += [result_line(r) for r in clear_next]
+        lines.append(f"  {_others(next_day, clear_next)}")
+    if report.dose:
+        for d in report.dose:
+            lines += ["", _dose_line(d, units)]
+    for group in report.together:
+        names = " and ".join(group.members)
+        lines += [
+            "",
+            _wrapped(
+                f"Cannot be told apart: {names} came together on {group.share:.0%} of the "
+                f"days with any of them, so they are tested as one "
+                f"({' + '.join(group.members)})."
+            ),
+        ]
+    if report.noted:
+        lines += ["", "Noted on episodes:"]
+        lines += [
+            _wrapped(_noted(report, n), first="  ")
+            for n in sorted(report.noted, key=lambda n: -report.noted[n])
+        ]
+    lines += ["", _wrapped(CAVEAT)]
+    return "\n".join(lines) + "\n"
+
+
+def _others(results: list[TriggerResult], shown: list[TriggerResult]) -> str:
+    rest = [r for r in results if r not in shown]
+    if not rest:
+        return "nothing else to compare." if shown else "nothing to compare."
+    unclear = [r.trigger for r in rest if r.verdict != NOT_ENOUGH_DATA]
+    thin = [r.trigger for r in rest if r.verdict == NOT_ENOUGH_DATA]
+    parts = []
+    if unclear:
+        parts.append(f"no clear link: {', '.join(unclear)}")
+    if thin:
+        parts.append(f"not enough data: {', '.join(thin)}")
+    return ("Others: " if shown else "") + "; ".join(parts) + "."
+
+
+def _noted(report: TriggerReport, name: str) -> str:
+    count = report.noted[name]
+    noted = f"{name} on {count} {'episode' if count == 1 else 'episodes'}"
+    if name in report.untested:
+        how = f"`diary day --had {shlex.quote(name)}`"
+        return f"{noted} (never named at a check-in, so not tested: {how} records it)"
+    mine = [r for r in report.results if name in (r.members or (r.trigger,))]
+    clear = [r for r in mine if r.verdict in (LINKED, PROTECTIVE)]
+    if clear:
+        r = clear[0]
+        kind = KIND_TITLES[r.kind].lower()
+        return f"{noted} (tested on kept days: {r.verdict} for {kind}, {LAG_WORDS[r.lag_days]})"
+    tested = next((r for r in mine if r.kind == "all" and r.lag_days == 0), None)
+    if tested is None:
+        return noted
+    return f"{noted} (tested on kept days: {tested.verdict})"
