@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diary.analysis.exact import clopper_pearson  # noqa: E402
-from diary.analysis.triggers import LINKED, TriggerDay, analyse_triggers  # noqa: E402
+from diary.analysis.exact import clopper_pearson
+from diary.analysis.triggers import LINKED, TriggerDay, analyse_triggers
 
 START = date(2026, 1, 1)
 
