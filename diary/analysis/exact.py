@@ -44,6 +44,7 @@ def binomial_log_pmf(k: int, n: int, p: float) -> float:
 
 
 _NEGLIGIBLE = 45.0  # nats: terms this far below the largest add less than 1e-19 of it
+_TINY = exp(-_NEGLIGIBLE)
 
 
 def _binomial_log_range(lo: int, hi: int, n: int, p: float) -> float:
@@ -56,22 +57,22 @@ def _binomial_log_range(lo: int, hi: int, n: int, p: float) -> float:
     if p <= 0.0 or p >= 1.0:
         edge = 0 if p <= 0.0 else n
         return 0.0 if lo <= edge <= hi else -inf
-    odds = log(p) - log(1.0 - p)
+    odds = p / (1.0 - p)
     top = min(max(int((n + 1) * p), lo), hi)
     top_log = binomial_log_pmf(top, n, p)
-    total = 1.0  # in units of the top term
-    term = 0.0
+    total = 1.0  # in units of the top term; terms fall monotonically away from it
+    term = 1.0
     for i in range(top, hi):  # upward: pmf(i+1) = pmf(i) * (n-i)/(i+1) * p/(1-p)
-        term += log(n - i) - log(i + 1) + odds
-        if term < -_NEGLIGIBLE:
+        term *= (n - i) / (i + 1) * odds
+        if term < _TINY:
             break
-        total += exp(term)
-    term = 0.0
+        total += term
+    term = 1.0
     for i in range(top, lo, -1):  # downward: pmf(i-1) = pmf(i) * i/(n-i+1) * (1-p)/p
-        term += log(i) - log(n - i + 1) - odds
-        if term < -_NEGLIGIBLE:
+        term *= i / ((n - i + 1) * odds)
+        if term < _TINY:
             break
-        total += exp(term)
+        total += term
     return top_log + log(total)
 
 
@@ -293,8 +294,7 @@ def conditional_test_power(
 ) -> float:
     """Power of the two-sided exact conditional test of two Poisson rates (as
     `rate_ratio_p_value`) when the true ratio is `rate_ratio`: the sum over totals n of
-    P(N = n) * P(reject | n), with the equal-tailed rejection region (alpha/2 a side, a
-    little more conservative than the two-sided p-value's region)."""
+    P(N = n) * P(reject | n), where the test rejects when its p-value is at most alpha."""
     share = exposed_time / (exposed_time + unexposed_time)
     share_alt = rate_ratio * exposed_time / (rate_ratio * exposed_time + unexposed_time)
     mean_total = base_rate * (rate_ratio * exposed_time + unexposed_time)
@@ -302,7 +302,8 @@ def conditional_test_power(
         return 0.0
     spread = 9.0 * mean_total**0.5 + 10.0
     first, last = max(0, int(mean_total - spread)), int(mean_total + spread) + 1
-    step = max(1, (last - first) // 80)  # P(reject | n) is smooth in n: a grid suffices
+    # Every total when they are few; for large totals P(reject | n) is smooth: a grid.
+    step = 1 if last - first <= 200 else (last - first) // 50
     power = 0.0
     for n in range(first, last + 1, step):
         weight = exp(poisson_log_range(n, n + step - 1, mean_total))
@@ -313,16 +314,26 @@ def conditional_test_power(
 
 
 def _rejection_probability(n: int, share: float, share_alt: float, alpha: float) -> float:
-    sd = (n * share * (1 - share)) ** 0.5
-    # The smallest k with P0(X >= k) <= alpha/2 and the largest with P0(X <= k) <= alpha/2.
-    k = min(n, int(n * share + 8 * sd) + 2)
-    while k > 0 and binomial_upper_tail(k - 1, n, share) <= alpha / 2:
-        k -= 1
-    upper_start = k if binomial_upper_tail(k, n, share) <= alpha / 2 else n + 1
-    k = max(0, int(n * share - 8 * sd) - 2)
-    while k < n and binomial_lower_tail(k + 1, n, share) <= alpha / 2:
-        k += 1
-    lower_end = k if binomial_lower_tail(k, n, share) <= alpha / 2 else -1
+    """P(the two-sided exact test rejects | n) when the exposed share is `share_alt`. The
+    test's p-value falls monotonically away from the mode on each side, so each side's
+    rejection region ends where a binary search finds p crossing alpha."""
+    sd = sqrt(n * share * (1.0 - share))
+    mode = min(int((n + 1) * share), n)
+    near_low, near_high = max(0, int(n * share - 12 * sd) - 1), min(n, int(n * share + 12 * sd) + 2)
+
+    def rejects(k: int) -> bool:
+        return binomial_two_sided_p(k, n, share) <= alpha
+
+    low, high = mode, n + 1 if near_high >= n else near_high  # first rejected k above
+    while low < high:
+        mid = (low + high) // 2
+        low, high = (low, mid) if rejects(mid) else (mid + 1, high)
+    upper_start = low
+    low, high = (-1 if near_low == 0 else near_low), mode  # last rejected k below
+    while low < high:
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if rejects(mid) else (low, mid - 1)
+    lower_end = low
     reject = 0.0
     if upper_start <= n:
         reject += binomial_upper_tail(upper_start, n, share_alt)
