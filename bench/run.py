@@ -103,17 +103,34 @@ def synthetic_history(count: int, *, years: int, end: date, seed: int = 1) -> li
     return episodes
 
 
+BENCH_EXPOSURES = (
+    ("caffeine", 0.7, 4),
+    ("alcohol", 0.2, 3),
+    ("stress", 0.3, 0),
+    ("poor sleep", 0.25, 0),
+    ("exercise", 0.35, 0),
+    ("dehydration", 0.15, 0),
+    ("fatigue", 0.2, 0),
+    ("cold", 0.1, 0),
+    ("posture", 0.3, 0),
+    ("overuse", 0.05, 0),
+)
+
+
 def synthetic_check_ins(*, years: int, end: date, seed: int = 2) -> list[KeptDay]:
-    """A check-in on about nine days in ten over the whole period, with coffee on most."""
+    """A check-in on about nine days in ten over the whole period, with ten exposures
+    (caffeine and alcohol with amounts)."""
     rng = random.Random(seed)
     days = []
     first = end - timedelta(days=365 * years)
     for offset in range((end - first).days):  # today is left for `diary day` to check in
         day = first + timedelta(days=offset)
         if rng.random() < 0.9:
-            had = [Exposure("caffeine", float(rng.randint(1, 4)))] if rng.random() < 0.7 else []
-            if rng.random() < 0.2:
-                had.append(Exposure("alcohol", float(rng.randint(1, 3))))
+            had = [
+                Exposure(name, float(rng.randint(1, most)) if most else None)
+                for name, share, most in BENCH_EXPOSURES
+                if rng.random() < share
+            ]
             days.append(KeptDay(day, tuple(had), checked_in_at=datetime.combine(day, clock(21))))
     return days
 
@@ -274,6 +291,7 @@ def main() -> None:
             None,
         ),
         ("diary days --since (1 month)", [*DIARY, "days", "--since", month_ago], n, None),
+        ("diary triggers (90 days)", [*DIARY, "triggers"], n, None),
         ("diary flags", [*DIARY, "flags"], n, None),
         ("diary report weekly", [*DIARY, "report", "weekly"], n, None),
     ]
@@ -286,6 +304,12 @@ def main() -> None:
         f"import pathlib; pathlib.Path({str(floor_db)!r}).unlink(missing_ok=True)",
     ]
     whole_diary = [
+        (
+            "diary triggers --since (10 years)",
+            [*DIARY, "triggers", "--since", (end - timedelta(days=365 * args.years)).isoformat()],
+            whole,
+            None,
+        ),
         (
             "diary charts (whole diary)",
             [*DIARY, "charts", "--out", str(work / "charts")],
@@ -397,6 +421,11 @@ def main() -> None:
             1.10,
         ),
         ("flags - help <= 0.5 s", by_name["diary flags"].median - help_s, 0.5),
+        (
+            "triggers (90 days) / flags <= 1.5",
+            by_name["diary triggers (90 days)"].median / by_name["diary flags"].median,
+            1.5,
+        ),
         ("report weekly - help <= 0.5 s", by_name["diary report weekly"].median - help_s, 0.5),
         *whole_targets,
         (

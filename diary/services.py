@@ -19,7 +19,7 @@ from diary.thresholds import Thresholds
 
 if TYPE_CHECKING:  # the reporting and interchange modules load only when used
     from diary.analysis.series import ChartData
-    from diary.analysis.triggers import TriggerReport
+    from diary.analysis.triggers import Effects, TriggerReport
     from diary.analysis.visit import VisitReport
     from diary.analysis.weekly import WeeklySummary
     from diary.interchange import ParsedFile
@@ -119,7 +119,12 @@ def weekly_report(
     from diary.analysis.weekly import weekly_summary
 
     days = day_history(db, week_start, as_of) if as_of >= week_start else []
-    return weekly_summary(week_start, episodes, flags, thresholds, days)
+    summary = weekly_summary(week_start, episodes, flags, thresholds, days)
+    from diary.analysis.triggers import headline_of
+
+    first = as_of - timedelta(days=int(thresholds.trigger_window_days) - 1)
+    found = headline_of(trigger_report(db, first, as_of, thresholds))
+    return dataclasses.replace(summary, triggers_found=found)
 
 
 def period_or_default(
@@ -147,7 +152,17 @@ def chart_data_for(db: Database, start: date, end: date, thresholds: Thresholds)
         observed = storage.iter_observations_between(
             day_start(start), day_after(end), connection=connection
         )
-        return chart_data(observed, Classifier(thresholds), start, end, _night(thresholds))
+        data = chart_data(observed, Classifier(thresholds), start, end, _night(thresholds))
+    return dataclasses.replace(data, effects=trigger_effects(db, start, end, thresholds))
+
+
+def trigger_effects(db: Database, start: date, end: date, thresholds: Thresholds) -> Effects:
+    """The forest plot's rows: `diary triggers` over the last `trigger_window_days` of the
+    period (as the command does by default), so a ten-year chart stays quick."""
+    from diary.analysis.triggers import effects_of
+
+    first = max(start, end - timedelta(days=int(thresholds.trigger_window_days) - 1))
+    return effects_of(trigger_report(db, first, end, thresholds))
 
 
 def visit_report(
@@ -166,7 +181,10 @@ def visit_report(
         episodes=episodes,
         labels=labels,
         flags=active_flags(db, end, thresholds),
-        charts=chart_data(episodes, lambda e: labels[e.id], start, end, _night(thresholds)),
+        charts=dataclasses.replace(
+            chart_data(episodes, lambda e: labels[e.id], start, end, _night(thresholds)),
+            effects=trigger_effects(db, start, end, thresholds),
+        ),
         kept_days=kept_days_in(db, start, end),
         period_days=(end - start).days + 1,
     )

@@ -7,9 +7,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from diary.domain import LABELS, Classification, Episode, Observation
+
+if TYPE_CHECKING:
+    from diary.analysis.triggers import Effects
 
 ROLLING_DAYS = 7
 
@@ -30,6 +33,7 @@ class ChartData:
     durations: dict[str, list[float]]  # label -> seconds
     night_hours: tuple[int, int] = (22, 6)  # the configured night, shaded on the hour chart
     entries: list[int] | None = None  # entries logged per day, when some stand for several
+    effects: Effects | None = None  # trigger rate ratios on kept days, for the forest plot
 
     @property
     def period(self) -> str:

@@ -550,3 +550,75 @@ def _trend_z(rows: Sequence[DoseLevel]) -> float:
         return 0.0
     seen = sum(r.amount * r.contractions for r in rows)
     return (seen - n * mean_amount) / sqrt(variance)
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """One row of the forest plot: an exposure's same-day rate ratio and its interval."""
+
+    label: str
+    rate_ratio: float
+    low: float | None
+    high: float | None  # None: no upper bound
+    verdict: str
+
+
+@dataclass(frozen=True, slots=True)
+class Effects:
+    since: date
+    until: date
+    rows: tuple[Effect, ...]
+
+
+KIND_WORDS = {"all": "", "twitch": "twitches", "spasm": "spasms"}
+
+
+def effects_of(report: TriggerReport) -> Effects:
+    """The same-day comparisons that have a rate ratio and an interval, all episodes first,
+    then twitches and spasms apart when the diary holds both."""
+    rows = []
+    for kind in report.kinds:
+        for r in report.results:
+            if r.kind != kind or r.lag_days != 0 or r.rate_ratio is None or r.ci95 is None:
+                continue
+            if r.verdict == NOT_ENOUGH_DATA:
+                continue
+            label = r.trigger if kind == "all" else f"{r.trigger} ({KIND_WORDS[kind]})"
+            rows.append(Effect(label, r.rate_ratio, r.ci95[0], r.ci95[1], r.verdict))
+    return Effects(report.since, report.until, tuple(rows))
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerHeadline:
+    """What the weekly report says of triggers: at most two confirmed links (strongest
+    first) and the exposures without enough data yet."""
+
+    since: date
+    until: date
+    links: tuple[TriggerResult, ...]
+    not_enough_data: tuple[str, ...]
+    tested: int  # exposures with a verdict other than not enough data
+
+
+def headline_of(report: TriggerReport, most: int = 2) -> TriggerHeadline:
+    clear = [r for r in report.results if r.verdict in (LINKED, PROTECTIVE)]
+    clear.sort(key=lambda r: (r.q if r.q is not None else 1.0, -abs(log(r.rate_ratio or 1.0))))
+    links: list[TriggerResult] = []
+    for r in clear:  # one line per exposure: its strongest comparison
+        if all(r.trigger != seen.trigger for seen in links):
+            links.append(r)
+    by_name: dict[str, list[TriggerResult]] = {}
+    for r in report.results:
+        by_name.setdefault(r.trigger, []).append(r)
+    thin = tuple(
+        name
+        for name, rs in sorted(by_name.items())
+        if all(r.verdict == NOT_ENOUGH_DATA for r in rs)
+    )
+    return TriggerHeadline(
+        since=report.since,
+        until=report.until,
+        links=tuple(links[:most]),
+        not_enough_data=thin,
+        tested=len(by_name) - len(thin),
+    )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import fmean
+from typing import TYPE_CHECKING
 
 from diary.analysis.advice import Advice, advice_for
 from diary.analysis.classify import classify_all, is_night
@@ -33,6 +34,10 @@ def time_of_day(hour: int, thresholds: Thresholds = DEFAULTS) -> str:
     if hour < 18:
         return "afternoon"
     return "evening"
+
+
+if TYPE_CHECKING:
+    from diary.analysis.triggers import TriggerHeadline
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class WeeklySummary:
     kept_days: int = 0  # days of the week checked in
     days_so_far: int = 7  # days of the week up to today
     exposures: dict[str, int] = field(default_factory=dict)  # exposure -> kept days with it
+    triggers_found: TriggerHeadline | None = None  # `diary triggers` up to the week's end
 
 
 def _counts(start: date, episodes: list[Episode], labels: dict[int, Classification]) -> WeekCounts:

@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from diary.analysis.series import ChartData
 from diary.domain import LABELS
@@ -61,6 +62,7 @@ class Chart:
     draw: Callable[[Axes, ChartData], None]
     enough: Callable[[ChartData], bool]
     too_little: str  # why it was skipped
+    label_room: float = 0.45  # inches left of the axes for tick labels (PDF pages)
 
 
 def _title(ax: Axes, title: str, data: ChartData) -> None:
@@ -239,6 +241,74 @@ def draw_durations(ax: Axes, data: ChartData) -> None:
     _title(ax, "How long episodes last", data)
 
 
+VERDICT_COLOURS = {
+    "linked": "#c0392b",
+    "protective": "#2e8b57",
+    "no clear link": "#5f6b7a",
+}
+
+
+def _ratio_text(value: float | None) -> str:
+    if value is None:
+        return "∞"
+    return f"{value:.2g}" if value < 10 else f"{value:.0f}"
+
+
+def draw_trigger_effects(ax: Axes, data: ChartData) -> None:
+    """A forest plot: each exposure's same-day rate ratio with its 95% interval, log scale,
+    the line at 1 (no difference)."""
+    assert data.effects is not None
+    rows = list(data.effects.rows)[::-1]
+    finite = [v for r in rows for v in (r.low, r.high, r.rate_ratio) if v and v > 0]
+    left = min(min(finite) / 1.5, 0.5)
+    right = max(max(finite) * 1.5, 2.0)
+    for y, row in enumerate(rows):
+        colour = VERDICT_COLOURS.get(row.verdict, "#5f6b7a")
+        low = row.low if row.low and row.low > 0 else left
+        high = row.high if row.high is not None else right
+        ax.plot([low, high], [y, y], color=colour, linewidth=2, solid_capstyle="butt")
+        if row.high is None:
+            ax.annotate(
+                "",
+                xy=(right, y),
+                xytext=(right / 1.3, y),
+                arrowprops={"arrowstyle": "->", "color": colour},
+            )
+        ax.plot([row.rate_ratio], [y], marker="s", markersize=7, color=colour)
+        ax.text(
+            1.01,
+            y,
+            f"{_ratio_text(row.rate_ratio)}× ({_ratio_text(row.low)}–{_ratio_text(row.high)}) "
+            f"{row.verdict}",
+            transform=ax.get_yaxis_transform(),
+            va="center",
+            fontsize=8,
+            color=colour,
+        )
+    ax.axvline(1.0, color="black", linewidth=1)
+    ax.set_xscale("log")
+    ax.set_xlim(left, right)
+    ax.set_yticks(range(len(rows)), [r.label for r in rows])
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(
+        "episodes a day on kept days with it ÷ without it\n"
+        "(log scale; 1 = no difference; line: 95% interval)"
+    )
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.set_title("Triggers, same day", loc="left")
+    ax.text(
+        1.0,
+        1.02,
+        f"kept days {data.effects.since:%d %b} – {data.effects.until:%d %b %Y}",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        color="#555555",
+    )
+
+
 CHARTS: tuple[Chart, ...] = (
     Chart(
         "episodes_per_day",
@@ -267,6 +337,14 @@ CHARTS: tuple[Chart, ...] = (
         draw_triggers,
         lambda d: bool(d.triggers),
         "no triggers logged in the period",
+    ),
+    Chart(
+        "trigger_effects",
+        "Triggers on kept days",
+        draw_trigger_effects,
+        lambda d: d.effects is not None and bool(d.effects.rows),
+        "no exposure has enough kept days with and without it (`diary day --had ...`)",
+        label_room=1.7,
     ),
     Chart(
         "time_of_day",

@@ -163,6 +163,8 @@ def _summary_page(report: VisitReport, paper: str) -> _Page:
             + (", ".join(f"{t} {n}" for t, n in triggers) if triggers else "none")
             + "."
         )
+        if line := _tested_triggers(report):
+            page.line(line)
     page.line(
         f"Diary kept (checked in as complete) on {report.kept_days} of {report.period_days} "
         "days of the period"
@@ -210,6 +212,35 @@ def _summary_page(report: VisitReport, paper: str) -> _Page:
     return page
 
 
+def _ratio(value: float | None) -> str:
+    if value is None or value > 1000:
+        return "over 1000"
+    return f"{value:.2g}" if value < 10 else f"{value:.0f}"
+
+
+def _tested_triggers(report: VisitReport) -> str | None:
+    """'Tested on kept days (03 Sep – 01 Dec): caffeine (twitches) 38× (95% 3.4–6182);
+    no clear link: ...' — the forest plot in words."""
+    effects = report.charts.effects
+    if effects is None or not effects.rows:
+        return None
+    clear = [r for r in effects.rows if r.verdict in ("linked", "protective")]
+    named = {r.label.split(" (")[0] for r in clear}
+    unclear = sorted({r.label.split(" (")[0] for r in effects.rows} - named)
+    parts = [
+        f"{r.verdict}: {r.label} {_ratio(r.rate_ratio)}× the rate "
+        f"(95% interval {_ratio(r.low)} to {_ratio(r.high)})"
+        for r in clear
+    ]
+    if unclear:
+        parts.append("no clear link: " + ", ".join(unclear))
+    return (
+        f"Triggers tested on kept days ({effects.since:%d %b} – {effects.until:%d %b}): "
+        + "; ".join(parts)
+        + "."
+    )
+
+
 def _chart_pages(report: VisitReport, paper: str) -> list[_Page]:
     drawable = [c for c in CHARTS if c.enough(report.charts)]
     pages = []
@@ -220,9 +251,9 @@ def _chart_pages(report: VisitReport, paper: str) -> list[_Page]:
             top = MARGIN_TOP + 0.2 + slot * (height + 0.45)
             ax = page.figure.add_axes(
                 (
-                    (MARGIN_X + 0.45) / page.width,
+                    (MARGIN_X + chart.label_room) / page.width,
                     1 - (top + height) / page.height,
-                    (USABLE_WIDTH - 0.45 - LEGEND_ROOM) / page.width,
+                    (USABLE_WIDTH - chart.label_room - LEGEND_ROOM) / page.width,
                     (height - 0.35) / page.height,
                 )
             )

@@ -53,6 +53,23 @@ def weekly_dict(s: WeeklySummary) -> dict[str, Any]:
         },
         "change": {"episodes": s.this.episodes - s.previous.episodes, "words": s.change},
         "flags": [flag_dict(f) for f in s.flags],
+        "trigger_links": []
+        if s.triggers_found is None
+        else [
+            {
+                "trigger": r.trigger,
+                "kind": r.kind,
+                "lag_days": r.lag_days,
+                "verdict": r.verdict,
+                "rate_ratio": r.rate_ratio,
+                "ci95": None if r.ci95 is None else list(r.ci95),
+                "q": r.q,
+            }
+            for r in s.triggers_found.links
+        ],
+        "triggers_not_enough_data": []
+        if s.triggers_found is None
+        else list(s.triggers_found.not_enough_data),
         "advice": [{"text": a.text, "source": a.source, "because": a.because} for a in s.advice],
         "disclaimer": NOT_A_DIAGNOSIS,
     }
@@ -82,6 +99,41 @@ def kept_line(s: WeeklySummary) -> str:
     return f"Diary kept on {s.kept_days} of {s.days_so_far} days" + (
         f"; had: {had}." if had else "; no tracked exposures."
     )
+
+
+def triggers_line(s: WeeklySummary) -> str | None:
+    """'Triggers on kept days (last 90 days): linked: caffeine, twitches on the same day
+    (about 3.8× the rate); not enough data yet: alcohol. `diary triggers` tells more.'"""
+    found = s.triggers_found
+    if found is None or (not found.tested and not found.not_enough_data):
+        return None
+    days = (found.until - found.since).days + 1
+    parts = []
+    if found.links:
+        parts.append(
+            "; ".join(
+                f"{r.verdict}: {r.trigger}, {KIND_NAMES[r.kind]}on {LAG_WORDS[r.lag_days]} "
+                f"(about {_ratio(r.rate_ratio)}× the rate)"
+                for r in found.links
+            )
+        )
+    elif found.tested:
+        parts.append("no clear link yet")
+    if found.not_enough_data:
+        parts.append(f"not enough data yet: {', '.join(found.not_enough_data)}")
+    return (
+        f"Triggers on kept days (last {days} days): {'; '.join(parts)}. "
+        "`diary triggers` tells more."
+    )
+
+
+def _ratio(value: float | None) -> str:
+    value = value or 0.0
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+
+
+KIND_NAMES = {"all": "", "twitch": "twitches ", "spasm": "spasms "}
+LAG_WORDS = {0: "the same day", 1: "the day after"}
 
 
 def _where(site: str, sides: dict[str, int]) -> str:
@@ -117,6 +169,7 @@ def weekly_markdown(s: WeeklySummary) -> str:
             f"- Time in episodes: {format_duration(s.total_duration_s)}; longest {_longest(s)}",
             f"- Night cramps: {s.night_cramps}",
             f"- {kept_line(s)}",
+            *([f"- {line}"] if (line := triggers_line(s)) else []),
             "",
             "| site | episodes |",
             "|---|---:|",
@@ -187,6 +240,8 @@ def weekly_text(s: WeeklySummary, *, width: int = 100, colour: bool = False) -> 
             f"Time in episodes: {format_duration(s.total_duration_s)}; longest {_longest(s)}."
         )
         console.print(kept_line(s))
+        if line := triggers_line(s):
+            console.print(line)
         tables = Table.grid(padding=(0, 3))
         tables.add_row(
             _table("Site", s.by_site, {k: _where(k, v) for k, v in s.by_site_side.items()}),
