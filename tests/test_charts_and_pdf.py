@@ -164,7 +164,8 @@ def test_doctor_pdf(
     assert found is not None, result.stdout
     pages, episodes = int(found.group(1)), int(found.group(2))
     assert out.read_bytes().startswith(b"%PDF-")
-    assert _pdf_page_count(out) == pages == 1 + 3 + -(-episodes // 44)
+    # A summary page, seven charts two to a page (the trigger forest plot included), the table.
+    assert _pdf_page_count(out) == pages == 1 + 4 + -(-episodes // 44)
     width, height = PAPER[paper]
     boxes = re.findall(rb"/MediaBox \[ ?0 0 ([\d.]+) ([\d.]+) ?\]", out.read_bytes())
     assert len(boxes) == pages

@@ -400,3 +400,57 @@ def test_bad_periods_are_refused(
     result = diary("triggers", *args)
     assert result.exit_code == 2
     assert named in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_long_diaries_use_the_normal_limit_of_the_permutation_test() -> None:
+    rng = random.Random(9)
+    exposed = [rng.random() < 0.3 for _ in range(1500)]
+    outcomes = [_poisson(rng, 1.15 if e else 1.0) for e in exposed]
+    with_it = [x for x, e in zip(outcomes, exposed, strict=True) if e]
+    without = [x for x, e in zip(outcomes, exposed, strict=True) if not e]
+
+    def difference(a: Any, b: Any, axis: int) -> Any:
+        return abs(a.mean(axis=axis) - b.mean(axis=axis))
+
+    expected = stats.permutation_test(
+        (with_it, without),
+        difference,
+        alternative="greater",
+        n_resamples=20_000,
+        vectorized=True,
+        rng=3,
+    ).pvalue
+    ours = permutation_p_value(outcomes, exposed, shuffles=10_000, seed=1)
+    assert ours == pytest.approx(expected, abs=0.01)
+
+
+def test_groups_hold_only_exposures_that_all_come_together() -> None:
+    # a and b share most days, b and c too, but a and c much less: no chain a-b-c.
+    n = 100
+    a = [i % 10 < 8 for i in range(n)]  # a-b share 8/9, b-c 8/9, a-c 7/9
+    b = [i % 10 < 9 for i in range(n)]
+    c = [1 <= i % 10 < 9 for i in range(n)]
+    report = _analyse(_days([1] * n, {"a": a, "b": b, "c": c}))
+    groups = [g.members for g in report.together]
+    assert len(groups) == 1 and len(groups[0]) == 2
+
+
+@pytest.mark.backend
+def test_demo_shows_a_link_no_clear_link_and_not_enough_data_everywhere(
+    diary: Diary, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIARY_NOW", "2026-11-21T20:00:00")
+    diary.ok("demo")
+    demo = str(tmp_path / "home" / ".local" / "share" / "diary" / "demo.sqlite3")
+    data = diary.json("--db", demo, "triggers")
+    verdicts = {r["verdict"] for r in data["results"]}
+    assert {"linked", "no clear link", "not enough data"} <= verdicts
+    linked = [r for r in data["results"] if r["verdict"] == "linked"]
+    assert {r["trigger"] for r in linked} == {"caffeine"}  # the demo's one real link
+    weekly = diary.json_format("--db", demo, "report", "weekly")
+    assert [link["trigger"] for link in weekly["trigger_links"]] == ["caffeine"]
+    assert "alcohol" in weekly["triggers_not_enough_data"]
+    text = diary.ok("--db", demo, "report", "weekly").stdout
+    assert "Triggers on kept days (last 90 days): linked: caffeine" in text
+    charts = diary.ok("--db", demo, "charts", "--out", str(tmp_path / "charts")).stdout
+    assert str(tmp_path / "charts" / "trigger_effects.png") in charts.splitlines()

@@ -29,7 +29,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from math import ceil, comb, exp, log, sqrt
+from math import ceil, comb, erfc, exp, log, sqrt
 
 from diary.analysis.exact import (
     benjamini_hochberg,
@@ -380,14 +380,22 @@ def _days_needed(e1: int, e0: int, total: int, thresholds: Thresholds) -> int | 
     return max(0, low - n)
 
 
+PERMUTATION_MOST_DAYS = 730  # beyond two years of kept days: the normal limit (Hajek 1960)
+
+
 def permutation_p_value(
     outcomes: Sequence[int], exposed: Sequence[bool], *, shuffles: int, seed: int
 ) -> float:
     """Two-sided permutation test over days: how often the exposure's days, dealt at random
     among the kept days, give a difference in mean contractions a day at least as large
-    as the one seen. Exact when the arrangements number at most `shuffles`; else seeded
-    shuffles with Besag & Clifford's (1991) sequential stopping: a clearly unremarkable
-    difference stops after 50 exceedances, with p = 50 / shuffles drawn."""
+    as the one seen.
+
+    Exact enumeration when the arrangements number at most `shuffles`; else seeded
+    shuffles with Besag & Clifford's (1991, Biometrika 78:301) sequential stopping: a
+    clearly unremarkable difference stops after 50 exceedances, with p = 50 / shuffles
+    drawn. Beyond `PERMUTATION_MOST_DAYS` kept days the shuffles would take seconds; the
+    exposed sum of a random subset is then normal to high accuracy (Hajek 1960, Publ Math
+    Inst Hung Acad Sci 5:361), with mean k*mean and variance k(n-k)/(n-1) * variance."""
     n = len(outcomes)
     k = sum(exposed)
     total = sum(outcomes)
@@ -404,13 +412,26 @@ def permutation_p_value(
             1 for chosen in itertools.combinations(outcomes, k) if difference(sum(chosen)) >= target
         )
         return hits / comb(n, k)
+    if n > PERMUTATION_MOST_DAYS:
+        mean = total / n
+        variance = sum((x - mean) ** 2 for x in outcomes) / n
+        spread = sqrt(k * (n - k) / (n - 1) * variance)
+        if spread == 0:
+            return 1.0
+        return min(1.0, erfc(abs(seen - k * mean) / spread / sqrt(2.0)))
     rng = random.Random(seed)
     small = min(k, n - k)  # draw the smaller side; the other is the rest
     values = list(outcomes)
+    uniform = rng.random
     enough = 50
     hits = 0
     for drawn in range(1, shuffles + 1):
-        picked = sum(rng.sample(values, small))
+        # A partial Fisher-Yates shuffle: the first `small` places become a random subset.
+        picked = 0
+        for i in range(small):
+            j = i + int(uniform() * (n - i))
+            values[i], values[j] = values[j], values[i]
+            picked += values[i]
         exposed_sum = picked if small == k else total - picked
         if difference(exposed_sum) >= target:
             hits += 1
@@ -458,31 +479,36 @@ def _together(
     kept: Sequence[TriggerDay], names: Sequence[str], thresholds: Thresholds
 ) -> list[TogetherGroup]:
     """Exposures that share at least `trigger_together_share` of their days (days with
-    both / days with either), joined transitively into groups."""
+    both / days with either). A group holds only exposures that all pair up so (complete
+    linkage): two exposures each close to a third need not be close to each other."""
     days_of = {name: {d.day for d in kept if name in d.had} for name in names}
-    parent = {name: name for name in names}
 
-    def root(name: str) -> str:
-        while parent[name] != name:
-            name = parent[name]
-        return name
-
-    shares: dict[frozenset[str], float] = {}
-    for a, b in itertools.combinations(names, 2):
+    def share(a: str, b: str) -> float:
         either = days_of[a] | days_of[b]
         if len(either) < thresholds.trigger_min_days:
+            return 0.0
+        return len(days_of[a] & days_of[b]) / len(either)
+
+    close = sorted(
+        ((share(a, b), a, b) for a, b in itertools.combinations(names, 2)),
+        reverse=True,
+    )
+    group_of: dict[str, set[str]] = {name: {name} for name in names}
+    for value, a, b in close:
+        if value < thresholds.trigger_together_share:
+            break
+        first, second = group_of[a], group_of[b]
+        if first is second:
             continue
-        share = len(days_of[a] & days_of[b]) / len(either)
-        if share >= thresholds.trigger_together_share:
-            parent[root(a)] = root(b)
-            shares[frozenset((a, b))] = share
-    groups: dict[str, list[str]] = {}
-    for name in names:
-        groups.setdefault(root(name), []).append(name)
-    found = []
-    for members in groups.values():
-        if len(members) < 2:
+        if all(share(x, y) >= thresholds.trigger_together_share for x in first for y in second):
+            merged = first | second
+            for name in merged:
+                group_of[name] = merged
+    found, seen = [], set()
+    for members in group_of.values():
+        if len(members) < 2 or id(members) in seen:
             continue
+        seen.add(id(members))
         every = set.intersection(*(days_of[m] for m in members))
         either = set.union(*(days_of[m] for m in members))
         found.append(TogetherGroup(tuple(sorted(members)), len(every) / len(either)))
@@ -521,8 +547,6 @@ def _dose_response(
             )
         )
     z = _trend_z(rows)
-    from math import erfc
-
     p = 0.5 * erfc(z / sqrt(2.0))  # one-sided, upper
     return DoseResponse(
         trigger=name,

@@ -18,7 +18,8 @@ from diary.analysis.triggers import (
 
 CAVEAT = (
     "A link is a pattern in your own kept days, not proof that one causes the other: "
-    "something else that comes with it may be the cause. Talk changes over with a doctor."
+    "something that comes with it may be the cause. Bring it to your doctor rather than "
+    "acting on it alone."
 )
 KIND_TITLES = {"all": "All episodes", "twitch": "Twitches", "spasm": "Spasms and cramps"}
 LAG_WORDS = {0: "the same day", 1: "the day after"}
@@ -206,6 +207,8 @@ def triggers_text(report: TriggerReport, *, units: dict[str, str | None] | None 
             "No exposure was named at a check-in in this period: `diary day --had "
             "coffee=2` records one.",
         ]
+    if report.results:
+        lines += ["", _wrapped(_in_short(report))]
     for kind in report.kinds:
         mine = [r for r in report.results if r.kind == kind]
         if not mine:
@@ -244,6 +247,30 @@ def triggers_text(report: TriggerReport, *, units: dict[str, str | None] | None 
         ]
     lines += ["", _wrapped(CAVEAT)]
     return "\n".join(lines) + "\n"
+
+
+def _in_short(report: TriggerReport) -> str:
+    """'In short: linked: caffeine (twitches, the same day). No clear link: stress. Not
+    enough data: alcohol.'"""
+    clear: dict[str, list[str]] = {}
+    for r in report.results:
+        if r.verdict in (LINKED, PROTECTIVE):
+            where = f"{KIND_TITLES[r.kind].lower()}, {LAG_WORDS[r.lag_days]}"
+            clear.setdefault(f"{r.verdict}: {r.trigger}", []).append(where)
+    names = {r.trigger for r in report.results}
+    decided = {key.split(": ", 1)[1] for key in clear}
+    thin = sorted(
+        n
+        for n in names - decided
+        if all(r.verdict == NOT_ENOUGH_DATA for r in report.results if r.trigger == n)
+    )
+    unclear = sorted(names - decided - set(thin))
+    parts = [f"{key} ({'; '.join(where)})" for key, where in clear.items()]
+    if unclear:
+        parts.append(f"no clear link: {', '.join(unclear)}")
+    if thin:
+        parts.append(f"not enough data yet: {', '.join(thin)}")
+    return "In short: " + ". ".join(part[:1].upper() + part[1:] for part in parts) + "."
 
 
 def _others(results: list[TriggerResult], shown: list[TriggerResult]) -> str:
