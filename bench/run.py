@@ -329,6 +329,12 @@ def main() -> None:
             None,
         ),
         (
+            "diary export --format fhir",
+            [*DIARY, "export", "--format", "fhir", "--out", str(work / "export.fhir.json")],
+            whole,
+            None,
+        ),
+        (
             "floor: stdlib export csv",
             [*floors, "export-csv", str(db), str(work / "floor.csv")],
             whole,
@@ -406,6 +412,12 @@ def main() -> None:
             ("charts < 4 s", by_name["diary charts (whole diary)"].median, 4.0),
             ratio("export csv / stdlib floor", "diary export --format csv", "export csv", 1.5),
             ratio("export json / stdlib floor", "diary export --format json", "export json", 1.5),
+            (
+                "export fhir / export json <= 1.5",
+                by_name["diary export --format fhir"].median
+                / by_name["diary export --format json"].median,
+                1.5,
+            ),
             ratio(
                 "import csv / stdlib floor", "diary import (csv, empty diary)", "import csv", 1.5
             ),

@@ -50,8 +50,8 @@ def _spec(default: Any = None, *, factory: Any = None, **meta: Any) -> Any:
 _REQUIRED = object()
 
 
-def _sign(help_text: str) -> Any:
-    return _spec(False, sign=True, check="bool", help=help_text)
+def _sign(help_text: str, **meta: Any) -> Any:
+    return _spec(False, sign=True, check="bool", help=help_text, **meta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +86,11 @@ class NewEpisode:
     weakness: bool = _sign("The muscle felt weak.")
     breathing: bool = _sign("You had difficulty breathing.")
     appearance_change: bool = _sign("The muscle looks different (wasting, a lasting bulge).")
+    # Added in 0005: older rows read false.
+    speech: bool = _sign("Your speech was slurred or changed.", server_default=False)
+    swallowing: bool = _sign(
+        "Difficulty swallowing, or choking on food or drink.", server_default=False
+    )
     soreness_hours: float | None = _spec(None, bounds=(0, MAX_SORENESS_H), check="soreness")
     note: str | None = _spec(None, max_length=MAX_NOTE, check="note")
     count: int = _spec(1, bounds=(1, MAX_COUNT), check="count", server_default=1)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the reporting and interchange modules load only when used
     from diary.analysis.triggers import Effects, TriggerReport
     from diary.analysis.visit import VisitReport
     from diary.analysis.weekly import WeeklySummary
+    from diary.fhir import Person
     from diary.interchange import ParsedFile
     from diary.storage.backup import BackupInfo
 
@@ -253,9 +254,12 @@ def export_episodes(
     thresholds: Thresholds,
     out: IO[str],
     days_out: IO[str] | None = None,
+    person: Person | None = None,
+    now: datetime | None = None,
 ) -> int:
-    """Stream the period's episodes as CSV or JSON to `out`, with the kept days of the
-    period (JSON: a `days` array; CSV: to `days_out`, when given); returns how many
+    """Stream the period's episodes as CSV, JSON or a FHIR Bundle to `out`, with the kept
+    days of the period (JSON: a `days` array; CSV: to `days_out`, when given; FHIR: a
+    symptom-absent Observation per kept day without episodes); returns how many
     episodes."""
     from diary.interchange import write_csv, write_days_csv, write_json
 
@@ -272,7 +276,18 @@ def export_episodes(
     with db.reading() as connection:
         episodes = storage.iter_episodes_between(start, end, connection=connection)
         days = storage.kept_days_between(since, until, connection=connection)
-        if fmt == "csv":
+        if fmt == "fhir":
+            from diary.fhir import Person, write_fhir
+
+            write_fhir(
+                episodes,
+                counted,
+                days,
+                out,
+                person=person or Person(),
+                generated=now or datetime.now(),
+            )
+        elif fmt == "csv":
             write_csv(episodes, counted, out)
             if days_out is not None:
                 write_days_csv(days, days_out)

@@ -257,6 +257,22 @@ class Thresholds:
         bounds=(1, 1000),
     )
 
+    # Warning signs around twitching (docs/clinical-rules.md, "Warning signs")
+    progressive_weakness_gap_days: int = _threshold(
+        7,
+        "MND Association / RCGP red-flag tool: symptoms with progression over time; "
+        "CLINICAL_RULES 5",
+        "weakness at one site on two days at least this far apart",
+        bounds=(1, 365),
+    )
+    serotonergic_window_days: int = _threshold(
+        35,
+        "CLINICAL_RULES 5: clonus within 5 weeks after a serotonergic medicine; Hunter "
+        "criteria (Dunkley et al. 2003, QJM 96:635)",
+        "days after a logged serotonergic medicine in which clonus is urgent",
+        bounds=(1, 365),
+    )
+
     # Trigger statistics (docs/clinical-rules.md, "Trigger statistics")
     trigger_window_days: int = _threshold(
         90,
@@ -324,6 +340,136 @@ class Thresholds:
 
 
 DEFAULTS = Thresholds()
+
+# Medicines that raise serotonin, matched (case-insensitively, as a word) against the
+# name given with a medication trigger (`--trigger medication:sertraline`). Name or brand
+# -> its class. Sources: Boyer & Shannon, "The serotonin syndrome", N Engl J Med 2005;
+# 352:1112-20 (drugs and interactions associated with the syndrome); Dunkley et al. 2003
+# (Hunter criteria: "in the presence of a serotonergic agent"); brand names as on the
+# NHS medicines pages and FDA labels.
+SEROTONERGIC_MEDICINES: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "ssri",
+            "fluoxetine",
+            "prozac",
+            "sertraline",
+            "zoloft",
+            "lustral",
+            "paroxetine",
+            "paxil",
+            "seroxat",
+            "citalopram",
+            "celexa",
+            "cipramil",
+            "escitalopram",
+            "lexapro",
+            "cipralex",
+            "fluvoxamine",
+            "faverin",
+            "luvox",
+        ],
+        "SSRI",
+    ),
+    **dict.fromkeys(
+        [
+            "snri",
+            "venlafaxine",
+            "effexor",
+            "desvenlafaxine",
+            "pristiq",
+            "duloxetine",
+            "cymbalta",
+            "milnacipran",
+        ],
+        "SNRI",
+    ),
+    **dict.fromkeys(
+        [
+            "maoi",
+            "phenelzine",
+            "nardil",
+            "tranylcypromine",
+            "parnate",
+            "isocarboxazid",
+            "moclobemide",
+            "selegiline",
+            "rasagiline",
+            "linezolid",
+            "zyvox",
+            "methylene blue",
+            "methylthioninium",
+        ],
+        "MAO inhibitor",
+    ),
+    **dict.fromkeys(
+        [
+            "triptan",
+            "sumatriptan",
+            "imitrex",
+            "imigran",
+            "zolmitriptan",
+            "zomig",
+            "rizatriptan",
+            "maxalt",
+            "naratriptan",
+            "eletriptan",
+            "relpax",
+            "almotriptan",
+            "frovatriptan",
+        ],
+        "triptan",
+    ),
+    **dict.fromkeys(
+        [
+            "tramadol",
+            "ultram",
+            "zydol",
+            "tapentadol",
+            "pethidine",
+            "meperidine",
+            "demerol",
+            "fentanyl",
+            "methadone",
+            "dextromethorphan",
+        ],
+        "opioid or cough suppressant acting on serotonin",
+    ),
+    **dict.fromkeys(
+        [
+            "clomipramine",
+            "anafranil",
+            "imipramine",
+            "amitriptyline",
+            "trazodone",
+            "mirtazapine",
+            "vortioxetine",
+            "lithium",
+            "buspirone",
+            "st john's wort",
+            "hypericum",
+            "ondansetron",
+            "metoclopramide",
+            "mdma",
+            "ecstasy",
+            "amphetamine",
+        ],
+        "other serotonergic medicine",
+    ),
+}
+
+
+def serotonergic_class(name: str, known: dict[str, str] | None = None) -> str | None:
+    """The class of a medicine name if it is serotonergic ('Sertraline 50mg' -> 'SSRI')."""
+    import re
+
+    words = name.lower()
+    for medicine, kind in (known or SEROTONERGIC_MEDICINES).items():
+        if re.search(rf"(?<![a-z]){re.escape(medicine)}(?![a-z])", words):
+            return kind
+    return None
+
+
 _FIELDS = {f.name: f for f in dataclasses.fields(Thresholds)}
 
 

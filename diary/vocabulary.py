@@ -33,6 +33,7 @@ SITES: tuple[str, ...] = (
     "eyelid",
     "face",
     "jaw",
+    "tongue",
     "neck",
     "shoulder",
     "upper arm",
@@ -60,6 +61,10 @@ SITES: tuple[str, ...] = (
 )
 
 SITE_ALIASES: dict[str, str] = {
+    "tounge": "tongue",
+    "my tongue": "tongue",
+    "tongue muscle": "tongue",
+    "side of the tongue": "tongue",
     "eye": "eyelid",
     "eyes": "eyelid",
     "eyelids": "eyelid",

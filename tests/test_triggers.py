@@ -183,7 +183,7 @@ def test_a_real_link_is_linked_and_a_bystander_is_not() -> None:
     assert coffee.ci95 is not None and coffee.ci95[0] is not None and coffee.ci95[0] > 1
     assert stress.verdict == NO_CLEAR_LINK
     assert coffee.q is not None and coffee.p is not None and coffee.q >= coffee.p
-    assert coffee.p_verdict == max(coffee.p, coffee.p_days or 0, coffee.p_permutation or 0)
+    assert coffee.p_verdict == max(coffee.p, coffee.p_permutation or 0)
 
 
 def test_one_big_bout_cannot_carry_a_link() -> None:

@@ -103,3 +103,33 @@ def reasons(c: Classification) -> tuple[str, ...]:
             why = why.replace("beats", "beats after a stretch")
         decision = f"{c.label} by weight of evidence ({lead:g} vs {other:g}); {why}"
     return (decision, *(evidence_sentence(kind, value, limit) for kind, value, limit in c.evidence))
+
+
+# What each yes/no sign means, in one sentence with its source (`diary show`).
+SIGN_MEANINGS: dict[str, str] = {
+    "stiff": "Tightness points to a spasm or cramp rather than a twitch (001, 002, 003).",
+    "limited_motion": "Not being able to move the muscle fully points to a spasm (001, 003).",
+    "rhythmic": (
+        "A rhythmic series of rapid beats is clonus, typically caused by a problem in the "
+        "nerve pathways from the brain (001): a clinician should examine it."
+    ),
+    "weakness": (
+        "Weakness with contractions may be a sign of nerve damage or an electrolyte "
+        "imbalance and should not be ignored (001); twitching alone does not typically "
+        "cause weakness (001)."
+    ),
+    "breathing": "Difficulty breathing with a spasm needs care now (001; NHS).",
+    "appearance_change": (
+        "A lasting change in how the muscle looks, such as wasting, can point to a nerve "
+        "disorder (001; MedlinePlus)."
+    ),
+    "speech": (
+        "Slurred or changed speech is one of the signs referral tools for motor neurone "
+        "disease ask about alongside twitching (MND Association/RCGP red-flag tool); it has "
+        "many commoner causes, but is worth a prompt check."
+    ),
+    "swallowing": (
+        "Difficulty swallowing or choking is another of those signs (MND Association/RCGP "
+        "red-flag tool; NICE NG42): worth a prompt check."
+    ),
+}

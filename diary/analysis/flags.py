@@ -34,12 +34,26 @@ CODES = (
     "recurring_spasms",
     "worsening",
     "medication_link",
+    "bulbar_signs",
+    "progressive_weakness",
+    "clonus",
+    "clonus_with_serotonergic",
+)
+# Calm by design: what the documents and the referral tools say around these signs.
+COMMON_AND_USUALLY_HARMLESS = (
+    "Most twitches and spasms are harmless and resolve on their own, and twitching alone "
+    "does not typically cause weakness (001); the sign that matters is weakness or other "
+    "symptoms that progress."
 )
 
 
 def lookback_days(thresholds: Thresholds = DEFAULTS) -> int:
     """How many days up to the as-of date the rules need to see."""
-    return max(thresholds.active_window_days, 2 * thresholds.worsening_window_days)
+    return max(
+        thresholds.active_window_days,
+        2 * thresholds.worsening_window_days,
+        thresholds.active_window_days + thresholds.serotonergic_window_days,
+    )
 
 
 def day_label(day: date) -> str:
@@ -97,6 +111,8 @@ def evaluate_flags(
     flags += _recurring_spasms(recent, label, as_of, thresholds)
     flags += _worsening(seen, as_of, thresholds)
     flags += _medication_link(recent)
+    flags += _progressive_weakness(recent, thresholds)
+    flags += _clonus_with_serotonergic(seen, recent, label, thresholds)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     flags.sort(key=lambda f: (order[f.severity], CODES.index(f.code), f.key))
     return flags
@@ -195,6 +211,43 @@ EPISODE_RULES: tuple[EpisodeRule, ...] = (
         ),
         describe=lambda e: f"{e.soreness_hours:g} h at the {e.where}",
         source="002",
+    ),
+    EpisodeRule(
+        code="bulbar_signs",
+        severity="doctor",
+        title=lambda thresholds: "Speech, swallowing or tongue twitching logged",
+        matches=lambda e, c, thresholds: (
+            e.speech or e.swallowing or (e.site == "tongue" and c.label == "twitch")
+        ),
+        lead=lambda n, thresholds: f"{n} episode(s) with these signs",
+        describe=lambda e: ", ".join(
+            sign
+            for sign, present in (
+                ("changed speech", e.speech),
+                ("difficulty swallowing", e.swallowing),
+                ("tongue twitching", e.site == "tongue"),
+            )
+            if present
+        ),
+        source="002, 003; MND Association/RCGP red-flag tool; NICE NG42",
+        tail=(
+            " Changes in speech or swallowing, or twitching of the tongue, are worth a prompt "
+            "check: book an appointment with your doctor in the next few days and mention "
+            f"them. {COMMON_AND_USUALLY_HARMLESS}"
+        ),
+    ),
+    EpisodeRule(
+        code="clonus",
+        severity="doctor",
+        title=lambda thresholds: "A rhythmic series of beats (clonus)",
+        matches=lambda e, c, thresholds: c.label == "twitch" and c.subtype == "clonus",
+        lead=lambda n, thresholds: f"Clonus logged {n} time(s)",
+        describe=_where,
+        source="001",
+        tail=(
+            " Clonus is typically caused by a problem in the nerve pathways from the brain "
+            "(001); a clinician needs to examine it, so mention it at your next visit."
+        ),
     ),
 )
 
@@ -401,5 +454,84 @@ def _medication_link(recent: list[Episode]) -> list[Flag]:
             "diuretics, can cause cramps or twitches: ask your doctor before changing any dose.",
             _ids(with_medication),
             "001, 002",
+        )
+    ]
+
+
+def _progressive_weakness(recent: list[Episode], thresholds: Thresholds) -> list[Flag]:
+    """Weakness at one site on two days at least `progressive_weakness_gap_days` apart,
+    both in the active window (so the flag, like the others, cites recent evidence)."""
+    by_site: dict[str, list[Episode]] = defaultdict(list)
+    for e in recent:
+        if e.weakness:
+            by_site[e.site].append(e)
+    flags = []
+    gap = thresholds.progressive_weakness_gap_days
+    for site, episodes in sorted(by_site.items()):
+        days = sorted({e.at.date() for e in episodes})
+        if (days[-1] - days[0]).days < gap:
+            continue
+        flags.append(
+            Flag(
+                "progressive_weakness",
+                "doctor",
+                f"Weakness at the {site} keeps coming back",
+                f"Weakness at the {site} logged on {len(days)} days from "
+                f"{day_label(days[0])} to {day_label(days[-1])}, {gap} or more days apart. "
+                "Weakness that persists or spreads over weeks should be examined by a doctor: "
+                f"book an appointment. {COMMON_AND_USUALLY_HARMLESS}",
+                _ids(episodes),
+                "001, 003; MND Association/RCGP red-flag tool",
+                key=site,
+            )
+        )
+    return flags
+
+
+def _clonus_with_serotonergic(
+    seen: list[Episode],
+    recent: list[Episode],
+    label: Callable[[Episode], Classification],
+    thresholds: Thresholds,
+) -> list[Flag]:
+    """A clonus episode in the active window within `serotonergic_window_days` after (or
+    with) an episode logged with a serotonergic medicine."""
+    from diary.thresholds import serotonergic_class
+
+    medicines = [
+        (e, t.detail, kind)
+        for e in seen
+        for t in e.triggers
+        if t.name == "medication"
+        and t.detail
+        and (kind := serotonergic_class(t.detail)) is not None
+    ]
+    if not medicines:
+        return []
+    window = timedelta(days=thresholds.serotonergic_window_days)
+    clonus = [e for e in recent if label(e).subtype == "clonus"]
+    evidence: dict[int, Episode] = {}
+    names: dict[str, str] = {}
+    for c in clonus:
+        for medicine_episode, name, kind in medicines:
+            if timedelta(0) <= c.at - medicine_episode.at <= window:
+                evidence[c.id] = c
+                evidence[medicine_episode.id] = medicine_episode
+                names[name] = kind
+    if not evidence:
+        return []
+    listed = ", ".join(f"{name} ({kind})" for name, kind in sorted(names.items()))
+    return [
+        Flag(
+            "clonus_with_serotonergic",
+            "urgent",
+            "Clonus after a medicine that raises serotonin",
+            f"Clonus logged within {thresholds.serotonergic_window_days} days of {listed}. "
+            "With such a medicine, spontaneous clonus can be a sign of serotonin toxicity "
+            "(Hunter criteria). Call your doctor or pharmacist today; seek care now if you "
+            "also have a fever, agitation, confusion, heavy sweating or a racing heart. Do "
+            "not stop a medicine without advice.",
+            _ids(list(evidence.values())),
+            "001; Hunter criteria (Dunkley et al. 2003); Boyer & Shannon 2005",
         )
     ]

@@ -151,6 +151,13 @@ def log(
             "--appearance-change", help="The muscle looks different (wasting, a lasting bulge)."
         ),
     ] = False,
+    speech: Annotated[
+        bool, typer.Option("--speech", help="Your speech was slurred or changed.")
+    ] = False,
+    swallowing: Annotated[
+        bool,
+        typer.Option("--swallowing", help="Difficulty swallowing, or choking on food or drink."),
+    ] = False,
     soreness_hours: SorenessOpt = None,
     at: AtOpt = None,
     note: NoteOpt = None,
@@ -198,6 +205,8 @@ def log(
         "weakness": weakness,
         "breathing": breathing,
         "appearance_change": appearance_change,
+        "speech": speech,
+        "swallowing": swallowing,
     }
     if resolved_site is None:
         resolved_site = _ask("Site (e.g. eyelid, calf, lower back)", resolve_site)
@@ -322,6 +331,8 @@ def edit(
     appearance_change: Annotated[
         bool | None, typer.Option("--appearance-change/--no-appearance-change")
     ] = None,
+    speech: Annotated[bool | None, typer.Option("--speech/--no-speech")] = None,
+    swallowing: Annotated[bool | None, typer.Option("--swallowing/--no-swallowing")] = None,
     soreness_hours: SorenessOpt = None,
     at: AtOpt = None,
     note: Annotated[
@@ -357,6 +368,8 @@ def edit(
         "weakness": weakness,
         "breathing": breathing,
         "appearance_change": appearance_change,
+        "speech": speech,
+        "swallowing": swallowing,
     }
     changes.update({name: signs[name] for name in SIGN_FIELDS if signs[name] is not None})
     if soreness_hours is not None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
+    fhir = "fhir"
 
 
 @bulk_command
@@ -33,18 +34,34 @@ def export(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="First day.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Last day, included.")] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="FHIR only: your name, for the Patient.")
+    ] = None,
+    born: Annotated[
+        int | None, typer.Option("--born", metavar="YEAR", help="FHIR only: year of birth.")
+    ] = None,
 ) -> None:
-    """Export episodes as CSV or JSON (classification included)."""
+    """Export episodes as CSV, JSON or a FHIR R4 Bundle (classification included)."""
     from diary import services
+    from diary.fhir import Person
 
     state = state_of(ctx)
-    today = state.now().date()
+    now = state.now()
+    today = now.date()
     first, last = parse_period(since, until, today=today)
+    if (name is not None or born is not None) and fmt != ExportFormat.fhir:
+        raise BadInput("--name and --born go with --format fhir only")
+    if born is not None and not 1900 <= born <= today.year:
+        raise BadInput(f"--born {born} is not a year of birth; accepted: 1900-{today.year}")
+    if name is not None and not name.strip():
+        raise BadInput("--name '' is empty; give a name or leave --name out")
+    person = Person(name.strip() if name else None, born)
     database, thresholds = state.database(), state.thresholds
     if out is None or str(out) == "-":
         services.export_episodes(
-            database, first, last, fmt=fmt.value, thresholds=thresholds, out=sys.stdout
-        )
+            database, first, last, fmt=fmt.value, thresholds=thresholds, out=sys.stdout,
+            person=person, now=now,
+        )  # fmt: skip
         if fmt == ExportFormat.csv and (days := services.kept_days_in(database, first, last)):
             typer.echo(
                 f"note: {days} kept day(s) not written: CSV on standard output holds the "
@@ -70,8 +87,9 @@ def export(
         return
     with private_file(out) as handle:
         count = services.export_episodes(
-            database, first, last, fmt=fmt.value, thresholds=thresholds, out=handle
-        )
+            database, first, last, fmt=fmt.value, thresholds=thresholds, out=handle,
+            person=person, now=now,
+        )  # fmt: skip
     typer.echo(f"Exported {count} episodes to {out}", err=True)
 
 

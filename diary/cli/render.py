@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from diary.analysis.explain import reasons
+from diary.analysis.explain import SIGN_MEANINGS, reasons
 from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.domain import SIGN_FIELDS, Classification, DayRecord, Episode, Flag
 from diary.parsing import format_duration
@@ -115,6 +115,10 @@ def episode_detail(e: Episode, c: Classification) -> str:
     ]
     for name in SIGN_FIELDS:
         lines.append(f"  {name.replace('_', ' ') + ':':<{_W}}{'yes' if getattr(e, name) else 'no'}")
+    ticked = [name for name in SIGN_FIELDS if getattr(e, name) and name in SIGN_MEANINGS]
+    if ticked:
+        lines.append("  What the signs you ticked mean:")
+        lines.extend(f"    {name.replace('_', ' ')}: {SIGN_MEANINGS[name]}" for name in ticked)
     if e.soreness_hours is not None:
         lines.append(f"  {'soreness:':<{_W}}{e.soreness_hours:g} h afterwards")
     if e.note:

@@ -155,7 +155,9 @@ def _summary_page(report: VisitReport, paper: str) -> _Page:
         page.line(
             f"Leg cramps at night: {night}.  Weakness logged: "
             f"{sum(e.weakness for e in episodes)}.  Difficulty breathing logged: "
-            f"{sum(e.breathing for e in episodes)}."
+            f"{sum(e.breathing for e in episodes)}.  Speech changes: "
+            f"{sum(e.speech for e in episodes)}.  Swallowing difficulty: "
+            f"{sum(e.swallowing for e in episodes)}."
         )
         triggers = Counter(t for e in episodes for t in e.trigger_names).most_common(8)
         page.line(
@@ -277,6 +279,8 @@ def _signs(e: Episode) -> str:
             ("weakness", "WEAK"),
             ("breathing", "BREATH"),
             ("appearance_change", "LOOKS"),
+            ("speech", "SPEECH"),
+            ("swallowing", "SWALLOW"),
         )
         if getattr(e, name)
     ]

@@ -1,0 +1,242 @@
+"""The diary as a FHIR R4 Bundle (type `collection`), following the HL7 FHIR Symptoms
+implementation guide: one SymptomObservation per episode, its pain score as a separate
+Observation it links to (`hasMember`), and one SymptomAbsentObservation per kept day
+without episodes. Codes and their sources: `diary/codes.py`. Streamed: one resource at a
+time, so memory stays flat however long the diary.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import IO, Any
+
+from diary import codes
+from diary.domain import Classification, Episode, KeptDay
+
+_NAMESPACE = uuid.UUID("6f1c3a52-94a4-4f0e-9d0b-2f61e7d1c0a5")  # this diary's export ids
+
+
+@dataclass(frozen=True)
+class Person:
+    """Only what the person chose to give (`--name`, `--born`)."""
+
+    name: str | None = None
+    born: int | None = None
+
+    @property
+    def given(self) -> bool:
+        return self.name is not None or self.born is not None
+
+
+def _id(kind: str, key: object) -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"{kind}/{key}"))
+
+
+def _moment(value: datetime) -> str:
+    """A FHIR dateTime/instant: a time of day needs its offset; local times get the
+    machine's (the diary stores local wall-clock times)."""
+    if value.tzinfo is None:
+        value = value.astimezone()
+    return value.isoformat(timespec="seconds")
+
+
+def _loinc(pair: tuple[str, str]) -> dict[str, Any]:
+    return {"coding": [{"system": codes.LOINC, "code": pair[0], "display": pair[1]}]}
+
+
+def _concept(
+    code: str | None, text: str, display: str | None = None, system: str = codes.SNOMED
+) -> dict[str, Any]:
+    if code is None:
+        return {"text": text}
+    coding = {"system": system, "code": code, "display": display or text}
+    return {"coding": [coding], "text": text}
+
+
+def _finding(c: Classification) -> dict[str, Any]:
+    code, text = codes.FINDINGS.get((c.label, c.subtype or ""), codes.FINDINGS[("unclear", "")])
+    return _concept(code, text, codes.FINDING_DISPLAYS.get(code or ""))
+
+
+def _body_site(e: Episode) -> dict[str, Any]:
+    site = codes.BODY_SITES.get(e.site)
+    concept: dict[str, Any] = (
+        {"coding": [{"system": codes.SNOMED, "code": site[0], "display": site[1]}]} if site else {}
+    )
+    concept["text"] = e.where
+    if e.side:
+        concept["extension"] = [{"url": codes.LOCATION_QUALIFIER, "valueString": e.side}]
+    return concept
+
+
+def _effective(e: Episode) -> dict[str, Any]:
+    if not e.time_known:  # a date alone: never an invented time
+        return {"effectiveDateTime": e.at.date().isoformat()}
+    end = e.at + timedelta(seconds=e.duration_s)
+    return {"effectivePeriod": {"start": _moment(e.at), "end": _moment(end)}}
+
+
+def symptom_observation(
+    e: Episode, c: Classification, subject: dict[str, Any], pain_id: str
+) -> dict[str, Any]:
+    components: list[dict[str, Any]] = []
+    severity = codes.severity_of(e.pain)
+    if severity is not None:
+        components.append(
+            {
+                "code": _loinc(codes.SEVERITY),
+                "valueCodeableConcept": {
+                    **_concept(*severity),
+                    "text": f"{severity[1]} (pain {e.pain}/10)",
+                },
+            }
+        )
+    for t in e.triggers:
+        components.append(
+            {"code": _loinc(codes.TRIGGERS), "valueCodeableConcept": {"text": str(t)}}
+        )
+    if e.count > 1:
+        components.append(
+            {
+                "code": _loinc(codes.FREQUENCY),
+                "valueCodeableConcept": {"text": f"{e.count} contractions in this entry"},
+            }
+        )
+    observation: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": _id("episode", e.id),
+        "meta": {"profile": [codes.SYMPTOM_PROFILE]},
+        "identifier": [{"system": "urn:contraction-diary:episode", "value": str(e.id)}],
+        "status": "final",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": codes.SYMPTOM_CATEGORY_SYSTEM,
+                        "code": "symptom",
+                        "display": "Symptom",
+                    }
+                ]
+            }
+        ],
+        "code": _loinc(codes.SYMPTOM),
+        "subject": subject,
+        **_effective(e),
+        "issued": _moment(e.logged_at),
+        "performer": [subject],
+        "valueCodeableConcept": _finding(c),
+        "bodySite": _body_site(e),
+        "hasMember": [{"reference": f"urn:uuid:{pain_id}"}],
+    }
+    notes = [e.note] if e.note else []
+    signs = [name.replace("_", " ") for name in _SIGNS if getattr(e, name)]
+    if signs:
+        notes.append("Also: " + ", ".join(signs) + ".")
+    if notes:
+        observation["note"] = [{"text": text} for text in notes]
+    if components:
+        observation["component"] = components
+    return observation
+
+
+_SIGNS = (
+    "stiff",
+    "limited_motion",
+    "rhythmic",
+    "weakness",
+    "breathing",
+    "appearance_change",
+    "speech",
+    "swallowing",
+)
+
+
+def pain_observation(e: Episode, subject: dict[str, Any], pain_id: str) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": pain_id,
+        "status": "final",
+        "code": _loinc(codes.PAIN_SCORE),
+        "subject": subject,
+        **_effective(e),
+        "issued": _moment(e.logged_at),
+        "performer": [subject],
+        "valueInteger": e.pain,
+    }
+
+
+def absent_observation(day: KeptDay, subject: dict[str, Any]) -> dict[str, Any]:
+    observation: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": _id("absent", day.day.isoformat()),
+        "meta": {"profile": [codes.SYMPTOM_ABSENT_PROFILE]},
+        "status": "final",
+        "code": _loinc(codes.SYMPTOM_ABSENT),
+        "subject": subject,
+        "effectiveDateTime": day.day.isoformat(),
+        "performer": [subject],
+        "valueCodeableConcept": {"text": codes.ABSENT_SYMPTOM_TEXT},
+    }
+    if day.checked_in_at is not None:
+        observation["issued"] = _moment(day.checked_in_at)
+    return observation
+
+
+def patient(person: Person) -> dict[str, Any]:
+    resource: dict[str, Any] = {"resourceType": "Patient", "id": _id("patient", "self")}
+    if person.name:
+        resource["name"] = [{"text": person.name}]
+    if person.born is not None:
+        resource["birthDate"] = f"{person.born:04d}"
+    return resource
+
+
+def write_fhir(
+    episodes: Iterable[Episode],
+    label_of: Callable[[Episode], Classification],
+    days: Sequence[KeptDay],
+    out: IO[str],
+    *,
+    person: Person,
+    generated: datetime,
+) -> int:
+    """Stream the Bundle to `out`; returns how many episodes were written."""
+    if person.given:
+        the_patient = patient(person)
+        subject: dict[str, Any] = {"reference": f"urn:uuid:{the_patient['id']}"}
+    else:
+        subject = {"display": "The person keeping this diary (anonymous)"}
+    out.write(
+        '{"resourceType": "Bundle", "id": '
+        + json.dumps(_id("bundle", generated.isoformat()))
+        + ', "type": "collection", "timestamp": '
+        + json.dumps(_moment(generated))
+        + ', "entry": [\n'
+    )
+    separator = ""
+
+    def entry(resource: dict[str, Any]) -> None:
+        nonlocal separator
+        body = {"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}
+        out.write(separator + json.dumps(body, ensure_ascii=False))
+        separator = ",\n"
+
+    if person.given:
+        entry(the_patient)
+    count = 0
+    with_episodes: set[date] = set()
+    for e in episodes:
+        pain_id = _id("pain", e.id)
+        entry(symptom_observation(e, label_of(e), subject, pain_id))
+        entry(pain_observation(e, subject, pain_id))
+        with_episodes.add(e.at.date())
+        count += 1
+    for day in days:
+        if day.day not in with_episodes:
+            entry(absent_observation(day, subject))
+    out.write("\n]}\n")
+    return count
