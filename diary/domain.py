@@ -190,6 +190,13 @@ class Flag:
     episode_ids: tuple[int, ...]
     source: str
     key: str = field(default="", compare=False)  # distinguishes flags of one code (e.g. site)
+    plain: str = field(default="", compare=False)  # the detail in plain words, no statistics
+
+    @property
+    def words(self) -> str:
+        """What a person reads in the weekly report: plain words when the detail carries
+        test names and p-values (those stay in `diary flags` and JSON)."""
+        return self.plain or self.detail
 
     @property
     def identity(self) -> tuple[str, str, str]:

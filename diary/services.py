@@ -125,7 +125,7 @@ def weekly_report(
 
     first = as_of - timedelta(days=int(thresholds.trigger_window_days) - 1)
     found = headline_of(trigger_report(db, first, as_of, thresholds))
-    return dataclasses.replace(summary, triggers_found=found)
+    return dataclasses.replace(summary, triggers_found=found, flags_as_of=as_of)
 
 
 def period_or_default(

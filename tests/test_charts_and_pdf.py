@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -136,9 +136,11 @@ def test_charts_command_writes_valid_files(diary: Diary, tmp_path: Path, fmt: st
 @pytest.mark.backend
 def test_too_little_data_is_said_not_drawn(diary: Diary, tmp_path: Path) -> None:
     result = diary("charts", "--out", str(tmp_path / "none"))
-    assert result.exit_code == 1 and "no episodes" in result.stderr
+    assert result.exit_code == 1 and "the diary is empty" in result.stderr
     assert not (tmp_path / "none").exists() or not any((tmp_path / "none").iterdir())
     diary.ok("log", "--site", "calf", "--duration", "1m", "--pain", "5", "--at", "2026-11-01T10:00")
+    elsewhere = diary("charts", "--out", str(tmp_path / "none"), "--since", "2026-11-05")
+    assert elsewhere.exit_code == 1 and "no episodes between 2026-11-05" in elsewhere.stderr
     result = diary("charts", "--out", str(tmp_path / "one"), "--since", "2026-11-01")
     assert result.exit_code == 0
     assert "skipped pain_over_time: fewer than 2 episodes" in result.stderr
@@ -165,6 +167,7 @@ def test_doctor_pdf(
     pages, episodes = int(found.group(1)), int(found.group(2))
     assert out.read_bytes().startswith(b"%PDF-")
     # A summary page, seven charts two to a page (the trigger forest plot included), the table.
+    # A summary page, seven charts two to a page (the forest plot included), the table.
     assert _pdf_page_count(out) == pages == 1 + 4 + -(-episodes // 44)
     width, height = PAPER[paper]
     boxes = re.findall(rb"/MediaBox \[ ?0 0 ([\d.]+) ([\d.]+) ?\]", out.read_bytes())
@@ -252,3 +255,91 @@ def test_streamed_pages_hold_every_episode_once(diary: Diary) -> None:
     from_episodes = chart_data(everything, classify, START, END)
     from_observations = chart_data(observed, lambda o: classify(o, DEFAULTS), START, END)
     assert from_observations == from_episodes
+
+
+@pytest.mark.backend
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_every_text_of_the_pdf_lies_inside_the_printable_area(
+    diary: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paper: str
+) -> None:
+    """Drawn text (tick labels, legends, table cells, the footer) stays 0.3 in inside the
+    page edges, and nothing but the footer reaches the footer's band."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from diary import services
+    from diary.reports.doctor import MARGIN_BOTTOM, visit_pages
+    from diary.storage import open_database
+    from diary.thresholds import DEFAULTS
+
+    monkeypatch.setenv("DIARY_NOW", "2026-11-21T20:00:00")
+    diary.ok("demo")
+    demo = open_database(str(tmp_path / "home" / ".local" / "share" / "diary" / "demo.sqlite3"))
+    today = date(2026, 11, 21)
+    report = services.visit_report(
+        demo, today - timedelta(weeks=8), today, today=today, thresholds=DEFAULTS
+    )
+    demo.dispose()
+    width, height = PAPER[paper]
+    edge = 0.3 * 72  # points; the figures are drawn at 72 dpi below
+    for number, figure in enumerate(visit_pages(report, paper), start=1):
+        figure.set_dpi(72)
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()  # type: ignore[no-untyped-call]
+        renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+        footer_top = (MARGIN_BOTTOM - 0.2 + 0.02) * 72  # from the bottom, in points
+        for text in figure.findobj(Text):
+            if not text.get_visible() or not text.get_text().strip():
+                continue
+            box = text.get_window_extent(renderer)
+            where = f"page {number}: {text.get_text()!r}"
+            assert box.x0 >= edge and box.x1 <= width * 72 - edge, where
+            assert box.y0 >= edge and box.y1 <= height * 72 - edge, where
+            is_footer = box.y1 <= footer_top + 1
+            if not is_footer:
+                assert box.y0 >= footer_top, where
+
+
+@pytest.mark.backend
+def test_a_dense_diary_still_prints_in_eight_pages(
+    diary: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+
+    from diary import services
+    from diary.domain import NewEpisode, TriggerEntry
+    from diary.storage import open_database
+
+    monkeypatch.setenv("DIARY_NOW", "2026-11-21T20:00:00")
+    rng = random.Random(3)
+    start = datetime(2026, 9, 27, 8, 0)
+    episodes = [
+        NewEpisode(
+            at=start + timedelta(minutes=rng.randint(0, 55 * 24 * 60)),
+            site=rng.choice(["eyelid", "calf", "thumb"]),
+            side=rng.choice(["left", "right"]),
+            duration_s=rng.choice([2, 3, 90]),
+            pain=rng.randint(0, 7),
+            triggers=(TriggerEntry("caffeine"),) if rng.random() < 0.5 else (),
+        )
+        for _ in range(1521)
+    ]
+    database = open_database(None)
+    services.add_many(database, episodes, now=datetime(2026, 11, 21, 20, 0))
+    database.dispose()
+    out = tmp_path / "dense.pdf"
+    shown = diary.ok("report", "doctor", "--out", str(out), "--paper", "letter").stdout
+    pages = int(re.search(r"\((\d+) pages", shown).group(1))  # type: ignore[union-attr]
+    assert pages <= 8 and _pdf_page_count(out) == pages
+    from diary.reports.doctor import _table_plan
+    from diary.thresholds import DEFAULTS
+
+    database = open_database(None)
+    report = services.visit_report(
+        database, date(2026, 9, 27), date(2026, 11, 21), today=date(2026, 11, 21),
+        thresholds=DEFAULTS,
+    )  # fmt: skip
+    database.dispose()
+    title, _, table = _table_plan(report, "letter")
+    assert title.startswith("Episodes by week, place and type")
+    assert sum(len(rows) for rows in table) < 1521 / 5  # near-identical rows grouped

@@ -75,11 +75,35 @@ def test_weekly_json_numbers(history: Diary) -> None:
     assert all(a["source"] for a in report["advice"])
 
 
-def test_date_selects_its_iso_week_and_default_is_this_week(history: Diary) -> None:
+def test_date_selects_its_iso_week_and_default_is_the_week_ending_on_sunday(
+    history: Diary,
+) -> None:
     by_date = history.json_format("report", "weekly", "--date", "2026-11-18")
-    default = history.json_format("report", "weekly")
+    default = history.json_format("report", "weekly")  # now: Sunday 22 Nov, 21:00
     assert by_date["week"] == default["week"] == "2026-W47"
-    assert by_date == default
+    assert default["chosen"] == "ending today" and by_date["chosen"] is None
+    assert by_date == {**default, "chosen": None}
+
+
+def test_on_a_monday_the_default_is_the_last_complete_week_not_the_empty_new_one(
+    history: Diary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIARY_NOW", "2026-11-23T08:00:00")
+    report = history.json_format("report", "weekly")
+    assert report["week"] == "2026-W47" and report["episodes"] == 5
+    assert report["chosen"] == "the last complete week"
+    text = history.ok("report", "weekly").stdout
+    assert text.splitlines()[0].endswith("(the last complete week)")
+    this_week = history.json_format("report", "weekly", "--date", "today")
+    assert this_week["week"] == "2026-W48"
+
+
+def test_weekly_text_says_flags_in_plain_words_and_which_windows_they_use(
+    history: Diary,
+) -> None:
+    text = history.ok("report", "weekly", "--week", "2026-W47").stdout
+    assert "p = " not in text and "Poisson" not in text
+    assert "rolling windows" in text and "`diary flags` lists the evidence" in text
 
 
 def _normalise(text: str) -> str:

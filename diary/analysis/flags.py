@@ -392,6 +392,7 @@ def _worsening(seen: list[Episode], as_of: date, thresholds: Thresholds) -> list
     recent = [e for e in seen if e.at.date() >= recent_start]
     earlier = [e for e in seen if earlier_start <= e.at.date() < recent_start]
     findings: list[str] = []
+    plain: list[str] = []
     a, b = len(recent), len(earlier)  # entries: a bout logged with a count is one
     p_value = rate_increase_p_value(a, b)
     days_a, days_b = len({e.at.date() for e in recent}), len({e.at.date() for e in earlier})
@@ -409,12 +410,17 @@ def _worsening(seen: list[Episode], as_of: date, thresholds: Thresholds) -> list
             f"days in the {n} before (×{a / b:.1f}; one-sided exact Poisson test "
             f"p = {p_value:.3f}, days with episodes: Fisher's exact test p = {days_p:.3f})"
         )
+        plain.append(
+            f"about {_times_words(a / b)} as many episodes in the last {n} days as in the "
+            f"{n} before ({b} → {a}), on more days ({days_b} → {days_a})"
+        )
     need = thresholds.worsening_pain_min_episodes
     if a >= need and b >= need:
         mean_recent = sum(e.pain for e in recent) / a
         mean_earlier = sum(e.pain for e in earlier) / b
         if mean_recent - mean_earlier >= thresholds.worsening_pain_rise:
             findings.append(f"mean pain rose from {mean_earlier:.1f} to {mean_recent:.1f}/10")
+            plain.append(f"pain rose on average from {mean_earlier:.1f} to {mean_recent:.1f}/10")
     if not findings:
         return []
     return [
@@ -427,8 +433,20 @@ def _worsening(seen: list[Episode], as_of: date, thresholds: Thresholds) -> list
             f"{day_span(earlier_start, recent_start - timedelta(days=1))}).",
             _ids(recent),
             "001, 002",
+            plain=f"{_sentence('; '.join(plain))} "
+            f"({day_span(recent_start, as_of)} against "
+            f"{day_span(earlier_start, recent_start - timedelta(days=1))}).",
         )
     ]
+
+
+def _times_words(ratio: float) -> str:
+    """1.5 -> 'one and a half times', 2.1 -> 'twice', 3.2 -> '3 times'."""
+    if ratio < 1.75:
+        return "one and a half times"
+    if ratio < 2.5:
+        return "twice"
+    return f"{round(ratio)} times"
 
 
 def _medication_link(recent: list[Episode]) -> list[Flag]:

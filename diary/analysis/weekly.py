@@ -71,6 +71,8 @@ class WeeklySummary:
     days_so_far: int = 7  # days of the week up to today
     exposures: dict[str, int] = field(default_factory=dict)  # exposure -> kept days with it
     triggers_found: TriggerHeadline | None = None  # `diary triggers` up to the week's end
+    flags_as_of: date | None = None  # the day the flags were evaluated for
+    chosen: str = ""  # why this week, when it was not asked for ('the last complete week')
 
 
 def _counts(start: date, episodes: list[Episode], labels: dict[int, Classification]) -> WeekCounts:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -62,7 +63,8 @@ def weekly(
 ) -> None:
     """Summary of one ISO week, compared with the week before.
 
-    Default: the current week. Text for the terminal, markdown for notes, or JSON.
+    Default: the last complete week (on a Sunday, the week ending today); `--date today`
+    for the week in progress. Text for the terminal, markdown for notes, or JSON.
     """
     from diary import services
     from diary.reports.weekly import weekly_dict, weekly_markdown, weekly_text
@@ -71,13 +73,19 @@ def weekly(
     today = state.now().date()
     if week and on_date:
         raise BadInput("give --week or --date, not both")
+    chosen = ""
     if week:
         start, _ = parse_iso_week(week)
-    else:
-        start, _ = week_of(parse_date(on_date, today=today) if on_date else today)
+    elif on_date:
+        start, _ = week_of(parse_date(on_date, today=today))
+    else:  # a week just begun would read as good news above its flags
+        start, _ = week_of(today if today.isoweekday() == 7 else today - timedelta(days=7))
+        chosen = "ending today" if today.isoweekday() == 7 else "the last complete week"
     summary = services.weekly_report(
         state.database(), start, today=today, thresholds=state.thresholds
     )
+    if chosen:
+        summary = dataclasses.replace(summary, chosen=chosen)
     if fmt is ReportFormat.json:
         render.print_json(weekly_dict(summary))
     elif fmt is ReportFormat.markdown:
@@ -152,6 +160,11 @@ def charts(
         state.thresholds,
     )
     if data.total == 0:
+        if not services.count_episodes(state.database()):
+            raise NotEnoughData(
+                "the diary is empty: no chart drawn. Log an episode with `diary log`, or try "
+                "`diary demo`"
+            )
         raise NotEnoughData(f"no episodes between {start} and {end}: no chart drawn")
     from diary.reports.charts import write_charts
 

@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from diary.analysis.series import ChartData
 from diary.domain import LABELS
@@ -92,7 +92,7 @@ def _gaps(values: list[float | None]) -> list[float]:
 
 def _legend(ax: Axes) -> None:
     """Beside the plot, never over the data."""
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, fontsize="small")
 
 
 def _labels_present(data: ChartData) -> list[str]:
@@ -112,7 +112,10 @@ def draw_episodes_per_day(ax: Axes, data: ChartData) -> None:
                 x, bottom, tops, step="mid", color=COLOURS[label], label=label, linewidth=0
             )
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
-    ax.plot(x, _gaps(data.rolling_mean), color="black", linewidth=1.6, label="7-day average (all)")
+    if sum(1 for v in data.rolling_mean if v is not None) >= 2:  # only what is drawn is named
+        ax.plot(
+            x, _gaps(data.rolling_mean), color="black", linewidth=1.6, label="7-day average (all)"
+        )
     if data.entries is not None:  # some entries stand for several contractions: show both
         logged = [(d, n) for d, n in zip(x, data.entries, strict=True) if n]
         ax.scatter(
@@ -126,8 +129,17 @@ def draw_episodes_per_day(ax: Axes, data: ChartData) -> None:
             zorder=3,
         )
     ax.set_ylabel("contractions per day")
-    ax.set_ylim(bottom=0)
-    _date_axis(ax)
+    _counts_axis(ax.yaxis, max([*bottom, *(data.entries or [])]))
+    if len(data.days) < 14:  # a few days: whole days on the axis, not hours
+        from matplotlib.dates import DateFormatter, DayLocator
+
+        ax.set_xlim(x[0] - 3, x[-1] + 3)
+        ax.xaxis.set_major_locator(DayLocator())
+        ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+        for tick in ax.get_xticklabels():
+            tick.set_rotation(45)
+    else:
+        _date_axis(ax)
     _legend(ax)
     _title(ax, "Contractions per day", data)
 
@@ -170,7 +182,7 @@ def draw_sites(ax: Axes, data: ChartData) -> None:
         left = [a + b for a, b in zip(left, counts, strict=True)]
     for i, total in enumerate(left):
         ax.text(total, i, f" {total}", va="center", fontsize=8)
-    ax.set_xlim(0, max(left) * 1.1)
+    _counts_axis(ax.xaxis, max(left))
     ax.set_xlabel("episodes")
     ax.grid(axis="y", visible=False)
     _legend(ax)
@@ -179,13 +191,30 @@ def draw_sites(ax: Axes, data: ChartData) -> None:
 
 def draw_triggers(ax: Axes, data: ChartData) -> None:
     ranked = data.triggers[:TOP_TRIGGERS][::-1]
-    ax.barh([name for name, _ in ranked], [n for _, n in ranked], color="#5f6b7a")
+    ax.barh(range(len(ranked)), [n for _, n in ranked], color="#5f6b7a")
+    ax.set_yticks(range(len(ranked)), [_wrapped_label(name) for name, _ in ranked])
     for i, (_, n) in enumerate(ranked):
         ax.text(n, i, f" {n}", va="center", fontsize=8)
-    ax.set_xlim(0, max(n for _, n in ranked) * 1.1)
+    _counts_axis(ax.xaxis, max(n for _, n in ranked))
     ax.set_xlabel("episodes with this trigger")
     ax.grid(axis="y", visible=False)
     _title(ax, "Triggers, most frequent first", data)
+
+
+def _counts_axis(axis: Any, top: float) -> None:
+    """Whole numbers only (no 2.5 episodes) and room above the tallest bar."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    if axis is axis.axes.yaxis:
+        axis.axes.set_ylim(0, max(top, 1) * 1.12)
+    else:
+        axis.axes.set_xlim(0, max(top, 1) * 1.12)
+
+
+def _wrapped_label(text: str, width: int = 16) -> str:
+    """Long tick labels (free-text triggers) wrap onto lines instead of being cut off."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, break_long_words=True)) or text
 
 
 def draw_time_of_day(ax: Axes, data: ChartData) -> None:
@@ -206,6 +235,7 @@ def draw_time_of_day(ax: Axes, data: ChartData) -> None:
         bottom = [a + b for a, b in zip(bottom, data.hours[label], strict=True)]
     ax.set_xticks(range(0, 24, 3), [f"{h:02d}:00" for h in range(0, 24, 3)])
     ax.set_xlim(-0.5, 23.5)
+    _counts_axis(ax.yaxis, max(bottom))
     ax.set_xlabel("hour of the day")
     ax.set_ylabel("episodes")
     _legend(ax)
@@ -228,7 +258,11 @@ def draw_durations(ax: Axes, data: ChartData) -> None:
         median_line.set_color("black")
     ax.set_xticks(
         range(1, len(present) + 1),
-        [f"{label}\n({len(data.durations[label])} episodes)" for label in present],
+        [
+            f"{label}\n({n} episode{'s' if n != 1 else ''})"
+            for label in present
+            for n in [len(data.durations[label])]
+        ],
     )
     ax.set_yscale("log")
     shortest = min(min(data.durations[label]) for label in present)
@@ -330,6 +364,7 @@ CHARTS: tuple[Chart, ...] = (
         draw_sites,
         lambda d: d.total > 0,
         "no episodes in the period",
+        label_room=1.15,
     ),
     Chart(
         "triggers_ranked",
@@ -337,6 +372,7 @@ CHARTS: tuple[Chart, ...] = (
         draw_triggers,
         lambda d: bool(d.triggers),
         "no triggers logged in the period",
+        label_room=1.15,
     ),
     Chart(
         "trigger_effects",

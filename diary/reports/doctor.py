@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from statistics import fmean, median
 from typing import Any
@@ -30,22 +30,23 @@ MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 0.75, 0.7, 0.8
 USABLE_WIDTH = min(w for w, _ in PAPER.values()) - 2 * MARGIN_X  # fits both papers
 USABLE_HEIGHT = min(h for _, h in PAPER.values()) - MARGIN_TOP - MARGIN_BOTTOM
 ROWS_PER_PAGE = 44
-LEGEND_ROOM = 1.25  # inches right of each chart for its legend
+LEGEND_ROOM = 1.5  # inches right of each chart for its legend
 ROW_HEIGHT = 0.205
 INK, MUTED, RULE = "#1a1a1a", "#5a5a5a", "#c8c8c8"
 SEVERITY_INK = {"urgent": "#b00020", "doctor": "#8a5a00", "watch": "#1f5f8b"}
 # (heading, width in inches); the characters that fit follow from the width at 7.5 pt
 COLUMNS = (
-    ("#", 0.4),
-    ("date and time", 1.3),
-    ("site", 0.85),
+    ("#", 0.38),
+    ("date and time", 1.02),
+    ("site", 0.72),
     ("n", 0.3),
-    ("duration", 0.65),
-    ("pain", 0.35),
-    ("label", 0.5),
-    ("type", 0.7),
-    ("triggers", 0.95),
-    ("signs", 0.77),
+    ("duration", 0.55),
+    ("pain", 0.32),
+    ("label", 0.45),
+    ("type", 0.68),
+    ("triggers", 0.85),
+    ("signs", 0.7),
+    ("notes", 0.8),
 )
 TABLE_FONT = 7.5
 
@@ -90,7 +91,7 @@ class _Page:
         self.y += 0.08
 
     def footer(self, number: int, total: int, generated: date) -> None:
-        y = self.height - MARGIN_BOTTOM + 0.3
+        y = self.height - MARGIN_BOTTOM + 0.2  # the footer band: 0.6 in above the edge
         self.text(0, y, f"{NOT_A_DIAGNOSIS}", fontsize=7, color=MUTED)
         self.text(USABLE_WIDTH, y, f"Page {number} of {total}", fontsize=7, color=MUTED, ha="right")
         self.text(
@@ -178,11 +179,17 @@ def _summary_page(report: VisitReport, paper: str) -> _Page:
         color=MUTED,
     )
     page.heading(f"Flags active on {report.end:%d %b %Y}")
-    if not report.flags:
+    if not report.episodes:
+        page.line(
+            "No episodes were logged in this period, so there is nothing to assess: this "
+            "is not a finding that all is well."
+        )
+    elif not report.flags:
         page.line(
             "None of the patterns the source documents single out (severe pain, "
             "weakness, prolonged or recurring spasms, persistent twitching, worsening, "
-            "medication link, difficulty breathing) is present."
+            "medication link, difficulty breathing, speech or swallowing changes, clonus) "
+            "is present."
         )
     for flag in report.flags:
         ink = SEVERITY_INK[flag.severity]
@@ -243,29 +250,32 @@ def _tested_triggers(report: VisitReport) -> str | None:
     )
 
 
+CHART_TITLE_ROOM = 0.35  # inches above each chart for its title
+CHART_AXIS_ROOM = 0.85  # inches below each chart for tick labels and a two-line axis label
+
+
 def _chart_pages(report: VisitReport, paper: str) -> list[_Page]:
+    """Two charts a page. Each slot holds the title, the axes and the tick labels and axis
+    label under them, so nothing reaches the footer on A4 or Letter."""
     drawable = [c for c in CHARTS if c.enough(report.charts)]
     pages = []
     for first in range(0, len(drawable), 2):
         page = _Page(paper)
+        slot_height = (page.height - MARGIN_TOP - MARGIN_BOTTOM - 0.15) / 2
         for slot, chart in enumerate(drawable[first : first + 2]):
-            height = (USABLE_HEIGHT - 0.6) / 2
-            top = MARGIN_TOP + 0.2 + slot * (height + 0.45)
+            top = MARGIN_TOP + slot * slot_height + CHART_TITLE_ROOM
+            height = slot_height - CHART_TITLE_ROOM - CHART_AXIS_ROOM
             ax = page.figure.add_axes(
                 (
                     (MARGIN_X + chart.label_room) / page.width,
                     1 - (top + height) / page.height,
                     (USABLE_WIDTH - chart.label_room - LEGEND_ROOM) / page.width,
-                    (height - 0.35) / page.height,
+                    height / page.height,
                 )
             )
             chart.draw(ax, report.charts)
         pages.append(page)
     return pages
-
-
-def _clip(s: str, limit: int) -> str:
-    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 def _signs(e: Episode) -> str:
@@ -296,27 +306,61 @@ def _when(e: Episode) -> str:
     return f"{e.at:%d %b}, time not given"
 
 
-def _table_pages(report: VisitReport, paper: str) -> list[_Page]:
-    pages = []
-    for first in range(0, len(report.episodes), ROWS_PER_PAGE):
-        page = _Page(paper)
-        page.text(
-            0,
-            page.y,
-            f"Every episode, {report.start:%d %b} – {report.end:%d %b %Y}",
-            fontsize=12,
-            fontweight="bold",
-        )
-        page.y += 0.35
-        x = 0.0
-        for heading, width in COLUMNS:
-            page.text(x, page.y, heading, fontsize=8, fontweight="bold")
-            x += width
-        page.y += 0.2
-        page.rule()
-        for row, e in enumerate(report.episodes[first : first + ROWS_PER_PAGE]):
-            c = report.labels[e.id or 0]
-            cells = (
+MAX_PAGES = 8  # a doctor reads a few pages; `diary export` holds every episode
+LINE_HEIGHT = TABLE_FONT / 72 * 1.3
+TABLE_TOP = 0.6  # inches under the page top for the title and the column headings
+GROUPED_COLUMNS = (
+    ("from", 0.55),
+    ("where", 0.85),
+    ("type", 1.3),
+    ("entries", 0.5),
+    ("contractions", 0.85),
+    ("duration", 0.9),
+    ("pain", 0.4),
+    ("triggers", 1.42),
+)
+GROUP_SPANS = (7, 14, 28)  # days a row covers: a week, a fortnight, four weeks
+
+Columns = tuple[tuple[str, float], ...]
+Row = tuple[str, ...]
+
+
+def _wrap_cell(cell: str, width: float) -> list[str]:
+    """A cell's lines: wrapped to its column, never cut off."""
+    limit = max(4, int((width - 0.05) * 72 / (TABLE_FONT * 0.53)))
+    return textwrap.wrap(cell, limit, break_long_words=True) or [""]
+
+
+def _row_height(row: Row, columns: Columns) -> float:
+    lines = max(len(_wrap_cell(c, w)) for c, (_, w) in zip(row, columns, strict=True))
+    return max(ROW_HEIGHT, lines * LINE_HEIGHT + 0.06)
+
+
+def _paginate(rows: list[Row], columns: Columns, paper: str) -> list[list[Row]]:
+    room = PAPER[paper][1] - MARGIN_TOP - MARGIN_BOTTOM - TABLE_TOP - 0.1
+    pages: list[list[Row]] = [[]]
+    used = 0.0
+    for row in rows:
+        height = _row_height(row, columns)
+        if pages[-1] and used + height > room:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(row)
+        used += height
+    return pages if rows else []
+
+
+def _episode_rows(report: VisitReport) -> list[Row]:
+    rows: list[Row] = []
+    for e in report.episodes:
+        c = report.labels[e.id]
+        notes = []
+        if e.soreness_hours is not None:
+            notes.append(f"sore {e.soreness_hours:g} h")
+        if e.note:
+            notes.append(e.note)
+        rows.append(
+            (
                 f"#{e.id}",
                 _when(e),
                 e.where,
@@ -325,37 +369,131 @@ def _table_pages(report: VisitReport, paper: str) -> list[_Page]:
                 str(e.pain),
                 c.label,
                 c.subtype or "-",
-                ", ".join(e.trigger_names),
+                ", ".join(str(t) for t in e.triggers),
                 _signs(e),
+                "; ".join(notes),
             )
-            if row % 2:
+        )
+    return rows
+
+
+def _grouped_rows(report: VisitReport, span: int = 7) -> list[Row]:
+    """One row per `span` days, site and side, and type: near-identical twitches read as
+    one line ('left eyelid, fasciculation: 12 entries, 3 s, pain 0, caffeine ×7')."""
+    from collections import defaultdict
+
+    groups: dict[tuple[date, str, str], list[Episode]] = defaultdict(list)
+    for e in report.episodes:
+        c = report.labels[e.id]
+        week = report.start + timedelta(days=(e.at.date() - report.start).days // span * span)
+        kind = f"{c.label}, {c.subtype}" if c.subtype else c.label
+        groups[(week, e.where, kind)].append(e)
+    rows: list[Row] = []
+    for (week, where, kind), members in sorted(groups.items()):
+        durations = [e.duration_s for e in members]
+        pains = [e.pain for e in members]
+        triggers = Counter(str(t) for e in members for t in e.triggers)
+        rows.append(
+            (
+                f"{week:%d %b}",
+                where,
+                kind,
+                str(len(members)),
+                str(sum(e.count for e in members)),
+                format_duration(min(durations))
+                + (
+                    f"–{format_duration(max(durations))}" if max(durations) > min(durations) else ""
+                ),
+                f"{min(pains)}–{max(pains)}" if min(pains) != max(pains) else str(pains[0]),
+                ", ".join(f"{t} ×{n}" if n > 1 else t for t, n in triggers.most_common()),
+            )
+        )
+    return rows
+
+
+def _table_plan(report: VisitReport, paper: str) -> tuple[str, Columns, list[list[Row]]]:
+    """The full table when it fits the page budget, else the weekly summary by site."""
+    charts = sum(1 for c in CHARTS if c.enough(report.charts))
+    budget = max(1, MAX_PAGES - 1 - math.ceil(charts / 2))
+    period = f"{report.start:%d %b} – {report.end:%d %b %Y}"
+    pages = _paginate(_episode_rows(report), COLUMNS, paper)
+    if len(pages) <= budget:
+        return f"Every episode, {period}", COLUMNS, pages
+    for span in GROUP_SPANS:  # the finest grouping that fits
+        pages = _paginate(_grouped_rows(report, span), GROUPED_COLUMNS, paper)
+        if len(pages) <= budget:
+            break
+    words = {7: "week", 14: "fortnight", 28: "four weeks"}[span]
+    title = f"Episodes by {words}, place and type, {period}"
+    if len(pages) > budget:  # still too long: the latest rows, and say so
+        kept = [row for page in pages[-budget:] for row in page]
+        pages = _paginate(kept, GROUPED_COLUMNS, paper)[-budget:]
+        title += "; latest only"
+    return title, GROUPED_COLUMNS, pages
+
+
+def _table_pages(report: VisitReport, paper: str) -> list[_Page]:
+    title, columns, planned = _table_plan(report, paper)
+    pages = []
+    for number, rows in enumerate(planned):
+        page = _Page(paper)
+        heading = title if number == 0 else f"{title} (continued)"
+        page.text(0, page.y, heading, fontsize=11 if number == 0 else 10, fontweight="bold")
+        page.y += 0.3
+        if columns is GROUPED_COLUMNS:
+            page.text(
+                0,
+                page.y - 0.08,
+                f"{len(report.episodes)} episodes, too many to list here: near-identical ones "
+                "are grouped. `diary export` lists each.",
+                fontsize=8,
+                color=MUTED,
+            )
+            page.y += 0.12
+        x = 0.0
+        for name, width in columns:
+            page.text(x, page.y, name, fontsize=8, fontweight="bold")
+            x += width
+        page.y += 0.2
+        page.rule()
+        for index, row in enumerate(rows):
+            height = _row_height(row, columns)
+            if index % 2:
                 page.figure.add_artist(
                     Rectangle(
-                        (MARGIN_X / page.width, 1 - (page.y + ROW_HEIGHT - 0.04) / page.height),
+                        (MARGIN_X / page.width, 1 - (page.y + height - 0.04) / page.height),
                         USABLE_WIDTH / page.width,
-                        ROW_HEIGHT / page.height,
+                        height / page.height,
                         color="#f2f2f2",
                         linewidth=0,
                         zorder=-1,
                     )
                 )
             x = 0.0
-            for (_, width), cell in zip(COLUMNS, cells, strict=True):
-                limit = int((width - 0.05) * 72 / (TABLE_FONT * 0.53))
-                page.text(x, page.y, _clip(cell, limit), fontsize=TABLE_FONT)
+            for (_, width), cell in zip(columns, row, strict=True):
+                for line, part in enumerate(_wrap_cell(cell, width)):
+                    page.text(x, page.y + line * LINE_HEIGHT, part, fontsize=TABLE_FONT)
                 x += width
-            page.y += ROW_HEIGHT
+            page.y += height
         pages.append(page)
     return pages
 
 
-def write_visit_pdf(report: VisitReport, out: Path, *, paper: str = "a4") -> int:
-    """Write the PDF; returns its number of pages."""
+def visit_pages(report: VisitReport, paper: str = "a4") -> list[Figure]:
+    """Every page, drawn and footed, as matplotlib figures (the PDF, and the layout tests)."""
     pages = [
         _summary_page(report, paper),
         *_chart_pages(report, paper),
         *_table_pages(report, paper),
     ]
+    for number, page in enumerate(pages, start=1):
+        page.footer(number, len(pages), report.generated)
+    return [page.figure for page in pages]
+
+
+def write_visit_pdf(report: VisitReport, out: Path, *, paper: str = "a4") -> int:
+    """Write the PDF; returns its number of pages."""
+    pages = visit_pages(report, paper)
     metadata = {
         "Title": "Contraction diary: summary for a clinical visit",
         "Author": "diary",
@@ -363,12 +501,11 @@ def write_visit_pdf(report: VisitReport, out: Path, *, paper: str = "a4") -> int
         "CreationDate": None,
     }
     with private_file(out, binary=True) as handle, PdfPages(handle, metadata=metadata) as pdf:
-        for number, page in enumerate(pages, start=1):
-            page.footer(number, len(pages), report.generated)
-            pdf.savefig(page.figure)
+        for figure in pages:
+            pdf.savefig(figure)
     return len(pages)
 
 
-def pages_needed(report: VisitReport) -> int:
+def pages_needed(report: VisitReport, paper: str = "a4") -> int:
     charts = sum(1 for c in CHARTS if c.enough(report.charts))
-    return 1 + math.ceil(charts / 2) + math.ceil(len(report.episodes) / ROWS_PER_PAGE)
+    return 1 + math.ceil(charts / 2) + len(_table_plan(report, paper)[2])

@@ -17,6 +17,7 @@ def weekly_dict(s: WeeklySummary) -> dict[str, Any]:
     longest = s.longest
     return {
         "week": s.this.week,
+        "chosen": s.chosen or None,
         "start": s.this.start.isoformat(),
         "end": s.this.end.isoformat(),
         "episodes": s.this.episodes,
@@ -76,7 +77,8 @@ def weekly_dict(s: WeeklySummary) -> dict[str, Any]:
 
 
 def _period(s: WeeklySummary) -> str:
-    return f"{s.this.start:%a %d %b} – {s.this.end:%a %d %b %Y}"
+    why = f" ({s.chosen})" if s.chosen else ""
+    return f"{s.this.start:%a %d %b} – {s.this.end:%a %d %b %Y}{why}"
 
 
 def _headline(s: WeeklySummary) -> str:
@@ -98,6 +100,16 @@ def kept_line(s: WeeklySummary) -> str:
     had = ", ".join(f"{name} on {n} day{'s' if n != 1 else ''}" for name, n in s.exposures.items())
     return f"Diary kept on {s.kept_days} of {s.days_so_far} days" + (
         f"; had: {had}." if had else "; no tracked exposures."
+    )
+
+
+def windows_line(s: WeeklySummary) -> str:
+    """Why a flag's numbers can differ from the week's: flags look at rolling windows."""
+    as_of = s.flags_as_of or s.this.end
+    return (
+        f"Flags look back from {as_of:%a %d %b} over rolling windows (the last 14 "
+        "and 28 days), not calendar weeks, so their counts can differ from the week's. "
+        "`diary flags` lists the evidence, with its statistics."
     )
 
 
@@ -198,12 +210,12 @@ def weekly_markdown(s: WeeklySummary) -> str:
         for f in s.flags:
             loud = "**URGENT** " if f.severity == "urgent" else ""
             lines.append(
-                f"- {loud}[{f.severity}] **{f.title}**: {f.detail} "
-                f"(rule `{f.code}`, episodes {', '.join(f'#{i}' for i in f.episode_ids)}, "
-                f"sources {f.source})"
+                f"- {loud}[{f.severity}] **{f.title}**: {f.words}\n"
+                f"  (rule `{f.code}`, sources {f.source})"
             )
         if any(f.severity == "urgent" for f in s.flags):
             lines.append(f"- **{SEEK_CARE_NOW}**")
+        lines += ["", windows_line(s)]
     else:
         lines.append("No flags at the end of the week.")
     if s.advice:
@@ -256,19 +268,30 @@ def weekly_text(s: WeeklySummary, *, width: int = 100, colour: bool = False) -> 
     for f in s.flags:
         style = {"urgent": "bold red", "doctor": "yellow", "watch": "cyan"}[f.severity]
         console.print(indented(f"[{style}]{f.severity.upper()}[/{style}] {f.title}", 2))
-        console.print(indented(f.detail, 4))
-        ids = ", ".join(f"#{i}" for i in f.episode_ids)
-        console.print(
-            indented(f"[dim]rule {f.code} · episodes {ids} · sources {f.source}[/dim]", 4)
-        )
+        console.print(indented(f.words, 4))
+        console.print(indented(f"[dim]rule {f.code} · sources {f.source}[/dim]", 4))
     if any(f.severity == "urgent" for f in s.flags):
         console.print(indented(f"[bold red]{SEEK_CARE_NOW}[/bold red]", 2))
+    if s.flags:
+        console.print(indented(f"[dim]{windows_line(s)}[/dim]", 2))
     if s.advice:
         console.print("[bold]Self-care from the source documents[/bold]")
         for a in s.advice:
-            console.print(indented(f"- {a.text} [dim]({a.because}; sources {a.source})[/dim]", 2))
+            console.print(bullet(f"{a.text} [dim]({a.because}; sources {a.source})[/dim]", 2))
     console.print(f"[italic]{NOT_A_DIAGNOSIS}[/italic]")
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def bullet(markup: str, left: int) -> Any:
+    """'- text' whose wrapped lines stay under the text, not under the dash."""
+    from rich.padding import Padding
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row("-", markup)
+    return Padding(grid, (0, 0, 0, left))
 
 
 def indented(markup: str, left: int) -> Any:
