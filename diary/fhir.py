@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import IO, Any
 
 from diary import codes
-from diary.domain import Classification, Episode, KeptDay
+from diary.domain import SIGN_FIELDS, Classification, Episode, KeptDay
 
 _NAMESPACE = uuid.UUID("6f1c3a52-94a4-4f0e-9d0b-2f61e7d1c0a5")  # this diary's export ids
 
@@ -142,7 +142,7 @@ def symptom_observation(
         "hasMember": [{"reference": f"urn:uuid:{pain_id}"}],
     }
     notes = [e.note] if e.note else []
-    signs = [name.replace("_", " ") for name in _SIGNS if getattr(e, name)]
+    signs = [name.replace("_", " ") for name in SIGN_FIELDS if getattr(e, name)]
     if signs:
         notes.append("Also: " + ", ".join(signs) + ".")
     if notes:
@@ -150,18 +150,6 @@ def symptom_observation(
     if components:
         observation["component"] = components
     return observation
-
-
-_SIGNS = (
-    "stiff",
-    "limited_motion",
-    "rhythmic",
-    "weakness",
-    "breathing",
-    "appearance_change",
-    "speech",
-    "swallowing",
-)
 
 
 def pain_observation(e: Episode, subject: dict[str, Any], pain_id: str) -> dict[str, Any]:

@@ -326,6 +326,19 @@ def parse_period(
     return first, last
 
 
+def recent_period(
+    since: str | None, until: str | None, *, today: date, days: int
+) -> tuple[date, date]:
+    """A closed period up to today: `--until` (default today, never later) and `--since`
+    (default the `days` days ending there)."""
+    first, last = parse_period(since, until, today=today)
+    last = min(last or today, today)
+    first = first or last - timedelta(days=days - 1)
+    if first > last:
+        raise BadInput(f"--since {since} is after {last.isoformat()}; give an earlier --since")
+    return first, last
+
+
 def parse_iso_week(text: str) -> tuple[date, date]:
     """Monday and Sunday of an ISO week written `2026-W47`."""
     match = _WEEK.match(text.strip())

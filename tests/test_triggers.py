@@ -80,6 +80,21 @@ def _poisson(rng: random.Random, mean: float) -> int:
 # --- the statistics against scipy ------------------------------------------------------
 
 
+def _scipy_permutation_p(outcomes: list[int], exposed: list[bool], **options: Any) -> float:
+    """scipy's permutation test of |mean with - mean without| (the same statistic)."""
+    with_it = [x for x, e in zip(outcomes, exposed, strict=True) if e]
+    without = [x for x, e in zip(outcomes, exposed, strict=True) if not e]
+
+    def difference(a: Any, b: Any, axis: int) -> Any:
+        return abs(a.mean(axis=axis) - b.mean(axis=axis))
+
+    return float(
+        stats.permutation_test(
+            (with_it, without), difference, alternative="greater", vectorized=True, **options
+        ).pvalue
+    )
+
+
 @pytest.mark.parametrize("count", [0, 1, 2, 5, 17, 100, 2500])
 def test_poisson_interval_matches_the_chi_square_form(count: int) -> None:
     low, high = poisson_interval(count)
@@ -105,15 +120,7 @@ def test_benjamini_hochberg_matches_scipy(p_values: list[float]) -> None:
     ],
 )
 def test_exact_permutation_test_matches_scipy(outcomes: list[int], exposed: list[bool]) -> None:
-    with_it = [x for x, e in zip(outcomes, exposed, strict=True) if e]
-    without = [x for x, e in zip(outcomes, exposed, strict=True) if not e]
-
-    def difference(a: Any, b: Any, axis: int) -> Any:
-        return abs(a.mean(axis=axis) - b.mean(axis=axis))
-
-    expected = stats.permutation_test(
-        (with_it, without), difference, alternative="greater", n_resamples=10**6, vectorized=True
-    ).pvalue
+    expected = _scipy_permutation_p(outcomes, exposed, n_resamples=10**6)
     assert permutation_p_value(outcomes, exposed, shuffles=10_000, seed=1) == pytest.approx(
         expected
     )
@@ -123,20 +130,7 @@ def test_monte_carlo_permutation_test_is_close_to_scipy() -> None:
     rng = random.Random(5)
     exposed = [rng.random() < 0.4 for _ in range(80)]
     outcomes = [_poisson(rng, 1.6 if e else 1.0) for e in exposed]
-    with_it = [x for x, e in zip(outcomes, exposed, strict=True) if e]
-    without = [x for x, e in zip(outcomes, exposed, strict=True) if not e]
-
-    def difference(a: Any, b: Any, axis: int) -> Any:
-        return abs(a.mean(axis=axis) - b.mean(axis=axis))
-
-    expected = stats.permutation_test(
-        (with_it, without),
-        difference,
-        alternative="greater",
-        n_resamples=20_000,
-        vectorized=True,
-        rng=1,
-    ).pvalue
+    expected = _scipy_permutation_p(outcomes, exposed, n_resamples=20_000, rng=1)
     ours = permutation_p_value(outcomes, exposed, shuffles=20_000, seed=2)
     assert ours == pytest.approx(expected, abs=0.02)
 
@@ -406,20 +400,7 @@ def test_long_diaries_use_the_normal_limit_of_the_permutation_test() -> None:
     rng = random.Random(9)
     exposed = [rng.random() < 0.3 for _ in range(1500)]
     outcomes = [_poisson(rng, 1.15 if e else 1.0) for e in exposed]
-    with_it = [x for x, e in zip(outcomes, exposed, strict=True) if e]
-    without = [x for x, e in zip(outcomes, exposed, strict=True) if not e]
-
-    def difference(a: Any, b: Any, axis: int) -> Any:
-        return abs(a.mean(axis=axis) - b.mean(axis=axis))
-
-    expected = stats.permutation_test(
-        (with_it, without),
-        difference,
-        alternative="greater",
-        n_resamples=20_000,
-        vectorized=True,
-        rng=3,
-    ).pvalue
+    expected = _scipy_permutation_p(outcomes, exposed, n_resamples=20_000, rng=3)
     ours = permutation_p_value(outcomes, exposed, shuffles=10_000, seed=1)
     assert ours == pytest.approx(expected, abs=0.01)
 

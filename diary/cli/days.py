@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -12,7 +12,7 @@ from diary.cli import render
 from diary.cli.state import state_of, stdin_is_interactive
 from diary.domain import DayRecord, Exposure, KeptDay
 from diary.errors import BadInput, DiaryError
-from diary.parsing import parse_date, parse_period
+from diary.parsing import parse_date, recent_period
 
 DEFAULT_DAYS_SHOWN = 14
 
@@ -154,11 +154,7 @@ def days(
 
     state = state_of(ctx)
     today = state.now().date()
-    first, last = parse_period(since, until, today=today)
-    last = min(last or today, today)
-    first = first or last - timedelta(days=DEFAULT_DAYS_SHOWN - 1)
-    if first > last:
-        raise BadInput(f"--since {since} is after {last.isoformat()}; give an earlier --since")
+    first, last = recent_period(since, until, today=today, days=DEFAULT_DAYS_SHOWN)
     records = services.day_history(state.database(), first, last)
     if as_json:
         render.print_json([render.day_dict(r) for r in records])

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 import typer
 
 from diary.cli import render
 from diary.cli.state import state_of
-from diary.errors import BadInput
-from diary.parsing import parse_period
+from diary.parsing import recent_period
 
 
 def triggers(
@@ -37,11 +35,7 @@ def triggers(
     state = state_of(ctx)
     thresholds = state.thresholds
     today = state.now().date()
-    first, last = parse_period(since, until, today=today)
-    last = min(last or today, today)
-    first = first or last - timedelta(days=int(thresholds.trigger_window_days) - 1)
-    if first > last:
-        raise BadInput(f"--since {since} is after {last.isoformat()}; give an earlier --since")
+    first, last = recent_period(since, until, today=today, days=int(thresholds.trigger_window_days))
     report = services.trigger_report(state.database(), first, last, thresholds)
     if as_json:
         render.print_json(triggers_dict(report))

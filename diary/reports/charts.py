@@ -23,6 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from diary.analysis.series import ChartData
 from diary.domain import LABELS
 from diary.files import private_file, private_folder
+from diary.reports.triggers import ratio_text
 
 COLOURS = {"twitch": "#3b75af", "spasm": "#e1812c", "unclear": "#9a9a9a"}
 STYLE: dict[str, Any] = {
@@ -282,12 +283,6 @@ VERDICT_COLOURS = {
 }
 
 
-def _ratio_text(value: float | None) -> str:
-    if value is None:
-        return "∞"
-    return f"{value:.2g}" if value < 10 else f"{value:.0f}"
-
-
 def draw_trigger_effects(ax: Axes, data: ChartData) -> None:
     """A forest plot: each exposure's same-day rate ratio with its 95% interval, log scale,
     the line at 1 (no difference)."""
@@ -312,7 +307,8 @@ def draw_trigger_effects(ax: Axes, data: ChartData) -> None:
         ax.text(
             1.01,
             y,
-            f"{_ratio_text(row.rate_ratio)}× ({_ratio_text(row.low)}–{_ratio_text(row.high)}) "
+            f"{ratio_text(row.rate_ratio)}× ({ratio_text(row.low)}–"
+            f"{ratio_text(row.high, unbounded='∞')}) "
             f"{row.verdict}",
             transform=ax.get_yaxis_transform(),
             va="center",

@@ -24,6 +24,7 @@ from diary.domain import LABELS, Classification, Episode
 from diary.files import private_file
 from diary.parsing import format_duration
 from diary.reports.charts import CHARTS
+from diary.reports.triggers import ratio_text
 
 PAPER = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 0.75, 0.7, 0.8
@@ -221,12 +222,6 @@ def _summary_page(report: VisitReport, paper: str) -> _Page:
     return page
 
 
-def _ratio(value: float | None) -> str:
-    if value is None or value > 1000:
-        return "over 1000"
-    return f"{value:.2g}" if value < 10 else f"{value:.0f}"
-
-
 def _tested_triggers(report: VisitReport) -> str | None:
     """'Tested on kept days (03 Sep – 01 Dec): caffeine (twitches) 38× (95% 3.4–6182);
     no clear link: ...' — the forest plot in words."""
@@ -237,8 +232,8 @@ def _tested_triggers(report: VisitReport) -> str | None:
     named = {r.label.split(" (")[0] for r in clear}
     unclear = sorted({r.label.split(" (")[0] for r in effects.rows} - named)
     parts = [
-        f"{r.verdict}: {r.label} {_ratio(r.rate_ratio)}× the rate "
-        f"(95% interval {_ratio(r.low)} to {_ratio(r.high)})"
+        f"{r.verdict}: {r.label} {ratio_text(r.rate_ratio)}× the rate "
+        f"(95% interval {ratio_text(r.low)} to {ratio_text(r.high, unbounded='over 1000')})"
         for r in clear
     ]
     if unclear:

@@ -98,16 +98,21 @@ def triggers_dict(report: TriggerReport) -> dict[str, Any]:
     }
 
 
-def _times(value: float | None) -> str:
+def ratio_text(value: float | None, *, unbounded: str = "no upper bound") -> str:
+    """A rate ratio as people read it: 38, 4.1, 0.84; 'over 1000' past that."""
     if value is None:
-        return "no upper bound"
+        return unbounded
     if value > 1000:
-        return "over 1000×"
+        return "over 1000"
     if value >= 9.95:
-        return f"{value:.0f}×"
+        return f"{value:.0f}"
     if value >= 0.995:
-        return f"{value:.1f}×"
-    return f"{value:.2f}×"
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def _times(value: float | None) -> str:
+    return ratio_text(value) + ("" if value is None else "×")
 
 
 def _days(n: int) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
 from diary.analysis.weekly import WeeklySummary
 from diary.parsing import format_duration
+from diary.reports.triggers import LAG_WORDS, ratio_text
 from diary.shapes import flag_dict
 
 PLURAL = {"twitch": "twitches", "spasm": "spasms", "unclear": "unclear"}
@@ -125,7 +126,7 @@ def triggers_line(s: WeeklySummary) -> str | None:
         parts.append(
             "; ".join(
                 f"{r.verdict}: {r.trigger}, {KIND_NAMES[r.kind]}on {LAG_WORDS[r.lag_days]} "
-                f"(about {_ratio(r.rate_ratio)}× the rate)"
+                f"(about {ratio_text(r.rate_ratio)}× the rate)"
                 for r in found.links
             )
         )
@@ -139,13 +140,7 @@ def triggers_line(s: WeeklySummary) -> str | None:
     )
 
 
-def _ratio(value: float | None) -> str:
-    value = value or 0.0
-    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
-
-
 KIND_NAMES = {"all": "", "twitch": "twitches ", "spasm": "spasms "}
-LAG_WORDS = {0: "the same day", 1: "the day after"}
 
 
 def _where(site: str, sides: dict[str, int]) -> str:
