@@ -317,6 +317,12 @@ def main() -> None:
             None,
         ),
         (
+            "diary report doctor (8 weeks)",
+            [*DIARY, "report", "doctor", "--out", str(work / "visit.pdf")],
+            whole,
+            None,
+        ),
+        (
             "diary export --format csv",
             [*DIARY, "export", "--format", "csv", "--out", str(csv_file)],
             whole,
@@ -410,6 +416,7 @@ def main() -> None:
         if args.windowed_only
         else [
             ("charts < 4 s", by_name["diary charts (whole diary)"].median, 4.0),
+            ("report doctor < 10 s", by_name["diary report doctor (8 weeks)"].median, 10.0),
             ratio("export csv / stdlib floor", "diary export --format csv", "export csv", 1.5),
             ratio("export json / stdlib floor", "diary export --format json", "export json", 1.5),
             (

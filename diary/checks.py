@@ -97,6 +97,28 @@ def check_note(value: Any) -> str | None:
     return value
 
 
+MAX_PATIENT_NAME = 80
+
+
+def check_patient_name(value: str | None) -> str | None:
+    """The name printed on the doctor-visit PDF (`--name`)."""
+    if value is None:
+        return None
+    name = value.strip()
+    if not name or len(name) > MAX_PATIENT_NAME or not name.isprintable():
+        raise BadInput(
+            f"--name {value!r} is not accepted: give 1 to {MAX_PATIENT_NAME} printable characters"
+        )
+    return name
+
+
+def check_birth_year(value: int | None, *, today: date) -> int | None:
+    """`--born YEAR`: a four-digit year from 1900 to this year."""
+    if value is not None and not 1900 <= value <= today.year:
+        raise BadInput(f"--born {value} is not accepted: give a year from 1900 to {today.year}")
+    return value
+
+
 def check_duration(value: Any) -> float:
     if isinstance(value, str):
         try:  # files hold plain seconds ('90.0'); people type '1m30s'

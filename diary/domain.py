@@ -105,9 +105,14 @@ class NewEpisode:
 
     @property
     def where(self) -> str:
-        if self.side == "both":
-            return f"both {plural(self.site)}"
-        return f"{self.side} {self.site}" if self.side else self.site
+        return where(self.site, self.side)
+
+
+def where(site: str, side: str | None) -> str:
+    """'left calf', 'both calves', or the site alone when no side was given."""
+    if side == "both":
+        return f"both {plural(site)}"
+    return f"{side} {site}" if side else site
 
 
 def plural(site: str) -> str:
@@ -169,6 +174,7 @@ class Observation(NamedTuple):
     count: int = 1  # type: ignore[assignment]  # the field shadows tuple.count
     time_known: bool = True
     part_of_day: str | None = None
+    side: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -361,3 +361,12 @@ def iso_week_name(day: date) -> str:
 def week_of(day: date) -> tuple[date, date]:
     start = day - timedelta(days=day.weekday())
     return start, start + timedelta(days=6)
+
+
+def default_week(today: date) -> tuple[date, str]:
+    """The week a report shows when none is asked for, and how to say so: the last complete
+    ISO week (a week just begun would read as good news above its flags); on a Sunday, the
+    week ending today."""
+    if today.isoweekday() == 7:
+        return week_of(today)[0], "ending today"
+    return week_of(today - timedelta(days=7))[0], "the last complete week"

@@ -81,6 +81,11 @@ def log_episode(
     return LoggedEpisode(stored, classify(stored, thresholds), new, after)
 
 
+def diary_state(db: Database) -> tuple[object, ...]:
+    with db.reading() as connection:
+        return storage.diary_state(connection=connection)
+
+
 def get_episode(db: Database, episode_id: int) -> Episode:
     with db.reading() as connection:
         return storage.get_episode(episode_id, connection=connection)
@@ -153,7 +158,14 @@ def chart_data_for(db: Database, start: date, end: date, thresholds: Thresholds)
         observed = storage.iter_observations_between(
             day_start(start), day_after(end), connection=connection
         )
-        data = chart_data(observed, Classifier(thresholds), start, end, _night(thresholds))
+        data = chart_data(
+            observed,
+            Classifier(thresholds),
+            start,
+            end,
+            _night(thresholds),
+            thresholds.severe_pain_min,
+        )
     return dataclasses.replace(data, effects=trigger_effects(db, start, end, thresholds))
 
 
@@ -167,13 +179,26 @@ def trigger_effects(db: Database, start: date, end: date, thresholds: Thresholds
 
 
 def visit_report(
-    db: Database, start: date, end: date, *, today: date, thresholds: Thresholds
+    db: Database,
+    start: date,
+    end: date,
+    *,
+    today: date,
+    thresholds: Thresholds,
+    patient: str | None = None,
+    born: int | None = None,
 ) -> VisitReport:
     from diary.analysis.series import chart_data
-    from diary.analysis.visit import VisitReport
+    from diary.analysis.visit import Medicine, VisitReport
 
     with db.reading() as connection:
         episodes = storage.episodes_between(day_start(start), day_after(end), connection=connection)
+        medicines = tuple(
+            Medicine(detail or "medicine (not named)", first.date(), last.date(), n)
+            for detail, first, last, n in storage.trigger_spans(
+                "medication", day_after(end), connection=connection
+            )
+        )
     labels = classify_all(episodes, thresholds)
     return VisitReport(
         start=start,
@@ -183,11 +208,21 @@ def visit_report(
         labels=labels,
         flags=active_flags(db, end, thresholds),
         charts=dataclasses.replace(
-            chart_data(episodes, lambda e: labels[e.id], start, end, _night(thresholds)),
+            chart_data(
+                episodes,
+                lambda e: labels[e.id],
+                start,
+                end,
+                _night(thresholds),
+                thresholds.severe_pain_min,
+            ),
             effects=trigger_effects(db, start, end, thresholds),
         ),
         kept_days=kept_days_in(db, start, end),
         period_days=(end - start).days + 1,
+        patient=patient,
+        born=born,
+        medicines=medicines,
     )
 
 

@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from matplotlib.patches import Rectangle
@@ -14,7 +15,13 @@ from diary.analysis.classify import classify_all
 from diary.analysis.series import chart_data
 from diary.analysis.visit import VisitReport
 from diary.domain import Episode
-from diary.reports.charts import draw_episodes_per_day, draw_time_of_day, new_figure
+from diary.reports.charts import (
+    draw_episodes_per_day,
+    draw_pain_over_time,
+    draw_sites,
+    draw_time_of_day,
+    new_figure,
+)
 from diary.reports.doctor import PAPER, _summary_page, pages_needed
 from tests.conftest import Diary
 from tests.factories import episode, spasm, twitch
@@ -53,12 +60,70 @@ def test_chart_data_counts_what_is_plotted() -> None:
     assert data.rolling_mean[:6] == [None] * 6  # no partial windows
     assert data.rolling_mean[6] == pytest.approx(4 / 7)
     assert data.rolling_mean[7] == pytest.approx(2 / 7)  # days 2-8: only the 2 spasms
-    assert data.sites["calf"] == {"twitch": 0, "spasm": 2, "unclear": 1}
-    assert next(iter(data.sites)) == "calf"
+    assert sum(data.sites[name]["spasm"] for name in data.sites if name.endswith("calf")) == 2
+    assert next(iter(data.sites)).endswith("calf")
     assert data.hours["spasm"][23] == 1 and data.hours["unclear"][7] == 1
     assert sorted(data.durations["spasm"]) == [90, 90]
-    assert data.pain_rolling_median["spasm"][2] == 6.0
-    assert data.pain_rolling_median["spasm"][9] is None  # no spasm in the last 7 days
+    assert data.pain_rolling_median["spasm"] == [None] * 10  # never 5 spasms in a week
+
+
+def test_sites_chart_keeps_left_and_right_apart() -> None:
+    episodes = [
+        spasm(1, date(2026, 11, 3), side="left"),
+        spasm(2, date(2026, 11, 4), side="left"),
+        spasm(3, date(2026, 11, 5), side="right"),
+        spasm(4, date(2026, 11, 6), side="both"),
+        twitch(5, date(2026, 11, 6), site="eyelid"),
+    ]
+    labels = classify_all(episodes)
+    data = chart_data(episodes, lambda e: labels[e.id], START, END)
+    assert list(data.sites) == ["left calf", "both calves", "eyelid", "right calf"]
+    ax = new_figure().add_subplot()
+    draw_sites(ax, data)
+    assert {t.get_text() for t in ax.get_yticklabels()} == set(data.sites)
+
+
+def test_pain_chart_shows_each_spasm_and_rings_the_severe_one() -> None:
+    """The 8/10 spasm a flag names is a ringed, named point, not a dot under a median line;
+    painless twitches draw nothing, and sparse weeks get no median line."""
+    episodes = [
+        *(twitch(i, date(2026, 11, 1 + i % 9)) for i in range(1, 30)),
+        spasm(40, date(2026, 11, 3), pain=4),
+        spasm(41, date(2026, 11, 5), pain=8),
+        spasm(42, date(2026, 11, 7), pain=3),
+    ]
+    labels = classify_all(episodes)
+    data = chart_data(episodes, lambda e: labels[e.id], START, END)
+    assert [pain for _, pain, _ in data.pain_points["spasm"]] == [4, 8, 3]
+    assert data.pain_points["twitch"] == []
+    assert all(v is None for v in data.pain_rolling_median["spasm"])  # 3 episodes: no trend
+    ax = new_figure().add_subplot()
+    draw_pain_over_time(ax, data)
+    dots = [c for c in ax.collections if c.get_label() == "spasm"]
+    assert len(dots) == 1 and _heights(dots[0]) == [4, 8, 3]
+    ringed = [c for c in ax.collections if c.get_label() == "severe episode"]
+    assert len(ringed) == 1 and _heights(ringed[0]) == [8]
+    assert "#41" in [t.get_text() for t in ax.texts]
+    assert not ax.lines  # no median line drawn from three points
+    legend = ax.get_legend()
+    assert legend is not None
+    assert not any(t.get_text().startswith("twitch") for t in legend.get_texts())
+
+
+def _heights(points: Any) -> list[float]:
+    """The y values of a scatter's points."""
+    return [float(y) for _, y in points.get_offsets()]
+
+
+def test_pain_median_drawn_where_the_week_holds_enough_episodes() -> None:
+    episodes = [spasm(i, date(2026, 11, 1 + i % 3), pain=2 + i % 5) for i in range(1, 13)]
+    labels = classify_all(episodes)
+    data = chart_data(episodes, lambda e: labels[e.id], START, END)
+    line = data.pain_rolling_median["spasm"]
+    assert line[0] is None and line[2] is not None  # 4 episodes on day 1, 12 by day 3
+    ax = new_figure().add_subplot()
+    draw_pain_over_time(ax, data)
+    assert [ln.get_label() for ln in ax.lines] == ["spasm: 7-day median"]
 
 
 def test_drawn_bars_are_the_daily_counts() -> None:
@@ -138,12 +203,14 @@ def test_too_little_data_is_said_not_drawn(diary: Diary, tmp_path: Path) -> None
     result = diary("charts", "--out", str(tmp_path / "none"))
     assert result.exit_code == 1 and "the diary is empty" in result.stderr
     assert not (tmp_path / "none").exists() or not any((tmp_path / "none").iterdir())
-    diary.ok("log", "--site", "calf", "--duration", "1m", "--pain", "5", "--at", "2026-11-01T10:00")
+    diary.ok(
+        "log", "--site", "eyelid", "--duration", "3s", "--pain", "0", "--at", "2026-11-01T10:00"
+    )
     elsewhere = diary("charts", "--out", str(tmp_path / "none"), "--since", "2026-11-05")
     assert elsewhere.exit_code == 1 and "no episodes between 2026-11-05" in elsewhere.stderr
     result = diary("charts", "--out", str(tmp_path / "one"), "--since", "2026-11-01")
     assert result.exit_code == 0
-    assert "skipped pain_over_time: fewer than 2 episodes" in result.stderr
+    assert "skipped pain_over_time: no spasm, unclear episode or painful twitch" in result.stderr
     assert "skipped triggers_ranked: no triggers logged" in result.stderr
     assert not (tmp_path / "one" / "pain_over_time.png").exists()
 
@@ -264,11 +331,7 @@ def test_every_text_of_the_pdf_lies_inside_the_printable_area(
 ) -> None:
     """Drawn text (tick labels, legends, table cells, the footer) stays 0.3 in inside the
     page edges, and nothing but the footer reaches the footer's band."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.text import Text
-
     from diary import services
-    from diary.reports.doctor import MARGIN_BOTTOM, visit_pages
     from diary.storage import open_database
     from diary.thresholds import DEFAULTS
 
@@ -280,15 +343,35 @@ def test_every_text_of_the_pdf_lies_inside_the_printable_area(
         demo, today - timedelta(weeks=8), today, today=today, thresholds=DEFAULTS
     )
     demo.dispose()
+    _assert_inside_printable_area(report, paper)
+
+
+def _assert_inside_printable_area(report: VisitReport, paper: str) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from diary.reports.doctor import MARGIN_BOTTOM, visit_pages
+
     width, height = PAPER[paper]
     edge = 0.3 * 72  # points; the figures are drawn at 72 dpi below
+    drawn: list[Text] = []  # only what is drawn: ticks outside an axis' view are not
+    draw = Text.draw
+
+    def recording_draw(self: Text, renderer: Any) -> None:
+        drawn.append(self)
+        draw(self, renderer)
+
     for number, figure in enumerate(visit_pages(report, paper), start=1):
         figure.set_dpi(72)
         canvas = FigureCanvasAgg(figure)
-        canvas.draw()  # type: ignore[no-untyped-call]
+        drawn.clear()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Text, "draw", recording_draw)
+            canvas.draw()  # type: ignore[no-untyped-call]
         renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
         footer_top = (MARGIN_BOTTOM - 0.2 + 0.02) * 72  # from the bottom, in points
-        for text in figure.findobj(Text):
+        assert drawn, f"page {number}: no text drawn"
+        for text in drawn:
             if not text.get_visible() or not text.get_text().strip():
                 continue
             box = text.get_window_extent(renderer)
@@ -298,6 +381,102 @@ def test_every_text_of_the_pdf_lies_inside_the_printable_area(
             is_footer = box.y1 <= footer_top + 1
             if not is_footer:
                 assert box.y0 >= footer_top, where
+
+
+def _page_one_text(report: VisitReport) -> str:
+    return "\n".join(t.get_text() for t in _summary_page(report, "a4").figure.texts)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_page_one_names_the_patient_medicines_and_questions(paper: str) -> None:
+    """--name/--born, the medicines noted with their first and last date, and the notes
+    marked with '?' as questions; with many flags and questions page 1 still fits."""
+    from diary.analysis.flags import evaluate_flags
+    from diary.analysis.visit import Medicine
+
+    today = date(2026, 11, 21)
+    episodes = [
+        spasm(1, date(2026, 11, 3), note="?Is magnesium worth trying?"),
+        episode(id=2, day=date(2026, 11, 4), note="after a long run"),
+        episode(id=3, day=date(2026, 11, 5), pain=9, weakness=True, note="?"),
+        *(
+            spasm(10 + i, date(2026, 10, 1) + timedelta(days=i), pain=8, soreness_hours=30,
+                  note=f"?Question number {i} about the cramps and what they could mean")
+            for i in range(40)
+        ),
+    ]  # fmt: skip
+    labels = classify_all(episodes)
+    report = VisitReport(
+        date(2026, 9, 27),
+        today,
+        today,
+        episodes,
+        labels,
+        evaluate_flags(episodes, today),
+        chart_data(episodes, lambda e: labels[e.id], date(2026, 9, 27), today),
+        patient="Ana Example",
+        born=1961,
+        medicines=(Medicine("atorvastatin", date(2026, 3, 2), date(2026, 11, 3), 4),),
+    )
+    text = _page_one_text(report)
+    assert "Patient: Ana Example, born 1961 (about 64–65 years old)" in text
+    assert "atorvastatin (02 Mar 2026 – 03 Nov 2026, 4" in text
+    assert "Questions for the visit" in text
+    assert "• Is magnesium worth trying?  (#1, 03 Nov)" in text
+    assert "after a long run" not in text  # an ordinary note is no question
+    assert re.search(r"… \d+ more: the notes starting with '\?'", text)
+    _assert_inside_printable_area(report, paper)
+
+
+@pytest.mark.backend
+def test_doctor_report_patient_details_on_the_command_line(
+    diary: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIARY_NOW", "2026-11-21T20:00:00")
+    diary.ok(
+        "log",
+        "--site",
+        "calf",
+        "--duration",
+        "2m",
+        "--pain",
+        "6",
+        "--at",
+        "2026-11-03 22:00",
+        "--trigger",
+        "medication:atorvastatin",
+        "--note",
+        "?Could the statin do this?",
+    )
+    diary.ok("log", "--site", "calf", "--duration", "1m", "--pain", "5", "--at", "2026-11-10 22:00",
+             "--trigger", "statin")  # fmt: skip
+    from diary import services
+    from diary.storage import open_database
+    from diary.thresholds import DEFAULTS
+
+    database = open_database(None)
+    report = services.visit_report(
+        database, date(2026, 11, 8), date(2026, 11, 21), today=date(2026, 11, 21),
+        thresholds=DEFAULTS, patient="Ana", born=1970,
+    )  # fmt: skip
+    database.dispose()
+    # The medicine is dated over the diary, not only the report's period.
+    assert [(m.name, m.first, m.last, m.episodes) for m in report.medicines] == [
+        ("atorvastatin", date(2026, 11, 3), date(2026, 11, 3), 1),
+        ("statin", date(2026, 11, 10), date(2026, 11, 10), 1),
+    ]
+    out = tmp_path / "visit.pdf"
+    for bad, words in [
+        (["--born", "1850"], "--born 1850 is not accepted: give a year from 1900 to 2026"),
+        (["--born", "2030"], "--born 2030 is not accepted"),
+        (["--name", " "], "--name ' ' is not accepted"),
+        (["--name", "x\x1b[2J"], "printable characters"),
+    ]:
+        result = diary("report", "doctor", "--out", str(out), *bad)
+        assert result.exit_code == 2 and words in result.stderr, result.stderr
+        assert not out.exists()
+    diary.ok("report", "doctor", "--out", str(out), "--name", "Ana", "--born", "1970")
+    assert out.stat().st_size > 0
 
 
 @pytest.mark.backend

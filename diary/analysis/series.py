@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
-from diary.domain import LABELS, Classification, Episode, Observation
+from diary.domain import LABELS, Classification, Episode, Observation, where
 
 if TYPE_CHECKING:
     from diary.analysis.triggers import Effects
 
 ROLLING_DAYS = 7
+MEDIAN_MIN_EPISODES = 5  # a 7-day median of fewer episodes is noise, not a trend: not drawn
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,17 @@ class ChartData:
     rolling_mean: list[float | None]  # all labels, trailing 7-day mean
     pain_daily: dict[str, list[float | None]]  # label -> mean pain per day
     pain_rolling_median: dict[str, list[float | None]]  # label -> trailing 7-day median
-    sites: dict[str, dict[str, int]]  # site -> label -> episodes, most frequent first
+    # label -> (moment, pain, id) of each episode worth a point: every spasm and unclear
+    # episode, and the twitches that hurt (a painless twitch would be a flat line at 0)
+    pain_points: dict[str, list[tuple[datetime, int, int]]]
+    sites: dict[str, dict[str, int]]  # "left calf" -> label -> episodes, most frequent first
     triggers: list[tuple[str, int]]  # most frequent first
     hours: dict[str, list[int]]  # label -> episodes per hour of day
     durations: dict[str, list[float]]  # label -> seconds
     night_hours: tuple[int, int] = (22, 6)  # the configured night, shaded on the hour chart
     entries: list[int] | None = None  # entries logged per day, when some stand for several
     effects: Effects | None = None  # trigger rate ratios on kept days, for the forest plot
+    severe_pain: int = 8  # the severe-pain flag's threshold, highlighted on the pain chart
 
     @property
     def period(self) -> str:
@@ -46,6 +51,7 @@ def chart_data(
     start: date,
     end: date,
     night_hours: tuple[int, int] = (22, 6),
+    severe_pain: int = 8,
 ) -> ChartData:
     """One pass over the episodes (a stream is fine: nothing is kept per episode but its
     duration, for the box plot)."""
@@ -57,6 +63,7 @@ def chart_data(
     triggers: Counter[str] = Counter()
     hours: dict[str, list[int]] = {label: [0] * 24 for label in LABELS}
     durations: dict[str, list[float]] = {label: [] for label in LABELS}
+    points: dict[str, list[tuple[datetime, int, int]]] = {label: [] for label in LABELS}
     total = 0
     entries = [0] * n_days
     for e in episodes:
@@ -68,7 +75,9 @@ def chart_data(
         daily[label][index] += e.count
         entries[index] += 1
         pains[label][index].append(e.pain)
-        sites[e.site][label] += 1
+        if label != "twitch" or e.pain > 0:
+            points[label].append((e.at, e.pain, e.id))
+        sites[where(e.site, e.side)][label] += 1
         triggers.update(e.trigger_names)
         if e.time_known:  # a time never given is in no hour's bin
             hours[label][e.at.hour] += 1
@@ -85,6 +94,7 @@ def chart_data(
             label: [sum(p) / len(p) if p else None for p in pains[label]] for label in LABELS
         },
         pain_rolling_median={label: _rolling_median(pains[label]) for label in LABELS},
+        pain_points=points,
         sites={
             site: {label: c.get(label, 0) for label in LABELS}
             for site, c in sorted(sites.items(), key=lambda kv: (-kv[1].total(), kv[0]))
@@ -94,6 +104,7 @@ def chart_data(
         durations=durations,
         night_hours=night_hours,
         entries=entries if entries != totals else None,
+        severe_pain=severe_pain,
     )
 
 
@@ -110,9 +121,10 @@ def _rolling_mean(values: list[int]) -> list[float | None]:
 
 
 def _rolling_median(per_day: list[list[int]]) -> list[float | None]:
-    """Median pain of the episodes in the trailing 7 days (None while there are none)."""
+    """Median pain of the episodes in the trailing 7 days; None (a gap) while the window holds
+    fewer than MEDIAN_MIN_EPISODES, where one episode would make the "trend"."""
     result: list[float | None] = []
     for i in range(len(per_day)):
         window = [p for day in per_day[max(0, i - ROLLING_DAYS + 1) : i + 1] for p in day]
-        result.append(float(median(window)) if window else None)
+        result.append(float(median(window)) if len(window) >= MEDIAN_MIN_EPISODES else None)
     return result

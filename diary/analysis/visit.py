@@ -8,6 +8,18 @@ from datetime import date
 from diary.analysis.series import ChartData
 from diary.domain import Classification, Episode, Flag
 
+QUESTION_MARK = "?"  # a note starting with it is a question for the visit
+
+
+@dataclass(frozen=True)
+class Medicine:
+    """A medicine noted as a trigger (`--trigger medication:sertraline`), over the diary."""
+
+    name: str
+    first: date
+    last: date
+    episodes: int
+
 
 @dataclass(frozen=True)
 class VisitReport:
@@ -20,3 +32,15 @@ class VisitReport:
     charts: ChartData
     kept_days: int = 0  # days of the period checked in as complete
     period_days: int = 0
+    patient: str | None = None  # --name
+    born: int | None = None  # --born YEAR
+    medicines: tuple[Medicine, ...] = ()
+
+    @property
+    def questions(self) -> list[tuple[Episode, str]]:
+        """Notes the person marked as questions for the visit (`--note "?..."`)."""
+        return [
+            (e, e.note.removeprefix(QUESTION_MARK).strip())
+            for e in self.episodes
+            if e.note and e.note.startswith(QUESTION_MARK) and e.note.strip(QUESTION_MARK + " ")
+        ]

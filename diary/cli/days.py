@@ -11,8 +11,9 @@ from diary import checks
 from diary.cli import render
 from diary.cli.state import state_of, stdin_is_interactive
 from diary.domain import DayRecord, Exposure, KeptDay
+from diary.entries import day_input, split_listed
 from diary.errors import BadInput, DiaryError
-from diary.parsing import parse_date, recent_period
+from diary.parsing import recent_period
 
 DEFAULT_DAYS_SHOWN = 14
 
@@ -47,12 +48,8 @@ def day(
 
     state = state_of(ctx)
     now = state.now()
-    the_day = parse_date(on, today=now.date()) if on else now.date()
-    if the_day > now.date():
-        raise BadInput(
-            f"date {on!r} ({the_day.isoformat()}) is in the future; check in for today or before"
-        )
-    exposures = checks.exposures_from(checks_split(had or []))
+    typed = day_input(on, had or [], none, now=now)
+    the_day, exposures = typed.day, typed.exposures
     db = state.database()
     asked = not had and not none and stdin_is_interactive()
     if not had and not none:
@@ -75,11 +72,6 @@ def day(
         render.print_json(render.day_dict(record))
         return
     typer.echo("Checked in: " + render.day_line(record, units=state.config().exposures))
-
-
-def checks_split(values: list[str]) -> list[str]:
-    """`--had coffee=3,stress` is two exposures, as `--trigger` is."""
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def _ask(prompt: str, parse: Any) -> Any:
@@ -132,7 +124,7 @@ def _yes_no(text: str) -> bool:
 
 
 def _others(text: str) -> tuple[Exposure, ...]:
-    return checks.exposures_from(checks_split([text])) if text.strip() else ()
+    return checks.exposures_from(split_listed([text])) if text.strip() else ()
 
 
 def days(

@@ -13,11 +13,12 @@ from diary.analysis.classify import classify, classify_all
 from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.cli import render
 from diary.cli.state import state_of, stdin_is_interactive
-from diary.domain import SIGN_FIELDS, NewEpisode
+from diary.domain import SIGN_FIELDS
+from diary.entries import LogInput, side_from_site
 from diary.errors import BadInput, DiaryError
-from diary.parsing import DURATION_FORMS, When, parse_duration, parse_period, parse_when
+from diary.parsing import DURATION_FORMS, parse_duration, parse_period, parse_when
 from diary.shapes import episode_dict, flag_dict
-from diary.vocabulary import resolve_site, split_side, split_typed
+from diary.vocabulary import resolve_site, split_typed
 
 T = TypeVar("T")
 
@@ -115,16 +116,6 @@ def _ask(prompt: str, parse: Callable[[str], T], *, default: str | None = None) 
             typer.echo(f"  {exc}", err=True)
 
 
-def _side_from_site(site: str, side: str | None) -> tuple[str | None, str]:
-    """Accept `--site "left calf"` as well as `--site calf --side left`."""
-    typed_side, rest = split_side(site)
-    if typed_side is None:
-        return side, site
-    if side is not None and checks.check_side(side) != typed_side:
-        raise BadInput(f"site {site!r} says {typed_side} but --side says {side}; give one side")
-    return typed_side, rest
-
-
 def log(
     ctx: typer.Context,
     site: SiteOpt = None,
@@ -173,52 +164,46 @@ def log(
 
     state = state_of(ctx)
     now = state.now()
-    missing = [
-        name
-        for name, value in (("--site", site), ("--duration", duration), ("--pain", pain))
-        if value is None
-    ]
-    if missing and not stdin_is_interactive():
-        raise BadInput(
-            f"missing {', '.join(missing)}; e.g. diary log --site calf --duration 90s --pain 6"
-        )
-    if site is not None:
-        side, site = _side_from_site(site, side)
-    # Validate everything typed before asking for anything, so a typo is caught at once.
-    resolved_site = resolve_site(site) if site is not None else None
-    seconds = parse_duration(duration) if duration is not None else None
-    checked_pain = checks.check_pain(pain) if pain is not None else None
-    when = parse_when(at, now=now) if at is not None else When(now)
-    episode_fields: dict[str, Any] = {
-        "side": checks.check_side(side),
-        "triggers": checks.triggers_from(split_typed(trigger or [])),
-        "visible": checks.check_visible(visible),
-        "soreness_hours": checks.check_soreness(soreness_hours),
-        "note": checks.check_note(note),
-        "count": checks.check_count(count),
-        "at": when.at,
-        "time_known": when.time_known,
-        "part_of_day": when.part_of_day,
-        "stiff": stiff,
-        "limited_motion": limited_motion,
-        "rhythmic": rhythmic,
-        "weakness": weakness,
-        "breathing": breathing,
-        "appearance_change": appearance_change,
-        "speech": speech,
-        "swallowing": swallowing,
-    }
-    if resolved_site is None:
-        resolved_site = _ask("Site (e.g. eyelid, calf, lower back)", resolve_site)
-    if seconds is None:
-        seconds = _ask(f"Duration ({DURATION_FORMS})", parse_duration)
-    if checked_pain is None:
-        checked_pain = _ask("Pain 0-10", checks.check_pain)
-    if missing:  # asked on a terminal: also the few questions that decide the label
-        episode_fields.update(_ask_what_decides(episode_fields, visible=visible, trigger=trigger))
-    episode = NewEpisode(
-        site=resolved_site, duration_s=seconds, pain=checked_pain, **episode_fields
+    typed = LogInput(
+        site=site,
+        side=side,
+        duration=duration,
+        pain=pain,
+        triggers=tuple(trigger or ()),
+        visible=visible,
+        signs=frozenset(
+            name
+            for name, ticked in (
+                ("stiff", stiff),
+                ("limited_motion", limited_motion),
+                ("rhythmic", rhythmic),
+                ("weakness", weakness),
+                ("breathing", breathing),
+                ("appearance_change", appearance_change),
+                ("speech", speech),
+                ("swallowing", swallowing),
+            )
+            if ticked
+        ),
+        soreness_hours=soreness_hours,
+        at=at,
+        note=note,
+        count=count,
     )
+    missing = typed.missing
+    if missing and not stdin_is_interactive():
+        typed.episode(now=now)  # raises: what is missing
+    # Validate everything typed before asking for anything, so a typo is caught at once.
+    checked = typed.checked(now=now)
+    if checked.site is None:
+        checked.site = _ask("Site (e.g. eyelid, calf, lower back)", resolve_site)
+    if checked.duration_s is None:
+        checked.duration_s = _ask(f"Duration ({DURATION_FORMS})", parse_duration)
+    if checked.pain is None:
+        checked.pain = _ask("Pain 0-10", checks.check_pain)
+    if missing:  # asked on a terminal: also the few questions that decide the label
+        checked.fields.update(_ask_what_decides(checked.fields, visible=visible, trigger=trigger))
+    episode = checked.episode()
     result = services.log_episode(state.database(), episode, now=now, thresholds=state.thresholds)
     if as_json:
         data = episode_dict(result.episode, result.classification)
@@ -349,7 +334,7 @@ def edit(
     current = services.get_episode(db, episode_id)
     changes: dict[str, Any] = {}
     if site is not None:
-        side, site = _side_from_site(site, side)
+        side, site = side_from_site(site, side)
         changes["site"] = resolve_site(site)
     if side is not None:
         changes["side"] = checks.check_side(side)

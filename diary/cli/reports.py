@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import sys
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +17,7 @@ from diary.cli.bulk import bulk_command
 from diary.cli.group import DiaryGroup
 from diary.cli.state import state_of
 from diary.errors import BadInput, NotEnoughData
-from diary.parsing import parse_date, parse_iso_week, parse_period, week_of
+from diary.parsing import default_week, parse_date, parse_iso_week, parse_period, week_of
 
 report_app = typer.Typer(
     cls=DiaryGroup,
@@ -78,9 +78,8 @@ def weekly(
         start, _ = parse_iso_week(week)
     elif on_date:
         start, _ = week_of(parse_date(on_date, today=today))
-    else:  # a week just begun would read as good news above its flags
-        start, _ = week_of(today if today.isoweekday() == 7 else today - timedelta(days=7))
-        chosen = "ending today" if today.isoweekday() == 7 else "the last complete week"
+    else:
+        start, chosen = default_week(today)
     summary = services.weekly_report(
         state.database(), start, today=today, thresholds=state.thresholds
     )
@@ -114,23 +113,35 @@ def doctor(
     since: SinceOpt = None,
     until: UntilOpt = None,
     paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
+    name: Annotated[
+        str | None, typer.Option("--name", help="The patient's name, printed on page 1.")
+    ] = None,
+    born: Annotated[
+        int | None, typer.Option("--born", metavar="YEAR", help="Year of birth, on page 1.")
+    ] = None,
 ) -> None:
     """A PDF to bring to a doctor (default: the last 8 weeks).
 
-    A summary page with the active flags and their evidence, the charts, and a table of
-    every episode.
+    A summary page with the active flags and their evidence, the medicines noted and the
+    questions marked for the visit (notes starting with "?"), the charts, and a table of
+    the episodes (grouped by week when every row would not fit in 8 pages).
     """
     from diary import services
+    from diary.checks import check_birth_year, check_patient_name
     from diary.reports.doctor import write_visit_pdf
 
     state = state_of(ctx)
+    today = state.now().date()
+    patient, born = check_patient_name(name), check_birth_year(born, today=today)
     start, end = _period(ctx, since, until, weeks=8)
     report = services.visit_report(
         state.database(),
         start,
         end,
-        today=state.now().date(),
+        today=today,
         thresholds=state.thresholds,
+        patient=patient,
+        born=born,
     )
     pages = write_visit_pdf(report, out, paper=paper.value)
     typer.echo(

@@ -20,7 +20,7 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from diary.analysis.series import ChartData
+from diary.analysis.series import ROLLING_DAYS, ChartData
 from diary.domain import LABELS
 from diary.files import private_file, private_folder
 from diary.reports.triggers import ratio_text
@@ -86,6 +86,21 @@ def _date_axis(ax: Axes) -> None:
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
 
 
+def _days_axis(ax: Axes, data: ChartData) -> None:
+    """A few days: whole days on the axis (not hours) and a sensible minimum span."""
+    if len(data.days) >= 14:
+        _date_axis(ax)
+        return
+    from matplotlib.dates import DateFormatter, DayLocator
+
+    x = date2num(data.days)
+    ax.set_xlim(x[0] - 3, x[-1] + 3)
+    ax.xaxis.set_major_locator(DayLocator())
+    ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    for tick in ax.get_xticklabels():
+        tick.set_rotation(45)
+
+
 def _gaps(values: list[float | None]) -> list[float]:
     """None becomes NaN: a gap in the line, not a drop to zero."""
     return [float("nan") if v is None else v for v in values]
@@ -131,46 +146,79 @@ def draw_episodes_per_day(ax: Axes, data: ChartData) -> None:
         )
     ax.set_ylabel("contractions per day")
     _counts_axis(ax.yaxis, max([*bottom, *(data.entries or [])]))
-    if len(data.days) < 14:  # a few days: whole days on the axis, not hours
-        from matplotlib.dates import DateFormatter, DayLocator
-
-        ax.set_xlim(x[0] - 3, x[-1] + 3)
-        ax.xaxis.set_major_locator(DayLocator())
-        ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
-        for tick in ax.get_xticklabels():
-            tick.set_rotation(45)
-    else:
-        _date_axis(ax)
+    _days_axis(ax, data)
     _legend(ax)
     _title(ax, "Contractions per day", data)
 
 
 def draw_pain_over_time(ax: Axes, data: ChartData) -> None:
-    x = date2num(data.days)
-    for label in _labels_present(data):
-        points = [(d, p) for d, p in zip(x, data.pain_daily[label], strict=True) if p is not None]
+    """One dot per spasm or unclear episode (and per twitch that hurt); those at or above the
+    severe-pain threshold ringed and, when few, named by id; a 7-day median only where the
+    window holds enough episodes to mean something."""
+    severe = data.severe_pain
+    ax.axhspan(
+        severe - 0.5,
+        10.5,
+        color="#c0392b",
+        alpha=0.06,
+        linewidth=0,
+        label=f"severe: {severe}/10 or more",
+    )
+    worst: list[tuple[float, int, int]] = []
+    for label in LABELS:
+        points = data.pain_points[label]
+        if not points:
+            continue
+        x = date2num([at for at, _, _ in points])
         ax.scatter(
-            [d for d, _ in points],
-            [p for _, p in points],
-            s=12,
-            alpha=0.35,
+            x,
+            [pain for _, pain, _ in points],
+            s=22,
+            alpha=0.55,
             color=COLOURS[label],
             linewidths=0,
+            label=label if label != "twitch" else "twitch (only those\nwith pain)",
+            zorder=2,
         )
-        line = data.pain_rolling_median[label]
-        ax.plot(
-            x,
-            _gaps(line),
-            color=COLOURS[label],
-            linewidth=2,
-            label=f"{label}: 7-day median",
+        worst += [(d, pain, i) for d, (_, pain, i) in zip(x, points, strict=True) if pain >= severe]
+        median_line = data.pain_rolling_median[label]
+        # The twitch median mixes in every painless twitch (not drawn): it would say 0.
+        # A median over less than a week of days is a stub, not a trend.
+        if label != "twitch" and sum(v is not None for v in median_line) >= ROLLING_DAYS:
+            ax.plot(
+                date2num(data.days),
+                _gaps(median_line),
+                color=COLOURS[label],
+                linewidth=1.6,
+                label=f"{label}: 7-day median",
+            )
+    if worst:
+        ax.scatter(
+            [d for d, _, _ in worst],
+            [p for _, p, _ in worst],
+            s=70,
+            facecolors="none",
+            edgecolors="#c0392b",
+            linewidths=1.6,
+            label="severe episode",
+            zorder=3,
         )
-    ax.set_ylim(-0.3, 10.3)
+        if len(worst) <= 8:
+            for d, p, i in worst:
+                ax.annotate(
+                    f"#{i}",
+                    (d, p),
+                    xytext=(5, 4),
+                    textcoords="offset points",
+                    fontsize=8,
+                    color="#c0392b",
+                )
+    ax.set_ylim(-0.5, 10.5)
     ax.set_yticks(range(0, 11, 2))
     ax.set_ylabel("pain (0 none – 10 worst)")
-    _date_axis(ax)
+    _days_axis(ax, data)
     _legend(ax)
-    _title(ax, "Pain over time (dots: daily mean)", data)
+    _title(ax, "Pain of each episode", data)
 
 
 def draw_sites(ax: Axes, data: ChartData) -> None:
@@ -351,8 +399,8 @@ CHARTS: tuple[Chart, ...] = (
         "pain_over_time",
         "Pain over time",
         draw_pain_over_time,
-        lambda d: d.total >= 2,
-        "fewer than 2 episodes in the period",
+        lambda d: any(d.pain_points.values()),
+        "no spasm, unclear episode or painful twitch in the period",
     ),
     Chart(
         "sites_by_label",

@@ -30,6 +30,7 @@ PAPER = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 0.75, 0.7, 0.8
 USABLE_WIDTH = min(w for w, _ in PAPER.values()) - 2 * MARGIN_X  # fits both papers
 USABLE_HEIGHT = min(h for _, h in PAPER.values()) - MARGIN_TOP - MARGIN_BOTTOM
+TEXT_BOTTOM = MARGIN_TOP + USABLE_HEIGHT  # inches from the top where text must stop
 ROWS_PER_PAGE = 44
 LEGEND_ROOM = 1.5  # inches right of each chart for its legend
 ROW_HEIGHT = 0.205
@@ -128,6 +129,8 @@ def _summary_page(report: VisitReport, paper: str) -> _Page:
         0, page.y, "Contraction diary: summary for a clinical visit", fontsize=17, fontweight="bold"
     )
     page.y += 0.4
+    if who := _patient_line(report):
+        page.line(who, size=11, fontweight="bold")
     page.line(
         f"Period {report.start:%d %b %Y} – {report.end:%d %b %Y} ({weeks:.0f} weeks). "
         "Self-recorded episodes of twitching, spasms and cramps, labelled by rules "
@@ -169,6 +172,16 @@ def _summary_page(report: VisitReport, paper: str) -> _Page:
         )
         if line := _tested_triggers(report):
             page.line(line)
+    if report.medicines:
+        page.line(
+            "Medicines noted with episodes: "
+            + "; ".join(
+                f"{m.name} ({_span(m.first, m.last)}, {m.episodes} "
+                f"episode{'s' if m.episodes != 1 else ''})"
+                for m in report.medicines
+            )
+            + "."
+        )
     page.line(
         f"Diary kept (checked in as complete) on {report.kept_days} of {report.period_days} "
         "days of the period"
@@ -210,6 +223,7 @@ def _summary_page(report: VisitReport, paper: str) -> _Page:
             break
     if any(f.severity == "urgent" for f in report.flags):
         page.line(SEEK_CARE_NOW, fontweight="bold", color=SEVERITY_INK["urgent"])
+    _questions(page, report)
     page.heading("About these data")
     page.line(
         "Episodes are entered by the patient: time, body site, duration, pain 0–10, "
@@ -220,6 +234,46 @@ def _summary_page(report: VisitReport, paper: str) -> _Page:
         size=8.5,
     )
     return page
+
+
+def _patient_line(report: VisitReport) -> str | None:
+    parts = []
+    if report.patient:
+        parts.append(f"Patient: {report.patient}")
+    if report.born:
+        age = report.generated.year - report.born
+        parts.append(f"born {report.born} (about {age - 1}–{age} years old)")
+    return ", ".join(parts) or None
+
+
+def _span(first: date, last: date) -> str:
+    return f"{first:%d %b %Y}" if first == last else f"{first:%d %b %Y} – {last:%d %b %Y}"
+
+
+ABOUT_ROOM = 1.1  # inches kept under the questions for "About these data"
+
+
+def _questions(page: _Page, report: VisitReport) -> None:
+    """The notes the person marked with a leading "?", as far as page 1 has room."""
+    questions = report.questions
+    if not questions:
+        return
+    if page.y > TEXT_BOTTOM - ABOUT_ROOM - 0.7:  # the flags left no room for a section
+        page.line(
+            f"Questions for the visit: {len(questions)} marked (the notes starting with '?' "
+            "in the table).",
+            fontweight="bold",
+        )
+        return
+    page.heading("Questions for the visit")
+    for shown, (e, text) in enumerate(questions):
+        if page.y > TEXT_BOTTOM - ABOUT_ROOM - 0.2:
+            page.line(
+                f"… {len(questions) - shown} more: the notes starting with '?' in the table.",
+                color=MUTED,
+            )
+            break
+        page.line(f"• {text}  (#{e.id}, {e.at:%d %b})", gap=0.0)
 
 
 def _tested_triggers(report: VisitReport) -> str | None:

@@ -19,12 +19,14 @@ from diary.storage.episodes import (
     add_episodes,
     count_between,
     delete_episode,
+    diary_state,
     episodes_between,
     get_episode,
     iter_episodes_between,
     iter_observations_between,
     replace_episode,
     time_span,
+    trigger_spans,
 )
 from diary.storage.revisions import HEAD_REVISION, KNOWN_REVISIONS
 
@@ -38,6 +40,7 @@ __all__ = [
     "add_episodes",
     "count_between",
     "delete_episode",
+    "diary_state",
     "episode_tallies",
     "episodes_between",
     "get_episode",
@@ -50,5 +53,6 @@ __all__ = [
     "replace_episode",
     "resolve_target",
     "time_span",
+    "trigger_spans",
     "upgrade_schema",
 ]

@@ -287,3 +287,29 @@ def time_span(*, connection: Connection) -> tuple[datetime, datetime] | None:
         select(func.min(_EPISODES.c.occurred_at), func.max(_EPISODES.c.occurred_at))
     ).one()
     return (first, last) if first is not None else None
+
+
+def trigger_spans(
+    name: str, end: datetime, *, connection: Connection
+) -> list[tuple[str | None, datetime, datetime, int]]:
+    """Each detail noted with trigger `name` before `end` (`medication:sertraline`): the
+    first and last time it was noted and on how many episodes, earliest first."""
+    e, t = _EPISODES.c, _TRIGGERS.c
+    rows = connection.execute(
+        select(t.detail, func.min(e.occurred_at), func.max(e.occurred_at), func.count())
+        .join(_EPISODES, e.id == t.episode_id)
+        .where(t.name == name, e.occurred_at < end)
+        .group_by(t.detail)
+        .order_by(func.min(e.occurred_at))
+    )
+    return [(detail, first, last, int(n)) for detail, first, last, n in rows]
+
+
+def diary_state(*, connection: Connection) -> tuple[Any, ...]:
+    """A cheap fingerprint of the diary for caches: it changes when an episode or a check-in
+    is added or deleted, or a check-in replaced. An `edit` keeps the id and the logged time,
+    so caches keyed on it also expire by age."""
+    e, d = _EPISODES.c, schema.kept_days.c
+    episodes = connection.execute(select(func.count(), func.max(e.id), func.max(e.logged_at))).one()
+    days = connection.execute(select(func.count(), func.max(d.checked_in_at))).one()
+    return (*episodes, *days)
