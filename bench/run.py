@@ -30,6 +30,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 from diary.domain import Exposure, KeptDay, NewEpisode, TriggerEntry  # noqa: E402
 
@@ -406,6 +407,24 @@ def main() -> None:
     print(f"{'in-process: classify all':<36} {classify_s:>9.3f}")
     print(f"{'in-process: classify all + flags':<36} {analysis_s:>9.3f}")
     peak = max(t.peak_mb for t in timings)
+    web_targets = []
+    try:
+        import flask  # noqa: F401
+    except ImportError:
+        print("diary serve: not measured (pip install -e '.[web]')")
+    else:
+        import web
+
+        served = web.measure(log_db, env)
+        print(f"{'serve: POST /log, median of 50':<36} {served.log_median_s:>9.4f}")
+        print(f"{'serve: /charts + SVGs, first':<36} {served.charts_first_s:>9.3f}")
+        print(f"{'serve: /charts + SVGs, cached':<36} {served.charts_cached_s:>9.3f}")
+        print(f"{'serve: memory idle / after charts':<36} {served.idle_mb:>6.0f} MB "
+              f"{served.after_charts_mb:>4.0f} MB")  # fmt: skip
+        web_targets = [
+            ("serve POST /log / diary log <= 0.05", served.log_median_s / log_s, 0.05),
+            ("serve memory after charts < 150 MB", served.after_charts_mb, 150.0),
+        ]
 
     def ratio(title: str, command: str, floor_name: str, limit: float) -> tuple[str, float, float]:
         value = by_name[command].median / by_name[f"floor: stdlib {floor_name}"].median
@@ -447,6 +466,7 @@ def main() -> None:
         ),
         ("report weekly - help <= 0.5 s", by_name["diary report weekly"].median - help_s, 0.5),
         *whole_targets,
+        *web_targets,
         (
             "classify + flags in-process, per 100,000 < 1 s",
             analysis_s * 100_000 / args.episodes,

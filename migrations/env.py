@@ -44,18 +44,17 @@ def run_migrations_online() -> None:
     if connection is not None:  # the app's own connection, inside its transaction
         _run_on(connection)
         return
-    from diary.storage.database import _prepare_sqlite_file, create_diary_engine, resolve_target
+    # `alembic upgrade head` from the repository root: the same treatment as `diary db
+    # upgrade` (one transaction holding the write lock, SQLite foreign keys off so that batch
+    # table copies do not cascade deletes, and a foreign key check before the commit).
+    from diary.storage.database import migration_connection, open_database
 
-    target = resolve_target(None)
-    if target.is_sqlite and target.path is not None:
-        _prepare_sqlite_file(target.path)
-    engine = create_diary_engine(target)
+    database = open_database(None, migrate=False)
     try:
-        with engine.connect() as connection:
+        with migration_connection(database) as connection:
             _run_on(connection)
-            connection.commit()
     finally:
-        engine.dispose()
+        database.dispose()
 
 
 if context.is_offline_mode():

@@ -10,7 +10,18 @@ from typing import Annotated
 
 import typer
 
-from diary.cli import backups, config, days, db, episodes, exchange, flags, reports, triggers
+from diary.cli import (
+    backups,
+    config,
+    days,
+    db,
+    episodes,
+    exchange,
+    flags,
+    reports,
+    serve,
+    triggers,
+)
 from diary.cli.group import DiaryGroup
 from diary.cli.state import AppState
 
@@ -61,6 +72,7 @@ app.command("import")(exchange.import_)
 app.command("backup")(backups.backup)
 app.command("restore")(backups.restore)
 app.add_typer(db.db_app, name="db")
+app.command("serve")(serve.serve)
 
 COMMANDS: tuple[str, ...] = (
     *(str(c.name) for c in app.registered_commands),

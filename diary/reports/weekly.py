@@ -249,13 +249,17 @@ def weekly_text(s: WeeklySummary, *, width: int = 100, colour: bool = False) -> 
         console.print(kept_line(s))
         if line := triggers_line(s):
             console.print(line)
-        tables = Table.grid(padding=(0, 3))
-        tables.add_row(
+        parts = [
             _table("Site", s.by_site, {k: _where(k, v) for k, v in s.by_site_side.items()}),
             _table("Type", s.by_subtype),
             _table("Trigger", s.triggers or {"none logged": 0}),
             _table("Time of day", s.time_of_day),
-        )
+        ]
+        # Side by side on a terminal; two by two, or one under the other, on a narrow one.
+        across = 4 if width >= 90 else 2 if width >= 60 else 1
+        tables = Table.grid(padding=(0, 3))
+        for first in range(0, len(parts), across):
+            tables.add_row(*parts[first : first + across])
         console.print(tables)
     console.print("[bold]Flags at the end of the week[/bold]")
     if not s.flags:

@@ -1,0 +1,128 @@
+"""`diary serve`: the diary as a page for the phone (needs the `web` extra)."""
+
+from __future__ import annotations
+
+import ipaddress
+import signal
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from diary.cli.state import state_of
+from diary.errors import BadInput, DiaryError
+
+DEFAULT_PORT = 8765
+INSTALL_HINT = "diary serve needs the web extra: pip install 'contraction-diary[web]'"
+EVERYWHERE = ("0.0.0.0", "::")
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Address to listen on; another than 127.0.0.1 serves your home network "
+            "(plain HTTP).",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int,
+        typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one."),
+    ] = DEFAULT_PORT,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            metavar="NAME",
+            help="A name or address the page is opened by (repeatable; needed with 0.0.0.0).",
+        ),
+    ] = None,
+    new_token: Annotated[
+        bool, typer.Option("--new-token", help="Replace the diary's key (signs out every phone).")
+    ] = False,
+) -> None:
+    """Serve the diary as a small web page: log, check in, read the week, the charts and the
+    triggers from a phone. Prints the address to open (with its key) as the first line;
+    runs until Ctrl-C."""
+    try:
+        import waitress
+        from flask import Flask  # noqa: F401
+    except ImportError:
+        raise DiaryError(INSTALL_HINT) from None
+    from diary.web.app import Diary, create_app
+    from diary.web.security import LOCAL_HOSTS, load_token, token_path
+
+    allowed = [_host_name(name, "--allow-host") for name in (allow_host or [])]
+    listen = _host_name(host, "--host")
+    if listen in EVERYWHERE and not allowed:
+        raise BadInput(
+            f"--host {host} listens on every network; name the addresses the phone will open "
+            "with --allow-host NAME (e.g. --allow-host 192.168.1.20)"
+        )
+    state = state_of(ctx)
+    database = state.database()
+    config = state.config()
+    token = load_token(token_path(database.target), renew=new_token)
+    hosts = (*LOCAL_HOSTS, *([] if listen in EVERYWHERE else [listen]), *allowed)
+    app = create_app(Diary(database, config, state.now), token, hosts=hosts)
+    try:
+        server: Any = waitress.create_server(app, host=listen, port=port, threads=8, ident="diary")
+    except OSError as exc:
+        raise DiaryError(f"cannot listen on {host} port {port}: {exc.strerror}") from None
+    shown = allowed[0] if listen in EVERYWHERE else listen
+    address = f"http://{_bracketed(shown)}:{server.effective_port}/?token={token}"
+    typer.echo(address)
+    local = listen in LOCAL_HOSTS
+    if not local:
+        typer.echo(
+            "diary: warning: serving your home network over plain HTTP: anyone on it who "
+            "sees the address can read the diary. Use it on a network you trust.",
+            err=True,
+        )
+        _print_qr(address)
+    typer.echo("Serving the diary; Ctrl-C stops.", err=True)
+    sys.stdout.flush()
+
+    def stop(_signal: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    typer.echo("Stopped.", err=True)
+
+
+def _host_name(value: str, option: str) -> str:
+    """An IP address or a plain host name; anything else is bad input."""
+    name = value.strip().strip("[]").lower()
+    try:
+        return str(ipaddress.ip_address(name))
+    except ValueError:
+        pass
+    labels = name.split(".")
+    if name and all(
+        0 < len(label) <= 63 and label.replace("-", "").isalnum() and label.isascii()
+        for label in labels
+    ):
+        return name
+    raise BadInput(f"{option} {value!r} is not a host name or IP address")
+
+
+def _bracketed(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _print_qr(address: str) -> None:
+    """The address as a QR code in the terminal, for the phone's camera (segno, in the web
+    extra; skipped quietly without it)."""
+    try:
+        import segno
+    except ImportError:
+        return
+    segno.make(address, error="l").terminal(out=sys.stdout, compact=True)
