@@ -14,6 +14,8 @@ from typing import Any
 
 from diary.domain import (
     EPISODE_FIELDS,
+    MAX_ID,
+    MAX_TRIGGER_DETAIL,
     PARTS_OF_DAY,
     REQUIRED_FIELDS,
     SIDES,
@@ -24,7 +26,7 @@ from diary.domain import (
     TriggerEntry,
 )
 from diary.errors import BadInput
-from diary.parsing import parse_duration
+from diary.parsing import EARLIEST_YEAR, FUTURE_TOLERANCE, parse_duration
 from diary.vocabulary import LEADING_MARKS, merge_triggers, resolve_site, resolve_trigger
 
 _META = {f.name: f.metadata for f in EPISODE_FIELDS}
@@ -86,6 +88,19 @@ def check_soreness(value: Any) -> float | None:
     return hours
 
 
+def check_text(name: str, value: str) -> str:
+    """Text both backends store alike: no NUL (PostgreSQL refuses it) and no lone surrogate
+    (what undecodable bytes in a command-line argument become; not UTF-8)."""
+    if "\x00" in value:
+        raise BadInput(f"{name} contains a NUL character; remove it")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = value.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+        raise BadInput(f"{name} is not valid UTF-8 text (undecodable: {shown[:40]})") from None
+    return value
+
+
 def check_note(value: Any) -> str | None:
     if value is None or value == "":
         return None
@@ -94,7 +109,7 @@ def check_note(value: Any) -> str | None:
     limit = _META["note"]["max_length"]
     if len(value) > limit:
         raise BadInput(f"note is {len(value)} characters; at most {limit} are kept")
-    return value
+    return check_text("note", value)
 
 
 MAX_PATIENT_NAME = 80
@@ -196,12 +211,18 @@ def check_part_of_day(value: Any) -> str | None:
 
 
 def check_id(value: Any) -> int | None:
-    if value in (None, ""):
+    """An id from a file: a whole number in the id column's range on every backend (JSON
+    integers, or digits in a CSV cell; not true, 1.7 or 1e23)."""
+    if value is None or value == "":
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise BadInput(f"id {value!r} is not a whole number") from None
+    accepted = f"give a whole number from 1 to {MAX_ID}"
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadInput(f"id {value!r} is not accepted: {accepted}")
+    if not 1 <= value <= MAX_ID:
+        raise BadInput(f"id {value} is out of range: {accepted}")
+    return value
 
 
 def triggers_from(
@@ -209,10 +230,17 @@ def triggers_from(
 ) -> tuple[TriggerEntry, ...]:
     entries = []
     for name in names:
-        entry = resolve_trigger(name)
+        entry = resolve_trigger(check_text("trigger", name))
         detail = (details or {}).get(entry.name)
         if detail and not entry.detail:
             entry = TriggerEntry(entry.name, detail)
+        if entry.detail is not None:
+            check_text("trigger detail", entry.detail)
+            if len(entry.detail) > MAX_TRIGGER_DETAIL:
+                raise BadInput(
+                    f"trigger detail {entry.detail[:20]!r}... is {len(entry.detail)} characters; "
+                    f"at most {MAX_TRIGGER_DETAIL} are kept"
+                )
         entries.append(entry)
     return tuple(merge_triggers(entries))
 
@@ -221,10 +249,14 @@ def _triggers_of_record(data: dict[str, Any]) -> tuple[TriggerEntry, ...]:
     raw = data.get("triggers") or []
     if isinstance(raw, str):
         raw = [t for t in raw.split(";") if t.strip()]
+    if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
+        raise BadInput("triggers must be a list of names (text)")
     details = data.get("trigger_details") or {}
-    if not isinstance(raw, list) or not isinstance(details, dict):
-        raise BadInput("triggers must be a list of names")
-    return triggers_from([str(t) for t in raw], details)
+    if not isinstance(details, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in details.items()
+    ):
+        raise BadInput("trigger_details must map trigger names to text")
+    return triggers_from(raw, details)
 
 
 # The check each field names in its metadata: (field name, record) -> value.
@@ -252,12 +284,26 @@ _CHECKS: dict[str, Callable[[str, dict[str, Any]], Any]] = {
 _FIELD_CHECKS = tuple((f.name, _CHECKS[f.metadata["check"]]) for f in EPISODE_FIELDS)
 
 
-def new_episode_from_record(data: dict[str, Any]) -> NewEpisode:
-    """Validate an imported record (the JSON shape); raises BadInput naming the bad field."""
+def new_episode_from_record(data: dict[str, Any], *, now: datetime | None = None) -> NewEpisode:
+    """Validate an imported record (the JSON shape); raises BadInput naming the bad field.
+    With `now`, its time follows the rule of `diary log`: from 1900, not in the future."""
     missing = [name for name in REQUIRED_FIELDS if data.get(name) in (None, "")]
     if missing:
         raise BadInput(f"missing {', '.join(missing)}")
-    return NewEpisode(**{name: check(name, data) for name, check in _FIELD_CHECKS})
+    episode = NewEpisode(**{name: check(name, data) for name, check in _FIELD_CHECKS})
+    if now is not None:
+        check_episode_time(episode.at, now=now, time_known=episode.time_known)
+    return episode
+
+
+def check_episode_time(at: datetime, *, now: datetime, time_known: bool = True) -> datetime:
+    """One rule for every episode, typed or imported: from 1900, and not in the future."""
+    if at.year < EARLIEST_YEAR:
+        raise BadInput(f"at {at.isoformat()} is before {EARLIEST_YEAR}")
+    future = at.date() > now.date() if not time_known else at > now + FUTURE_TOLERANCE
+    if future:
+        raise BadInput(f"at {at.isoformat()} is in the future; episodes must have happened")
+    return at
 
 
 MAX_AMOUNT = 1000.0

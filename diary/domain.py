@@ -24,6 +24,8 @@ SEVERITIES: tuple[Severity, ...] = ("urgent", "doctor", "watch")
 
 MAX_DURATION_S = 24 * 3600
 MAX_NOTE = 4000
+MAX_TRIGGER_DETAIL = 200  # the detail column's length ("medication:atorvastatin 20 mg")
+MAX_ID = 2**31 - 1  # the id column's range on every backend (PostgreSQL's integer)
 MAX_SORENESS_H = 24 * 90
 MAX_COUNT = 10_000  # contractions one entry stands for (a day of twitching is ~hundreds)
 UNPAIRED_SITES = frozenset(

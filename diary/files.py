@@ -109,3 +109,38 @@ def private_file(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
             handle = os.fdopen(os.open(temporary, flags), "w", encoding="utf-8", newline="")
         with handle:
             yield handle
+
+
+DEFAULT_MAX_READ_MB = 100
+
+
+def read_text_file(path: Path, *, what: str, max_mb: float = DEFAULT_MAX_READ_MB) -> str:
+    """A UTF-8 text file someone gave us: only a regular file (never a FIFO, a device such
+    as /dev/zero, or a folder), at most `max_mb` megabytes, read without blocking."""
+    shown = repr(str(path))
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise BadInput(f"{what} {shown} does not exist") from None
+    except OSError as exc:
+        raise BadInput(f"cannot read {what} {shown}: {exc.strerror}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise BadInput(f"{what} {shown} is not a regular file; give an exported file")
+    with os.fdopen(fd, "rb") as handle:
+        limit = int(max_mb * 1024 * 1024)
+        if info.st_size > limit:
+            raise BadInput(
+                f"{what} {shown} is {info.st_size / 1024 / 1024:.0f} MB; at most {max_mb:g} MB "
+                "are read (raise the limit with --max-size MB)"
+            )
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise BadInput(f"{what} {shown} grew past {max_mb:g} MB while it was read")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            f"{what} {shown} is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None

@@ -245,7 +245,7 @@ class ParsedFile:
     days: list[KeptDay] = field(default_factory=list)
 
 
-def parse_file(text: str, *, kind: str) -> ParsedFile:
+def parse_file(text: str, *, kind: str, now: datetime | None = None) -> ParsedFile:
     """Validate every row; raises ImportRejected listing each bad row, or returns them all."""
     days: list[KeptDay] = []
     if kind == "json":
@@ -262,7 +262,7 @@ def parse_file(text: str, *, kind: str) -> ParsedFile:
     for label, record in records:  # a stream: only the validated episodes are kept
         rows += 1
         try:
-            episodes.append(new_episode_from_record(record))
+            episodes.append(new_episode_from_record(record, now=now))
         except BadInput as exc:
             problems.append(f"{label}: {exc}")
     if problems:
@@ -277,6 +277,8 @@ def _json_document(text: str) -> Any:
         raise BadInput(f"the file is not valid JSON ({exc})") from None
     except RecursionError:
         raise BadInput("the file is nested too deeply to be an export") from None
+    except ValueError as exc:  # a number of thousands of digits
+        raise BadInput(f"the file holds a number no export has ({exc})") from None
 
 
 def _json_records(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import MAXYEAR, date, datetime, time, timedelta
 from typing import NamedTuple
 
 from diary.domain import MAX_DURATION_S
@@ -200,6 +200,8 @@ def parse_when(text: str, *, now: datetime, allow_future: bool = False) -> When:
         raise BadInput(
             f"date-time {text!r} is before {EARLIEST_YEAR}; give the date the episode happened"
         )
+    if when.time_known and key != "now":
+        _check_not_skipped(text, at)
     future = at.date() > now.date() if not when.time_known else at > now + FUTURE_TOLERANCE
     if not allow_future and future:
         shown = f"{at:%a %d %b %Y %H:%M}" if when.time_known else f"{at:%a %d %b %Y}"
@@ -207,6 +209,20 @@ def parse_when(text: str, *, now: datetime, allow_future: bool = False) -> When:
             f"date-time {text!r} ({shown}) is in the future; log episodes that have happened"
         )
     return when._replace(at=at)
+
+
+def _check_not_skipped(text: str, at: datetime) -> None:
+    """A wall-clock time the local clocks skipped (the spring change, e.g. 02:30 on the night
+    the clocks go from 02:00 to 03:00) never happened: refused with the two times around
+    it. The autumn's repeated hour is stored as typed (the diary keeps wall-clock times)."""
+    before = at.replace(fold=0).astimezone().replace(tzinfo=None)
+    after = at.replace(fold=1).astimezone().replace(tzinfo=None)
+    if at not in (before, after):
+        raise BadInput(
+            f"date-time {text!r} ({at:%a %d %b %Y %H:%M}) did not happen in your time zone: "
+            f"the clocks skipped that hour; give {min(before, after):%H:%M} or "
+            f"{max(before, after):%H:%M}"
+        )
 
 
 def _parse_when(raw: str, key: str, now: datetime) -> When | None:
@@ -297,8 +313,28 @@ def _month_day(match: re.Match[str], today: date) -> date | None:
         return None
 
 
+LOOK_AHEAD = timedelta(days=366)  # no date the diary reads lies further ahead than this
+
+
 def parse_date(text: str, *, today: date) -> date:
-    """A calendar date from ISO 8601 or 'today', 'yesterday', 'monday', '7 days ago', 'Nov 20'."""
+    """A calendar date from ISO 8601 or 'today', 'yesterday', 'monday', '7 days ago', 'Nov 20';
+    from 1900 (the diary's first year) to 9998 (a week later must still be a date)."""
+    day = _calendar_day(text, today)
+    if day.year < EARLIEST_YEAR:
+        raise BadInput(f"date {text!r} is before {EARLIEST_YEAR}; give a date from then on")
+    if day.year >= MAXYEAR:
+        raise BadInput(f"date {text!r} is not accepted: give a date from {EARLIEST_YEAR} to 9998")
+    return day
+
+
+def parse_bound(text: str, *, today: date) -> date:
+    """A query bound (`--since`, `--until`, `--as-of`): any date, clamped to 1900 .. a year
+    ahead, so `--until 9999-12-31` means "to the end" and windows around it stay dates."""
+    day = _calendar_day(text, today)
+    return min(max(day, date(EARLIEST_YEAR, 1, 1)), today + LOOK_AHEAD)
+
+
+def _calendar_day(text: str, today: date) -> date:
     key = " ".join(text.strip().lower().split())
     day = _relative_day(key, today)
     if day is None and (match := _MONTH_DAY.match(key)) is not None and not match["clock"]:
@@ -319,8 +355,8 @@ def parse_period(
     since: str | None, until: str | None, *, today: date
 ) -> tuple[date | None, date | None]:
     """`--since` and `--until` (both optional, both included), in order."""
-    first = parse_date(since, today=today) if since else None
-    last = parse_date(until, today=today) if until else None
+    first = parse_bound(since, today=today) if since else None
+    last = parse_bound(until, today=today) if until else None
     if first and last and first > last:
         raise BadInput(f"--since {since} is after --until {until}; give an earlier --since")
     return first, last
@@ -344,6 +380,8 @@ def parse_iso_week(text: str) -> tuple[date, date]:
     match = _WEEK.match(text.strip())
     if match is None:
         raise BadInput(f"week {text!r} is not understood; accepted: YYYY-Www, e.g. 2026-W47")
+    if not EARLIEST_YEAR <= int(match["y"]) < MAXYEAR:
+        raise BadInput(f"week {text!r} is not accepted: give a week from {EARLIEST_YEAR}-W01")
     try:
         start = date.fromisocalendar(int(match["y"]), int(match["w"]), 1)
     except ValueError:

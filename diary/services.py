@@ -136,8 +136,9 @@ def weekly_report(
 def period_or_default(
     db: Database, since: date | None, until: date | None, *, today: date, weeks: int | None
 ) -> tuple[date, date]:
-    """The period asked for; without --since, the last `weeks` weeks or all of the diary."""
-    end = until or today
+    """The period asked for, never past today; without --since, the last `weeks` weeks or
+    all of the diary."""
+    end = min(until or today, today)
     if since is not None:
         return since, end
     if weeks is not None:

@@ -88,3 +88,15 @@ def flag_dict(flag: Flag) -> dict[str, Any]:
         "episode_ids": list(flag.episode_ids),
         "source": flag.source,
     }
+
+
+def shown(text: str) -> str:
+    """User text as the terminal shows it: control characters (ANSI and OSC escapes, bells,
+    backspaces, newlines) and invisible direction overrides written out as escapes, so a
+    note or trigger can never move the cursor, retitle the window or reorder the line.
+    JSON output keeps the exact text."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )

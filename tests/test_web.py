@@ -364,3 +364,14 @@ def test_page_and_command_line_write_at_the_same_time(diary: Diary, server: Serv
     assert failures == []
     notes = sorted(e["note"] for e in diary.json("list"))
     assert notes == sorted([f"web {i}" for i in range(20)] + [f"cli {i}" for i in range(10)])
+
+
+@pytest.mark.backend
+def test_urgent_flags_come_first_and_loud(client: FlaskClient) -> None:
+    csrf = signed_in(client)
+    form = {**CALF, "site": "chest", "breathing": "1", "csrf": csrf}
+    answer = client.post("/log", data=form, headers={"Origin": ORIGIN})
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    urgent = page.index('<section class="urgent"')
+    assert urgent < page.index("Log an episode")  # above the form
+    assert "URGENT: " in page[urgent:] and 'class="logged alarm"' in page

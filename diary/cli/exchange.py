@@ -13,6 +13,7 @@ from diary.cli import render
 from diary.cli.bulk import bulk_command
 from diary.cli.state import state_of
 from diary.errors import BadInput
+from diary.files import DEFAULT_MAX_READ_MB, read_text_file
 from diary.parsing import parse_period
 
 if TYPE_CHECKING:
@@ -101,6 +102,10 @@ def import_(
         bool, typer.Option("--dry-run", help="Validate only, write nothing.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    max_size: Annotated[
+        float,
+        typer.Option("--max-size", metavar="MB", min=0.001, help="Largest file read, in MB."),
+    ] = DEFAULT_MAX_READ_MB,
 ) -> None:
     """Import a CSV or JSON export, all or nothing.
 
@@ -112,16 +117,11 @@ def import_(
     from diary.interchange import parse_file, sniff_kind
 
     state = state_of(ctx)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise BadInput(f"import file {str(file)!r} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"cannot read import file {str(file)!r}: {exc}") from None
+    text = read_text_file(file, what="import file", max_mb=max_size)
     kind = sniff_kind(file.name, text)
-    parsed = parse_file(text, kind=kind)
+    parsed = parse_file(text, kind=kind, now=state.now())
     if kind == "csv":  # its check-ins, if the export wrote them beside it
-        parsed = _with_days_beside(file, parsed)
+        parsed = _with_days_beside(file, parsed, max_size)
     result = services.import_episodes(state.database(), parsed, now=state.now(), dry_run=dry_run)
     if as_json:
         render.print_json(
@@ -146,7 +146,7 @@ def import_(
     )
 
 
-def _with_days_beside(file: Path, parsed: ParsedFile) -> ParsedFile:
+def _with_days_beside(file: Path, parsed: ParsedFile, max_size: float) -> ParsedFile:
     import dataclasses
 
     from diary.interchange import days_csv_path, parse_days_csv
@@ -154,10 +154,5 @@ def _with_days_beside(file: Path, parsed: ParsedFile) -> ParsedFile:
     beside = days_csv_path(file)
     if not beside.is_file():
         return parsed
-    try:
-        text = beside.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(
-            f"cannot read the check-ins beside the import, {str(beside)!r}: {exc}"
-        ) from None
+    text = read_text_file(beside, what="the check-ins beside the import,", max_mb=max_size)
     return dataclasses.replace(parsed, days=parse_days_csv(text))

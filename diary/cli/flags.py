@@ -9,7 +9,7 @@ import typer
 from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.cli import render
 from diary.cli.state import state_of
-from diary.parsing import parse_date
+from diary.parsing import parse_bound
 
 AsOfOpt = Annotated[
     str | None, typer.Option("--as-of", help="Evaluate as of the end of this day [default: today].")
@@ -30,7 +30,7 @@ def flags(
 
     state = state_of(ctx)
     today = state.now().date()
-    day = parse_date(as_of, today=today) if as_of else today
+    day = parse_bound(as_of, today=today) if as_of else today
     active = services.active_flags(state.database(), day, state.thresholds)
     if as_json:
         render.print_json(

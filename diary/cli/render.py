@@ -13,6 +13,7 @@ from diary.analysis.explain import SIGN_MEANINGS, reasons
 from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.domain import SIGN_FIELDS, Classification, DayRecord, Episode, Flag
 from diary.parsing import format_duration
+from diary.shapes import shown
 
 SEVERITY_HEADINGS = {
     "urgent": "URGENT: seek care now",
@@ -56,7 +57,7 @@ def episode_summary(e: Episode) -> str:
     if e.count > 1:
         parts.insert(1, f"×{e.count}")
     if e.triggers:
-        parts.append("triggers " + ", ".join(str(t) for t in e.triggers))
+        parts.append("triggers " + shown(", ".join(str(t) for t in e.triggers)))
     signs = [name.replace("_", " ") for name in SIGN_FIELDS if getattr(e, name)]
     if e.visible != "none":
         signs.insert(0, e.visible)
@@ -86,7 +87,7 @@ def episode_table(episodes: Sequence[Episode], labels: dict[int, Classification]
                 format_duration(e.duration_s),
                 f"{e.pain}/10",
                 label_text(labels[e.id]),
-                ", ".join(e.trigger_names),
+                shown(", ".join(e.trigger_names)),
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
@@ -110,7 +111,7 @@ def episode_detail(e: Episode, c: Classification) -> str:
         f"  {'count:':<{_W}}{e.count} contraction{'s' if e.count > 1 else ''}",
         f"  {'duration:':<{_W}}{format_duration(e.duration_s)}",
         f"  {'pain:':<{_W}}{e.pain}/10",
-        f"  {'triggers:':<{_W}}{', '.join(str(t) for t in e.triggers) or '-'}",
+        f"  {'triggers:':<{_W}}{shown(', '.join(str(t) for t in e.triggers)) or '-'}",
         f"  {'visible:':<{_W}}{e.visible}",
     ]
     for name in SIGN_FIELDS:
@@ -122,7 +123,7 @@ def episode_detail(e: Episode, c: Classification) -> str:
     if e.soreness_hours is not None:
         lines.append(f"  {'soreness:':<{_W}}{e.soreness_hours:g} h afterwards")
     if e.note:
-        lines.append(f"  {'note:':<{_W}}{e.note}")
+        lines.append(f"  {'note:':<{_W}}{shown(e.note)}")
     if e.logged_at:
         lines.append(f"  {'logged:':<{_W}}{when(e.logged_at)}")
     lines.append("")
@@ -138,7 +139,7 @@ def flag_block(flag: Flag) -> str:
     ids = ", ".join(f"#{i}" for i in flag.episode_ids)
     return (
         f"- [{flag.severity}] {flag.title}\n"
-        f"    {flag.detail}\n"
+        f"    {shown(flag.detail)}\n"
         f"    rule: {flag.code} · evidence: {ids} · sources: {flag.source}"
     )
 
@@ -174,11 +175,11 @@ def day_dict(record: DayRecord) -> dict[str, Any]:
 
 def _amount(name: str, amount: float | None, units: dict[str, str | None]) -> str:
     if amount is None:
-        return name
+        return shown(name)
     unit = units.get(name)
     if unit and amount == 1 and unit.endswith("s"):
         unit = unit[:-1]  # 1 cup, 1 unit
-    return f"{name} {amount:g}" + (f" {unit}" if unit else "")
+    return f"{shown(name)} {amount:g}" + (f" {unit}" if unit else "")
 
 
 def day_line(record: DayRecord, *, units: dict[str, str | None]) -> str:

@@ -9,7 +9,7 @@ from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
 from diary.analysis.weekly import WeeklySummary
 from diary.parsing import format_duration
 from diary.reports.triggers import LAG_WORDS, ratio_text
-from diary.shapes import flag_dict
+from diary.shapes import flag_dict, shown
 
 PLURAL = {"twitch": "twitches", "spasm": "spasms", "unclear": "unclear"}
 
@@ -302,10 +302,11 @@ def indented(markup: str, left: int) -> Any:
 
 def _table(title: str, counts: dict[str, int], names: dict[str, str] | None = None) -> Any:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=None, show_edge=False, box=None, pad_edge=False)
     table.add_column(title, style="bold")
     table.add_column("n", justify="right")
-    for key, n in counts.items():
-        table.add_row((names or {}).get(key, key), str(n))
+    for key, n in counts.items():  # Text, not markup: a trigger may be free text
+        table.add_row(Text(shown((names or {}).get(key, key))), str(n))
     return table

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from diary.errors import BadInput, StorageError
 from diary.files import private_temporary
-from diary.storage.database import SQLITE_HEADER, Database
+from diary.storage.database import SQLITE_HEADER, Database, lock_timeout_s
 from diary.storage.revisions import KNOWN_REVISIONS
 
 POSTGRES_ADVICE = (
@@ -33,8 +35,13 @@ def _sqlite_path(db: Database) -> Path:
 def backup(db: Database, dest: Path, *, overwrite: bool = False) -> BackupInfo:
     """Copy the diary with SQLite's online backup API into a private file, then check it."""
     source = _sqlite_path(db)
-    if dest.resolve() == source:
-        raise BadInput(f"backup file {dest} is the diary itself; choose another file")
+    if str(dest) in ("", ".") or dest.is_dir():
+        raise BadInput(f"backup file {str(dest)!r} is a folder; name a file, e.g. diary.backup")
+    own = {Path(f"{source}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+    if dest.resolve() in own:
+        raise BadInput(f"backup file {dest} is one of the diary's own files; choose another file")
+    if dest.is_symlink() or (dest.exists() and not dest.is_file()):
+        raise BadInput(f"{dest} is not a regular file; choose another file")
     if dest.exists() and not overwrite:
         raise BadInput(f"{dest} exists; add --yes to replace it")
     with private_temporary(dest) as temporary:
@@ -78,7 +85,70 @@ def check_backup(path: Path) -> BackupInfo:
             f"backup {path} has schema {revision and revision[0]!r}, which this "
             "version of diary does not know; upgrade diary first"
         )
+    found = _schema_of(path)
+    expected = reference_schema(revision[0])
+    if found != expected:
+        differ = sorted(
+            {name for name in found.keys() ^ expected.keys()}
+            | {name for name in found.keys() & expected.keys() if found[name] != expected[name]}
+        )
+        raise BadInput(
+            f"backup {path} does not have the schema diary {revision[0]} creates (it differs "
+            f"at {', '.join(differ[:4])}); nothing was restored"
+        )
     return BackupInfo(path, revision[0], int(episodes))
+
+
+Schema = dict[str, tuple[object, ...]]
+
+
+def _schema_of(path: Path) -> Schema:
+    """Every object of a SQLite file, by name: tables with their columns and foreign keys,
+    indexes with their columns, and any trigger or view (which a diary never has)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        schema: Schema = {}
+        objects = connection.execute(
+            "SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        for kind, name, table in objects:
+            if kind == "table":
+                columns = connection.execute(
+                    'SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)',
+                    (name,),
+                ).fetchall()
+                keys = connection.execute(
+                    'SELECT "table", "from", "to", on_delete FROM pragma_foreign_key_list(?)',
+                    (name,),
+                ).fetchall()
+                schema[f"table {name}"] = (tuple(columns), tuple(sorted(keys)))
+            elif kind == "index":
+                columns = connection.execute(
+                    "SELECT name FROM pragma_index_info(?)", (name,)
+                ).fetchall()
+                schema[f"index {name}"] = (table, tuple(columns))
+            else:  # a trigger or a view: code that would run inside the diary
+                schema[f"{kind} {name}"] = (table,)
+        return schema
+    finally:
+        connection.close()
+
+
+@functools.cache
+def reference_schema(revision: str) -> Schema:
+    """The schema the migrations create at `revision`, built in a scratch file."""
+    from diary.storage.database import migration_connection, open_database
+    from diary.storage.migrate import upgrade_to
+
+    with tempfile.TemporaryDirectory(prefix="diary-schema-") as folder:
+        path = Path(folder) / "reference.sqlite3"
+        database = open_database(str(path), migrate=False)
+        try:
+            with migration_connection(database) as connection:
+                upgrade_to(connection, revision)
+        finally:
+            database.dispose()
+        return _schema_of(path)
 
 
 def restore_from_backup(db: Database, source: Path) -> BackupInfo:
@@ -90,7 +160,20 @@ def restore_from_backup(db: Database, source: Path) -> BackupInfo:
     backup_source = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     raw = db.engine.raw_connection()
     try:
-        backup_source.backup(raw.driver_connection)  # type: ignore[arg-type]
+        # The backup API waits without end for a diary another process is writing; taking
+        # the write lock first waits DIARY_LOCK_TIMEOUT at most, then says so.
+        driver = raw.driver_connection
+        assert driver is not None
+        driver.execute("BEGIN IMMEDIATE")
+        driver.execute("ROLLBACK")
+        backup_source.backup(driver)
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StorageError(
+                f"the diary {target_path} is busy: another program is writing to it (waited "
+                f"{lock_timeout_s():g} s); the diary is unchanged, try again in a moment"
+            ) from None
+        raise StorageError(f"restore failed, the diary is unchanged: {exc}") from None
     except sqlite3.Error as exc:
         raise StorageError(f"restore failed, the diary is unchanged: {exc}") from None
     finally:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
+import re
+import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,7 +17,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
-from diary.errors import StorageError
+from diary.errors import BadInput, StorageError
 from diary.files import private_folder
 from diary.storage.revisions import HEAD_REVISION, KNOWN_REVISIONS
 
@@ -44,35 +48,66 @@ class Target:
 
 def resolve_target(option: str | None) -> Target:
     """`--db`, else `DIARY_DB`, else the default file in the user data directory."""
-    raw = option or os.environ.get("DIARY_DB") or ""
-    if not raw:
+    given = option if option is not None else os.environ.get("DIARY_DB")
+    source = "--db" if option is not None else "DIARY_DB"
+    if given is None or (given == "" and option is None):
         from diary.paths import default_db_path
 
         path = default_db_path()
         return Target(make_url(f"sqlite:///{path}"), path)
-    if "://" in raw:
+    if not given.strip() or not given.isprintable():
+        raise BadInput(f"{source} {mask_password(given)!r} is not a file name or database URL")
+    if "://" in given:
         try:
-            url = make_url(raw)
-        except ArgumentError:
-            raise StorageError(f"database URL {raw!r} is not a valid SQLAlchemy URL") from None
+            url = make_url(given)
+            url.port  # noqa: B018  (a port that is not a number fails here, not mid-command)
+        except (ArgumentError, ValueError):
+            raise BadInput(
+                f"{source} {mask_password(given)!r} is not a valid SQLAlchemy URL "
+                "(e.g. postgresql+psycopg://user@host/diary)"
+            ) from None
         if url.get_backend_name() == "sqlite":
             database = url.database or ""
-            if database in ("", ":memory:"):
-                return Target(url, None)
+            if database in ("", ":memory:") or url.query.get("mode") == "memory":
+                raise BadInput(
+                    f"{source} {given!r} is an in-memory database: every entry would be lost "
+                    "when the command ends; give a file"
+                )
             return Target(url, Path(database).expanduser().resolve())
         return Target(url, None)
-    path = Path(raw).expanduser().resolve()
+    if given == ":memory:":
+        raise BadInput(f"{source} ':memory:' would lose every entry; give a file")
+    path = Path(given).expanduser().resolve()
     return Target(make_url(f"sqlite:///{path}"), path)
 
 
+def mask_password(url: str) -> str:
+    """`scheme://user:secret@host` -> `scheme://user:***@host`, whatever else is wrong with
+    the text (an error message must never print a password)."""
+    return re.sub(r"(://[^/@]*?:)[^/@]*@", r"\1***@", url)
+
+
+MAX_LOCK_TIMEOUT_S = 3600.0
+
+
 def lock_timeout_s() -> float:
-    try:
-        return float(os.environ.get("DIARY_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT_S))
-    except ValueError:
+    """DIARY_LOCK_TIMEOUT: seconds to wait for a database another process is writing."""
+    raw = os.environ.get("DIARY_LOCK_TIMEOUT")
+    if raw is None or raw.strip() == "":
         return DEFAULT_LOCK_TIMEOUT_S
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= MAX_LOCK_TIMEOUT_S:  # NaN fails this too
+        raise BadInput(
+            f"DIARY_LOCK_TIMEOUT {raw!r} is not accepted: give seconds from 0 to "
+            f"{MAX_LOCK_TIMEOUT_S:g}"
+        )
+    return value
 
 
-def _prepare_sqlite_file(path: Path) -> None:
+def _prepare_sqlite_file(path: Path, *, known_revision: bool = True) -> None:
     """Create the file (0600) and its folder (0700) before SQLite does, or check its header."""
     if path.exists():
         if path.is_dir():
@@ -87,6 +122,10 @@ def _prepare_sqlite_file(path: Path) -> None:
                 f"{path} is not a diary database (it is not an SQLite file); "
                 "give another file with --db or DIARY_DB"
             )
+        if header:
+            _check_is_diary(path, known_revision=known_revision)
+        elif stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(0o600)  # an empty file adopted as the diary becomes private
         return
     try:
         private_folder(path.parent)
@@ -97,6 +136,39 @@ def _prepare_sqlite_file(path: Path) -> None:
         pass  # another process created it first
     except OSError as exc:
         raise StorageError(f"cannot create the diary database {path}: {exc.strerror}") from None
+
+
+def _check_is_diary(path: Path, *, known_revision: bool) -> None:
+    """Decide what an existing SQLite file is before anything touches it (opening it as the
+    diary would switch it to WAL and add tables): read-only, its tables and revision."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            }
+            revision = None
+            if "alembic_version" in tables:
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        raise StorageError(f"cannot read the diary database {path}: {exc}") from None
+    if not tables or tables <= {"alembic_version"}:
+        return  # a new diary
+    if "episodes" not in tables or "alembic_version" not in tables:
+        shown = ", ".join(sorted(tables)[:5])
+        raise StorageError(
+            f"{path} is not a diary database (it holds other tables: {shown}); it was not "
+            "changed. Give another file with --db or DIARY_DB"
+        )
+    if known_revision:
+        _check_known(revision, Target(make_url(f"sqlite:///{path}"), path))
 
 
 def create_diary_engine(target: Target) -> Engine:
@@ -217,7 +289,7 @@ def open_database(option: str | None, *, migrate: bool = True) -> Database:
     """
     target = resolve_target(option)
     if target.is_sqlite and target.path is not None:
-        _prepare_sqlite_file(target.path)
+        _prepare_sqlite_file(target.path, known_revision=migrate)
     engine = create_diary_engine(target)
     database = Database(target, engine)
     try:

@@ -12,7 +12,14 @@ from typing import Any, TypeVar
 from sqlalchemy import Boolean, Table, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.engine import Connection
 
-from diary.domain import EPISODE_FIELDS, Episode, NewEpisode, Observation, TriggerEntry
+from diary.domain import (
+    EPISODE_FIELDS,
+    MAX_ID,
+    Episode,
+    NewEpisode,
+    Observation,
+    TriggerEntry,
+)
 from diary.errors import EpisodeNotFound
 from diary.storage import schema
 
@@ -128,6 +135,7 @@ def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]
 
 def replace_episode(episode: Episode, *, connection: Connection) -> None:
     """Overwrite every logged field of a stored episode, keeping its id and logged time."""
+    _existing_id(episode.id)
     values = _row_values(episode, logged_at=episode.logged_at)
     del values["logged_at"]
     result = connection.execute(update(_EPISODES).where(_EPISODES.c.id == episode.id), values)
@@ -138,7 +146,16 @@ def replace_episode(episode: Episode, *, connection: Connection) -> None:
         connection.execute(insert(_TRIGGERS), _trigger_rows(episode.id, episode.triggers))
 
 
+def _existing_id(episode_id: int) -> int:
+    """An id no row can have (0, negative, past the column's range) is simply not found,
+    on every backend, instead of an overflow from the driver."""
+    if not 1 <= episode_id <= MAX_ID:
+        raise EpisodeNotFound(episode_id)
+    return episode_id
+
+
 def delete_episode(episode_id: int, *, connection: Connection) -> None:
+    _existing_id(episode_id)
     connection.execute(delete(_TRIGGERS).where(_TRIGGERS.c.episode_id == episode_id))
     result = connection.execute(delete(_EPISODES).where(_EPISODES.c.id == episode_id))
     if result.rowcount == 0:
@@ -146,6 +163,7 @@ def delete_episode(episode_id: int, *, connection: Connection) -> None:
 
 
 def get_episode(episode_id: int, *, connection: Connection) -> Episode:
+    _existing_id(episode_id)
     episodes = _load(connection, _EPISODES.c.id == episode_id)
     if not episodes:
         raise EpisodeNotFound(episode_id)

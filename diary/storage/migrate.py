@@ -32,3 +32,7 @@ def upgrade_to_head(connection: Connection, *, current: str | None) -> list[str]
 
 def downgrade(connection: Connection, revision: str) -> None:
     command.downgrade(alembic_config(connection), revision)
+
+
+def upgrade_to(connection: Connection, revision: str) -> None:
+    command.upgrade(alembic_config(connection), revision)

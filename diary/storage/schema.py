@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
-from diary.domain import EPISODE_FIELDS, NewEpisode
+from diary.domain import EPISODE_FIELDS, MAX_TRIGGER_DETAIL, NewEpisode
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -134,7 +134,7 @@ episode_triggers = Table(
     ),
     Column("position", SmallInteger, nullable=False, default=0),
     Column("name", String(60), nullable=False, index=True),
-    Column("detail", String(200)),
+    Column("detail", String(MAX_TRIGGER_DETAIL)),
     UniqueConstraint("episode_id", "name"),
 )
 
