@@ -20,6 +20,8 @@ webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not in
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from tests.conftest import Diary  # noqa: E402
 from tests.test_web import Server  # noqa: E402
@@ -61,6 +63,7 @@ def browser() -> Iterator[Any]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     viewport(driver, *PHONE)
+    driver.implicitly_wait(10)  # a find after a submit waits for the next page
     yield driver
     driver.quit()
 
@@ -124,6 +127,7 @@ def test_log_an_episode_from_the_phone(browser: Any, server: Server) -> None:
     browser.find_element(By.CSS_SELECTOR, "input[name=visible][value=bulge]").click()
     browser.find_element(By.CSS_SELECTOR, "input[name=stiff]").click()
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/log"))
     error = browser.find_element(By.CSS_SELECTOR, ".error").text
     assert "unknown site 'calff'; did you mean 'calf'?" in error
     assert browser.find_element(By.ID, "site").get_attribute("value") == "calff"
@@ -137,6 +141,7 @@ def test_log_an_episode_from_the_phone(browser: Any, server: Server) -> None:
     site = browser.find_element(By.ID, "site")
     site.send_keys(Keys.CONTROL, "a")
     site.send_keys("calf", Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda b: "logged=" in b.current_url)
     status = browser.find_element(By.CSS_SELECTOR, ".logged").text
     assert status.startswith("Logged #") and ": spasm" in status and "calf" in status
     assert (
@@ -155,6 +160,7 @@ def test_check_in_week_charts_and_triggers_pages(browser: Any, server: Server) -
     browser.find_element(By.CSS_SELECTOR, "input[name=had][value=stress]").click()
     browser.find_element(By.ID, "amount-caffeine").send_keys("2")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda b: "saved=1" in b.current_url)
     assert "Checked in" in browser.find_element(By.CSS_SELECTOR, ".logged").text
     assert browser.find_element(By.ID, "amount-caffeine").get_attribute("value") == "2"
     screenshot(browser, "day")
@@ -162,7 +168,9 @@ def test_check_in_week_charts_and_triggers_pages(browser: Any, server: Server) -
     assert browser.find_element(By.TAG_NAME, "h1").text == "Week 2026-W46"
     assert "the last complete week" in browser.find_element(By.CSS_SELECTOR, "pre").text
     browser.find_element(By.LINK_TEXT, "← 2026-W45").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Week 2026-W45"
+    WebDriverWait(browser, 10).until(
+        expected_conditions.text_to_be_present_in_element((By.TAG_NAME, "h1"), "2026-W45")
+    )
     screenshot(browser, "week")
     browser.get(server.base + "/charts")
     images = browser.find_elements(By.CSS_SELECTOR, "figure img")

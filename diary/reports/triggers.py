@@ -130,7 +130,9 @@ def _p(value: float | None) -> str:
     return "< 0.0001" if value < 0.0001 else f"{value:.4f}" if value < 0.01 else f"{value:.2f}"
 
 
-def result_line(r: TriggerResult, *, units: dict[str, str | None] | None = None) -> str:
+def result_line(
+    r: TriggerResult, *, units: dict[str, str | None] | None = None, width: int = 100
+) -> str:
     """'Caffeine: episodes on 9 of 14 days with it, against 3 of 47 without: linked
     (about 3.8× the rate, 95% interval 2.2× to 6.8×)', then the numbers."""
     name = _name(r)
@@ -140,7 +142,7 @@ def result_line(r: TriggerResult, *, units: dict[str, str | None] | None = None)
             text += (
                 f" About {r.days_needed} more kept days at the current rates would show a doubling."
             )
-        return _wrapped(text, first="  ")
+        return _wrapped(text, first="  ", width=width)
     words = (
         f"{name}: episodes on {r.days_with_episodes_exposed} of {_days(r.exposed_days)} "
         f"with it, against {r.days_with_episodes_unexposed} of {r.unexposed_days} without: "
@@ -162,7 +164,9 @@ def result_line(r: TriggerResult, *, units: dict[str, str | None] | None = None)
     if r.in_runs:
         numbers += "; it came in runs of days, so less certain"
     return (
-        _wrapped(f"{words}.", first="  ") + "\n" + _wrapped(numbers, first="      ", hang="      ")
+        _wrapped(f"{words}.", first="  ", width=width)
+        + "\n"
+        + _wrapped(numbers, first="      ", hang="      ", width=width)
     )
 
 
@@ -193,7 +197,9 @@ def _wrapped(text: str, *, first: str = "", hang: str | None = None, width: int 
     )
 
 
-def triggers_text(report: TriggerReport, *, units: dict[str, str | None] | None = None) -> str:
+def triggers_text(
+    report: TriggerReport, *, units: dict[str, str | None] | None = None, width: int = 100
+) -> str:
     units = units or {}
     lines = [
         f"Triggers: kept days from {report.since:%a %d %b %Y} to {report.until:%a %d %b %Y} "
@@ -213,7 +219,7 @@ def triggers_text(report: TriggerReport, *, units: dict[str, str | None] | None 
             "coffee=2` records one.",
         ]
     if report.results:
-        lines += ["", _wrapped(_in_short(report))]
+        lines += ["", _wrapped(_in_short(report), width=width)]
     for kind in report.kinds:
         mine = [r for r in report.results if r.kind == kind]
         if not mine:
@@ -222,14 +228,14 @@ def triggers_text(report: TriggerReport, *, units: dict[str, str | None] | None 
         next_day = [r for r in mine if r.lag_days == 1]
         lines += ["", f"{KIND_TITLES[kind]}, on the same day:"]
         if kind == "all":
-            lines += [result_line(r) for r in same_day]
+            lines += [result_line(r, width=width) for r in same_day]
         else:
             clear = [r for r in same_day if r.verdict in (LINKED, PROTECTIVE)]
-            lines += [result_line(r) for r in clear]
+            lines += [result_line(r, width=width) for r in clear]
             lines.append(f"  {_others(same_day, clear)}")
         clear_next = [r for r in next_day if r.verdict in (LINKED, PROTECTIVE)]
         lines.append(f"{KIND_TITLES[kind]}, on the day after:")
-        lines += [result_line(r) for r in clear_next]
+        lines += [result_line(r, width=width) for r in clear_next]
         lines.append(f"  {_others(next_day, clear_next)}")
     if report.dose:
         for d in report.dose:
@@ -241,16 +247,17 @@ def triggers_text(report: TriggerReport, *, units: dict[str, str | None] | None 
             _wrapped(
                 f"Cannot be told apart: {names} came together on {group.share:.0%} of the "
                 f"days with any of them, so they are tested as one "
-                f"({' + '.join(group.members)})."
+                f"({' + '.join(group.members)}).",
+                width=width,
             ),
         ]
     if report.noted:
         lines += ["", "Noted on episodes:"]
         lines += [
-            _wrapped(_noted(report, n), first="  ")
+            _wrapped(_noted(report, n), first="  ", width=width)
             for n in sorted(report.noted, key=lambda n: -report.noted[n])
         ]
-    lines += ["", _wrapped(CAVEAT)]
+    lines += ["", _wrapped(CAVEAT, width=width)]
     return "\n".join(lines) + "\n"
 
 

@@ -174,7 +174,10 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
             "report.html",
             page="triggers",
             title="Which triggers matter",
-            text=triggers_text(report, units=diary.config.exposures),
+            text=_fit(
+                triggers_text(report, units=diary.config.exposures, width=PHONE_COLUMNS),
+                PHONE_COLUMNS,
+            ),
         )
 
     @app.errorhandler(DiaryError)
@@ -184,6 +187,21 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
 
     app.wsgi_app = HostGuard(app.wsgi_app, hosts)  # type: ignore[method-assign]
     return app
+
+
+def _fit(text: str, width: int) -> str:
+    """A terminal report re-wrapped for a phone: long lines wrap under their own indent."""
+    import textwrap
+
+    lines = []
+    for line in text.splitlines():
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        lines.append(
+            textwrap.fill(line, width, initial_indent="", subsequent_indent=indent + "  ")
+            if len(line) > width
+            else line
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _unauthorised() -> Response:
