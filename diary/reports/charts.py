@@ -66,16 +66,18 @@ class Chart:
     label_room: float = 0.45  # inches left of the axes for tick labels (PDF pages)
 
 
-def _title(ax: Axes, title: str, data: ChartData) -> None:
-    ax.set_title(title, loc="left")
+def _title(ax: Axes, title: str, period: str) -> None:
+    """The title, and under it the period in small grey type (beside it, the two collide on
+    a narrow page)."""
+    ax.set_title(title, loc="left", pad=15)
     ax.text(
-        1.0,
-        1.02,
-        data.period,
+        0.0,
+        1.012,
+        period,
         transform=ax.transAxes,
-        ha="right",
+        ha="left",
         va="bottom",
-        fontsize=9,
+        fontsize=8,
         color="#555555",
     )
 
@@ -148,7 +150,7 @@ def draw_episodes_per_day(ax: Axes, data: ChartData) -> None:
     _counts_axis(ax.yaxis, max([*bottom, *(data.entries or [])]))
     _days_axis(ax, data)
     _legend(ax)
-    _title(ax, "Contractions per day", data)
+    _title(ax, "Contractions per day", data.period)
 
 
 def draw_pain_over_time(ax: Axes, data: ChartData) -> None:
@@ -218,7 +220,7 @@ def draw_pain_over_time(ax: Axes, data: ChartData) -> None:
     ax.set_ylabel("pain (0 none – 10 worst)")
     _days_axis(ax, data)
     _legend(ax)
-    _title(ax, "Pain of each episode", data)
+    _title(ax, "Pain of each episode", data.period)
 
 
 def draw_sites(ax: Axes, data: ChartData) -> None:
@@ -235,7 +237,7 @@ def draw_sites(ax: Axes, data: ChartData) -> None:
     ax.set_xlabel("episodes")
     ax.grid(axis="y", visible=False)
     _legend(ax)
-    _title(ax, "Where: body sites by type", data)
+    _title(ax, "Where: body sites by type", data.period)
 
 
 def draw_triggers(ax: Axes, data: ChartData) -> None:
@@ -247,7 +249,7 @@ def draw_triggers(ax: Axes, data: ChartData) -> None:
     _counts_axis(ax.xaxis, max(n for _, n in ranked))
     ax.set_xlabel("episodes with this trigger")
     ax.grid(axis="y", visible=False)
-    _title(ax, "Triggers, most frequent first", data)
+    _title(ax, "Triggers, most frequent first", data.period)
 
 
 def _counts_axis(axis: Any, top: float) -> None:
@@ -288,7 +290,7 @@ def draw_time_of_day(ax: Axes, data: ChartData) -> None:
     ax.set_xlabel("hour of the day")
     ax.set_ylabel("episodes")
     _legend(ax)
-    _title(ax, "Time of day", data)
+    _title(ax, "Time of day", data.period)
 
 
 def draw_durations(ax: Axes, data: ChartData) -> None:
@@ -321,7 +323,7 @@ def draw_durations(ax: Axes, data: ChartData) -> None:
     ax.minorticks_off()
     ax.set_ylabel("duration (log scale)")
     ax.set_xlabel("box: the middle half of episodes, line: median, whiskers: 5–95%")
-    _title(ax, "How long episodes last", data)
+    _title(ax, "How long episodes last", data.period)
 
 
 VERDICT_COLOURS = {
@@ -374,16 +376,10 @@ def draw_trigger_effects(ax: Axes, data: ChartData) -> None:
         "(log scale; 1 = no difference; line: 95% interval)"
     )
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    ax.set_title("Triggers, same day", loc="left")
-    ax.text(
-        1.0,
-        1.02,
+    _title(
+        ax,
+        "Triggers, same day",
         f"kept days {data.effects.since:%d %b} – {data.effects.until:%d %b %Y}",
-        transform=ax.transAxes,
-        ha="right",
-        va="bottom",
-        fontsize=8,
-        color="#555555",
     )
 
 

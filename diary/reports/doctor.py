@@ -39,16 +39,16 @@ SEVERITY_INK = {"urgent": "#b00020", "doctor": "#8a5a00", "watch": "#1f5f8b"}
 # (heading, width in inches); the characters that fit follow from the width at 7.5 pt
 COLUMNS = (
     ("#", 0.38),
-    ("date and time", 1.02),
+    ("date and time", 1.0),
     ("site", 0.72),
     ("n", 0.3),
-    ("duration", 0.55),
+    ("duration", 0.58),
     ("pain", 0.32),
-    ("label", 0.45),
-    ("type", 0.68),
+    ("label", 0.42),
+    ("type", 0.78),  # "fasciculation" on one line
     ("triggers", 0.85),
-    ("signs", 0.7),
-    ("notes", 0.8),
+    ("signs", 0.65),
+    ("notes", 0.77),
 )
 TABLE_FONT = 7.5
 
