@@ -417,6 +417,7 @@ def main() -> None:
 
         served = web.measure(log_db, env)
         print(f"{'serve: POST /log, median of 50':<36} {served.log_median_s:>9.4f}")
+        print(f"{'serve: POST /log + its page':<36} {served.log_and_page_median_s:>9.4f}")
         print(f"{'serve: /charts + SVGs, first':<36} {served.charts_first_s:>9.3f}")
         print(f"{'serve: /charts + SVGs, cached':<36} {served.charts_cached_s:>9.3f}")
         print(f"{'serve: memory idle / after charts':<36} {served.idle_mb:>6.0f} MB "

@@ -61,12 +61,18 @@ def active_flags(db: Database, as_of: date, thresholds: Thresholds) -> list[Flag
     return evaluate_flags(episodes, as_of, thresholds)
 
 
+def add_episode(db: Database, episode: NewEpisode, *, now: datetime) -> int:
+    """Store the episode, nothing more (the web page shows its label and flags on the page
+    it redirects to); returns its id."""
+    with db.writing() as connection:
+        return storage.add_episode(episode, connection=connection, logged_at=now)
+
+
 def log_episode(
     db: Database, episode: NewEpisode, *, now: datetime, thresholds: Thresholds
 ) -> LoggedEpisode:
     """Store the episode; report its label and the flags it newly raised (as of today)."""
-    with db.writing() as connection:
-        episode_id = storage.add_episode(episode, connection=connection, logged_at=now)
+    episode_id = add_episode(db, episode, now=now)
     start, end = flag_window(now.date(), thresholds)
     with db.reading() as connection:
         stored = storage.get_episode(episode_id, connection=connection)

@@ -96,20 +96,19 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
 
     @app.get("/")
     def home() -> str:
-        return _home(diary, LogForm.empty(diary))
+        return _home(diary, LogForm.empty())
 
     @app.post("/log")
     def log() -> Response | tuple[str, int]:
-        form = LogForm.from_post(diary, request.form)
+        form = LogForm.from_post(request.form)
         now = diary.now()
         try:
             episode = form.typed().episode(now=now)
-            result = services.log_episode(
-                diary.database, episode, now=now, thresholds=diary.config.thresholds
-            )
+            logged = services.add_episode(diary.database, episode, now=now)
         except BadInput as exc:
             return _home(diary, form, error=str(exc)), 400
-        return redirect(url_for("home", logged=result.episode.id), code=303)
+        # The page it redirects to shows the label and the flags this episode is evidence for.
+        return redirect(url_for("home", logged=logged), code=303)
 
     @app.get("/day")
     def day() -> str:
@@ -231,14 +230,13 @@ class LogForm:
     values: dict[str, str]
     triggers: list[str]
     signs: set[str]
-    trigger_choices: list[str]
 
     @classmethod
-    def empty(cls, diary: Diary) -> LogForm:
-        return cls({}, [], set(), _usual_triggers(diary))
+    def empty(cls) -> LogForm:
+        return cls({}, [], set())
 
     @classmethod
-    def from_post(cls, diary: Diary, form: MultiDict[str, str]) -> LogForm:
+    def from_post(cls, form: MultiDict[str, str]) -> LogForm:
         values = {
             name: form.get(name, "").strip()
             for name in ("site", "side", "duration", "pain", "visible", "at", "count", "note")
@@ -248,7 +246,7 @@ class LogForm:
         values["note"] = form.get("note", "")  # kept exactly as typed
         triggers = [t for t in form.getlist("trigger") if t.strip()]
         signs = {name for name in SIGN_FIELDS if name.replace("_", "-") in form}
-        return cls(values, triggers, signs, _usual_triggers(diary))
+        return cls(values, triggers, signs)
 
     def typed(self) -> LogInput:
         def given(name: str) -> str | None:
@@ -270,10 +268,8 @@ class LogForm:
         )
 
 
-def _usual_triggers(diary: Diary, limit: int = 8) -> list[str]:
-    """The person's most used triggers (last 90 days), then the common ones."""
-    today = diary.now().date()
-    recent = services.list_episodes(diary.database, today - timedelta(days=90), today)
+def _usual_triggers(recent: list[Episode], limit: int = 8) -> list[str]:
+    """The person's most used triggers (in `recent`: the last 30 days), then common ones."""
     used = Counter(name for e in recent for name in e.trigger_names)
     ranked = [name for name, _ in used.most_common(limit)]
     for name in ("caffeine", "stress", "poor sleep", "dehydration", "exercise", "alcohol"):
@@ -318,6 +314,7 @@ def _home(diary: Diary, form: LogForm, *, error: str | None = None) -> str:
         page="home",
         error=error,
         form=form,
+        trigger_choices=_usual_triggers(recent),
         logged=logged,
         urgent=[f for f in flags if f.severity == "urgent"],
         flags=[f for f in flags if f.severity != "urgent"],
