@@ -26,7 +26,7 @@ from diary.domain import (
     TriggerEntry,
 )
 from diary.errors import BadInput
-from diary.parsing import EARLIEST_YEAR, FUTURE_TOLERANCE, parse_duration
+from diary.parsing import EARLIEST_YEAR, is_future, parse_duration
 from diary.vocabulary import LEADING_MARKS, merge_triggers, resolve_site, resolve_trigger
 
 _META = {f.name: f.metadata for f in EPISODE_FIELDS}
@@ -128,9 +128,11 @@ def check_patient_name(value: str | None) -> str | None:
 
 
 def check_birth_year(value: int | None, *, today: date) -> int | None:
-    """`--born YEAR`: a four-digit year from 1900 to this year."""
-    if value is not None and not 1900 <= value <= today.year:
-        raise BadInput(f"--born {value} is not accepted: give a year from 1900 to {today.year}")
+    """`--born YEAR`: a year from 1900 to this year."""
+    if value is not None and not EARLIEST_YEAR <= value <= today.year:
+        raise BadInput(
+            f"--born {value} is not accepted: give a year from {EARLIEST_YEAR} to {today.year}"
+        )
     return value
 
 
@@ -300,8 +302,7 @@ def check_episode_time(at: datetime, *, now: datetime, time_known: bool = True) 
     """One rule for every episode, typed or imported: from 1900, and not in the future."""
     if at.year < EARLIEST_YEAR:
         raise BadInput(f"at {at.isoformat()} is before {EARLIEST_YEAR}")
-    future = at.date() > now.date() if not time_known else at > now + FUTURE_TOLERANCE
-    if future:
+    if is_future(at, now=now, time_known=time_known):
         raise BadInput(f"at {at.isoformat()} is in the future; episodes must have happened")
     return at
 

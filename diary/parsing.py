@@ -202,13 +202,18 @@ def parse_when(text: str, *, now: datetime, allow_future: bool = False) -> When:
         )
     if when.time_known and key != "now":
         _check_not_skipped(text, at)
-    future = at.date() > now.date() if not when.time_known else at > now + FUTURE_TOLERANCE
-    if not allow_future and future:
+    if not allow_future and is_future(at, now=now, time_known=when.time_known):
         shown = f"{at:%a %d %b %Y %H:%M}" if when.time_known else f"{at:%a %d %b %Y}"
         raise BadInput(
             f"date-time {text!r} ({shown}) is in the future; log episodes that have happened"
         )
     return when._replace(at=at)
+
+
+def is_future(at: datetime, *, now: datetime, time_known: bool = True) -> bool:
+    """The one rule for an episode's time: a day without a time is future only after today;
+    a time, beyond a few minutes' allowance for clocks."""
+    return at.date() > now.date() if not time_known else at > now + FUTURE_TOLERANCE
 
 
 def _check_not_skipped(text: str, at: datetime) -> None:

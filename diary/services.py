@@ -116,7 +116,7 @@ def list_episodes(db: Database, since: date | None, until: date | None) -> list[
 
 
 def weekly_report(
-    db: Database, week_start: date, *, today: date, thresholds: Thresholds
+    db: Database, week_start: date, *, today: date, thresholds: Thresholds, chosen: str = ""
 ) -> WeeklySummary:
     """The ISO week from `week_start`, compared with the week before, with the flags active
     at its end (or today, for the week in progress). One windowed read."""
@@ -136,7 +136,7 @@ def weekly_report(
 
     first = as_of - timedelta(days=int(thresholds.trigger_window_days) - 1)
     found = headline_of(trigger_report(db, first, as_of, thresholds))
-    return dataclasses.replace(summary, triggers_found=found, flags_as_of=as_of)
+    return dataclasses.replace(summary, triggers_found=found, flags_as_of=as_of, chosen=chosen)
 
 
 def period_or_default(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import sys
 from datetime import date
@@ -81,10 +80,8 @@ def weekly(
     else:
         start, chosen = default_week(today)
     summary = services.weekly_report(
-        state.database(), start, today=today, thresholds=state.thresholds
+        state.database(), start, today=today, thresholds=state.thresholds, chosen=chosen
     )
-    if chosen:
-        summary = dataclasses.replace(summary, chosen=chosen)
     if fmt is ReportFormat.json:
         render.print_json(weekly_dict(summary))
     elif fmt is ReportFormat.markdown:

@@ -3,7 +3,9 @@ checks and services as the command line (`diary.entries`, `diary.services`)."""
 
 from __future__ import annotations
 
+import io
 import secrets
+import textwrap
 import threading
 import time
 from collections import Counter
@@ -16,12 +18,15 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from diary import services
-from diary.analysis.classify import classify_all
+from diary.analysis.classify import classify, classify_all
+from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
 from diary.domain import SIDES, SIGN_FIELDS, SIGN_HELP, VISIBLE_SIGNS, Episode
 from diary.entries import LogInput, day_input
 from diary.errors import BadInput, DiaryError
+from diary.parsing import default_week, iso_week_name, parse_date, parse_iso_week, recent_period
 from diary.storage import Database
 from diary.thresholds import LoadedConfig
+from diary.vocabulary import SITES
 from diary.web.security import HostGuard, same_secret, session_key
 
 MAX_BODY = 64 * 1024  # a form post is a few hundred bytes
@@ -160,7 +165,6 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
 
     @app.get("/triggers")
     def triggers() -> str:
-        from diary.parsing import recent_period
         from diary.reports.triggers import triggers_text
 
         thresholds = diary.config.thresholds
@@ -190,8 +194,6 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
 
 def _fit(text: str, width: int) -> str:
     """A terminal report re-wrapped for a phone: long lines wrap under their own indent."""
-    import textwrap
-
     lines = []
     for line in text.splitlines():
         indent = " " * (len(line) - len(line.lstrip(" ")))
@@ -285,9 +287,6 @@ def _recent_sites(episodes: list[Episode], limit: int = 6) -> list[str]:
 
 
 def _home(diary: Diary, form: LogForm, *, error: str | None = None) -> str:
-    from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
-    from diary.vocabulary import SITES
-
     thresholds = diary.config.thresholds
     today = diary.now().date()
     flags = services.active_flags(diary.database, today, thresholds)
@@ -302,8 +301,6 @@ def _home(diary: Diary, form: LogForm, *, error: str | None = None) -> str:
         except BadInput:
             episode = None
         if episode is not None:
-            from diary.analysis.classify import classify
-
             logged = {
                 "episode": episode,
                 "label": classify(episode, thresholds),
@@ -339,8 +336,6 @@ def _day_page(
     error: str | None = None,
     posted: MultiDict[str, str] | None = None,
 ) -> str:
-    from diary.parsing import parse_date
-
     today = diary.now().date()
     try:
         the_day = parse_date(on, today=today) if on else today
@@ -376,35 +371,21 @@ def _day_page(
 
 
 def _week_page(diary: Diary, week: str | None) -> str:
-    from diary.parsing import default_week, parse_iso_week
     from diary.reports.weekly import weekly_text
 
     today = diary.now().date()
-    chosen = ""
-    if week:
-        start, _ = parse_iso_week(week)
-    else:
-        start, chosen = default_week(today)
+    start, chosen = (parse_iso_week(week)[0], "") if week else default_week(today)
     summary = services.weekly_report(
-        diary.database, start, today=today, thresholds=diary.config.thresholds
+        diary.database, start, today=today, thresholds=diary.config.thresholds, chosen=chosen
     )
-    if chosen:
-        import dataclasses
-
-        summary = dataclasses.replace(summary, chosen=chosen)
-
-    def iso(day: date) -> str:
-        year, number, _ = day.isocalendar()
-        return f"{year}-W{number:02d}"
-
     following = start + timedelta(days=7)
     return render_template(
         "report.html",
         page="week",
-        title=f"Week {iso(start)}",
+        title=f"Week {iso_week_name(start)}",
         text=weekly_text(summary, width=PHONE_COLUMNS),
-        previous=iso(start - timedelta(days=7)),
-        next=iso(following) if following <= today else None,
+        previous=iso_week_name(start - timedelta(days=7)),
+        next=iso_week_name(following) if following <= today else None,
     )
 
 
@@ -437,8 +418,6 @@ def _chart_svg(diary: Diary, name: str) -> bytes:
             abort(404)
         figure = new_figure(*CHART_INCHES)
         chart.draw(figure.add_subplot(), data)
-        import io
-
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
         svg = buffer.getvalue()
