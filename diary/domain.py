@@ -52,8 +52,11 @@ def _spec(default: Any = None, *, factory: Any = None, **meta: Any) -> Any:
 _REQUIRED = object()
 
 
-def _sign(help_text: str, **meta: Any) -> Any:
-    return _spec(False, sign=True, check="bool", help=help_text, **meta)
+def _sign(help_text: str, *, off: str | None = None, **meta: Any) -> Any:
+    """A yes/no sign. `help` is what `diary log --help` and the page say of it; `off` is the
+    option `diary edit` takes to untick it (default `--no-NAME`). Options, form fields and
+    checks are derived from this, so a new sign is declared here and nowhere else by hand."""
+    return _spec(False, sign=True, check="bool", help=help_text, off=off, **meta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +85,13 @@ class NewEpisode:
     pain: int = _spec(_REQUIRED, bounds=(0, 10), check="pain", required=True)
     triggers: tuple[TriggerEntry, ...] = _spec(factory=tuple, check="triggers")
     visible: Visible = _spec("none", check="visible")
-    stiff: bool = _sign("The muscle felt tight or stiff.")
-    limited_motion: bool = _sign("You could not move it through its full range.")
-    rhythmic: bool = _sign("A rhythmic series of rapid beats (e.g. after a stretch).")
+    stiff: bool = _sign("The muscle felt tight or stiff.", off="--not-stiff")
+    limited_motion: bool = _sign(
+        "You could not move it through its full range.", off="--full-motion"
+    )
+    rhythmic: bool = _sign(
+        "A rhythmic series of rapid beats (e.g. after a stretch).", off="--not-rhythmic"
+    )
     weakness: bool = _sign("The muscle felt weak.")
     breathing: bool = _sign("You had difficulty breathing.")
     appearance_change: bool = _sign("The muscle looks different (wasting, a lasting bulge).")
@@ -93,6 +100,8 @@ class NewEpisode:
     swallowing: bool = _sign(
         "Difficulty swallowing, or choking on food or drink.", server_default=False
     )
+    # Added in 0006: older rows read false. A sensory symptom, no flag of its own (003).
+    tingling: bool = _sign("Tingling or numbness with the twitching.", server_default=False)
     soreness_hours: float | None = _spec(None, bounds=(0, MAX_SORENESS_H), check="soreness")
     note: str | None = _spec(None, max_length=MAX_NOTE, check="note")
     count: int = _spec(1, bounds=(1, MAX_COUNT), check="count", server_default=1)
@@ -147,6 +156,19 @@ REQUIRED_FIELDS: tuple[str, ...] = tuple(
 SIGN_FIELDS: tuple[str, ...] = tuple(f.name for f in EPISODE_FIELDS if f.metadata.get("sign"))
 SIGN_HELP: dict[str, str] = {
     f.name: f.metadata["help"] for f in EPISODE_FIELDS if f.name in SIGN_FIELDS
+}
+
+
+def option_name(field_name: str) -> str:
+    """The command-line option of a field: `limited_motion` -> `--limited-motion`."""
+    return "--" + field_name.replace("_", "-")
+
+
+# The option `diary edit` takes to untick each sign.
+SIGN_OFF: dict[str, str] = {
+    f.name: f.metadata.get("off") or "--no-" + f.name.replace("_", "-")
+    for f in EPISODE_FIELDS
+    if f.name in SIGN_FIELDS
 }
 
 

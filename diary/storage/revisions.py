@@ -4,5 +4,5 @@ A test keeps this in step with migrations/versions, so ordinary commands never n
 import Alembic to know whether a diary is current.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
 HEAD_REVISION = KNOWN_REVISIONS[-1]

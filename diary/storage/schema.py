@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -120,6 +121,9 @@ episodes = Table(
     CheckConstraint("soreness_hours IS NULL OR soreness_hours >= 0", name="soreness_non_negative"),
     CheckConstraint("count >= 1", name="count_positive"),
     CheckConstraint("part_of_day IS NULL OR part_of_day IN ('night')", name="part_of_day_value"),
+    # Ids are never reused (a printed "#57" or a FHIR identifier keeps naming one episode);
+    # PostgreSQL's serial sequence never goes back either.
+    sqlite_autoincrement=True,
 )
 
 episode_triggers = Table(
@@ -155,4 +159,76 @@ day_exposures = Table(
     Column("amount", Float),
     Column("position", SmallInteger, nullable=False, default=0),
     CheckConstraint("amount IS NULL OR amount > 0", name="amount_positive"),
+)
+
+# What a person did for an episode and whether it helped (yes, some, no; NULL: not known yet).
+episode_relief = Table(
+    "episode_relief",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("episode_id", Integer, ForeignKey("episodes.id", ondelete="CASCADE"), nullable=False),
+    Column("position", SmallInteger, nullable=False, default=0),
+    Column("measure", String(60), nullable=False),
+    Column("detail", String(MAX_TRIGGER_DETAIL)),
+    Column("helped", String(4)),
+    Index("ix_episode_relief_episode_id", "episode_id"),
+    CheckConstraint("helped IS NULL OR helped IN ('yes', 'some', 'no')", name="helped_value"),
+)
+
+# A planned N-of-1 experiment: pairs of blocks, the order inside each pair drawn from `seed`
+# and stored in `sequence` (one character a pair: "W" with first, "O" without first).
+experiments = Table(
+    "experiments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("exposure", String(60), nullable=False),
+    Column("outcome", String(6), nullable=False, server_default=text("'all'")),
+    Column("block_days", SmallInteger, nullable=False),
+    Column("pairs", SmallInteger, nullable=False),
+    Column("washout_days", SmallInteger, nullable=False),
+    Column("seed", BigInteger, nullable=False),
+    Column("sequence", String(200), nullable=False),
+    Column("start", Date, nullable=False),
+    Column("status", String(9), nullable=False, server_default=text("'active'")),
+    Column("ended_on", Date),
+    Column("blinded", Boolean, nullable=False, server_default=false()),
+    Column("planned_at", DateTime, nullable=False),
+    CheckConstraint("outcome IN ('all', 'twitch', 'spasm')", name="outcome_value"),
+    CheckConstraint("status IN ('active', 'paused', 'abandoned')", name="status_value"),
+    CheckConstraint("block_days >= 1", name="block_positive"),
+    CheckConstraint("washout_days >= 0 AND washout_days < block_days", name="washout_range"),
+    CheckConstraint("pairs >= 2", name="pairs_at_least_two"),
+)
+
+# Each pause of an experiment: the schedule after it moves on by whole pairs.
+experiment_pauses = Table(
+    "experiment_pauses",
+    metadata,
+    Column(
+        "experiment_id",
+        Integer,
+        ForeignKey("experiments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("paused_on", Date, primary_key=True),
+    Column("resumed_on", Date),
+)
+
+# Small settings of the diary itself (calm mode: key "calm", value "on", since the date).
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+    Column("changed_at", DateTime, nullable=False),
+)
+
+# When a summary, the flags or the charts were opened (calm mode counts checks); no content.
+checks_opened = Table(
+    "checks_opened",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("opened_at", DateTime, nullable=False),
+    Column("what", String(20), nullable=False),
+    Index("ix_checks_opened_opened_at", "opened_at"),
 )
