@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import typer
 
 from diary.analysis.explain import SIGN_MEANINGS, reasons
 from diary.analysis.flags import NOT_A_DIAGNOSIS
+from diary.describe import (
+    episode_summary,
+    label_text,
+    short_when,
+    when,
+    when_of,
+)
 from diary.domain import SIGN_FIELDS, Classification, DayRecord, Episode, Flag
 from diary.parsing import format_duration
 from diary.shapes import shown
@@ -25,45 +31,6 @@ SEVERITY_COLOURS = {"urgent": "red", "doctor": "yellow", "watch": "cyan"}
 
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def when(moment: datetime) -> str:
-    return f"{moment:%a %d %b %Y %H:%M}"
-
-
-def when_of(e: Episode) -> str:
-    """When an episode happened, as precisely as it was given: never an invented time."""
-    if e.time_known:
-        return when(e.at)
-    if e.part_of_day == "night":
-        return f"night of {e.at:%a %d %b %Y} (hour not given)"
-    return f"{e.at:%a %d %b %Y} (time not given)"
-
-
-def short_when(e: Episode) -> str:
-    """The 'when' cell of a table: the time, 'night' or 'time not given'."""
-    if e.time_known:
-        return f"{e.at:%a %Y-%m-%d %H:%M}"
-    return f"{e.at:%a %Y-%m-%d} " + ("night" if e.part_of_day == "night" else "--:--")
-
-
-def label_text(c: Classification) -> str:
-    return f"{c.label} ({c.subtype})" if c.subtype else c.label
-
-
-def episode_summary(e: Episode) -> str:
-    """Site and side, duration, pain, triggers: the facts a person checks at a glance."""
-    parts = [e.where, format_duration(e.duration_s), f"pain {e.pain}/10"]
-    if e.count > 1:
-        parts.insert(1, f"×{e.count}")
-    if e.triggers:
-        parts.append("triggers " + shown(", ".join(str(t) for t in e.triggers)))
-    signs = [name.replace("_", " ") for name in SIGN_FIELDS if getattr(e, name)]
-    if e.visible != "none":
-        signs.insert(0, e.visible)
-    if signs:
-        parts.append(", ".join(signs))
-    return " · ".join(parts)
 
 
 def logged_line(e: Episode, c: Classification) -> str:

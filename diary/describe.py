@@ -1,0 +1,59 @@
+"""An episode in words: when it happened, its label and the facts a person checks at a glance.
+
+One formatter for every way the diary speaks: the command line (`diary.cli.render`) and the
+page (`diary.web`) say an episode the same way, including a night whose hour was not given.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from diary.domain import SIGN_FIELDS, Classification, Episode
+from diary.parsing import format_duration
+from diary.shapes import shown
+
+
+def when(moment: datetime) -> str:
+    return f"{moment:%a %d %b %Y %H:%M}"
+
+
+def when_of(e: Episode) -> str:
+    """When an episode happened, as precisely as it was given: never an invented time."""
+    if e.time_known:
+        return when(e.at)
+    if e.part_of_day == "night":
+        return f"night of {e.at:%a %d %b %Y} (hour not given)"
+    return f"{e.at:%a %d %b %Y} (time not given)"
+
+
+def short_when(e: Episode) -> str:
+    """The 'when' cell of a table: the time, 'night' or 'time not given'."""
+    if e.time_known:
+        return f"{e.at:%a %Y-%m-%d %H:%M}"
+    return f"{e.at:%a %Y-%m-%d} " + ("night" if e.part_of_day == "night" else "--:--")
+
+
+def time_of_day(e: Episode) -> str:
+    """The time within a day already named: '23:40', 'night (hour not given)'."""
+    if e.time_known:
+        return f"{e.at:%H:%M}"
+    return "night (hour not given)" if e.part_of_day == "night" else "time not given"
+
+
+def label_text(c: Classification) -> str:
+    return f"{c.label} ({c.subtype})" if c.subtype else c.label
+
+
+def episode_summary(e: Episode) -> str:
+    """Site and side, duration, pain, triggers: the facts a person checks at a glance."""
+    parts = [e.where, format_duration(e.duration_s), f"pain {e.pain}/10"]
+    if e.count > 1:
+        parts.insert(1, f"×{e.count}")
+    if e.triggers:
+        parts.append("triggers " + shown(", ".join(str(t) for t in e.triggers)))
+    signs = [name.replace("_", " ") for name in SIGN_FIELDS if getattr(e, name)]
+    if e.visible != "none":
+        signs.insert(0, e.visible)
+    if signs:
+        parts.append(", ".join(signs))
+    return " · ".join(parts)
