@@ -87,6 +87,16 @@ def log_episode(
     return LoggedEpisode(stored, classify(stored, thresholds), new, after)
 
 
+def stored_episode(
+    db: Database, episode_id: int, *, as_of: date, thresholds: Thresholds
+) -> LoggedEpisode:
+    """A stored episode as the page confirms it: its label and the flags active as of
+    `as_of` (`flags_of_episode`: the ones it is evidence for)."""
+    episode = get_episode(db, episode_id)
+    flags = active_flags(db, as_of, thresholds)
+    return LoggedEpisode(episode, classify(episode, thresholds), [], flags)
+
+
 def diary_state(db: Database) -> tuple[object, ...]:
     with db.reading() as connection:
         return storage.diary_state(connection=connection)
