@@ -8,12 +8,13 @@ is validated as soon as it is declared.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from diary.domain import (
     EPISODE_FIELDS,
+    HELPED,
     MAX_ID,
     MAX_TRIGGER_DETAIL,
     PARTS_OF_DAY,
@@ -21,13 +22,21 @@ from diary.domain import (
     SIDES,
     VISIBLE_SIGNS,
     Exposure,
+    Helped,
     KeptDay,
     NewEpisode,
+    ReliefEntry,
     TriggerEntry,
 )
 from diary.errors import BadInput
 from diary.parsing import EARLIEST_YEAR, is_future, parse_duration
-from diary.vocabulary import LEADING_MARKS, merge_triggers, resolve_site, resolve_trigger
+from diary.vocabulary import (
+    LEADING_MARKS,
+    merge_triggers,
+    resolve_relief,
+    resolve_site,
+    resolve_trigger,
+)
 
 _META = {f.name: f.metadata for f in EPISODE_FIELDS}
 
@@ -88,11 +97,21 @@ def check_soreness(value: Any) -> float | None:
     return hours
 
 
+REPLACEMENT_CHARACTER = "\ufffd"
+
+
 def check_text(name: str, value: str) -> str:
-    """Text both backends store alike: no NUL (PostgreSQL refuses it) and no lone surrogate
-    (what undecodable bytes in a command-line argument become; not UTF-8)."""
+    """Text both backends store alike: no NUL (PostgreSQL refuses it) and nothing that was
+    undecodable on the way in. Undecodable bytes become a lone surrogate in a command-line
+    argument and U+FFFD (the replacement character) in a web form or a decoded file: both are
+    refused the same way, so the page keeps no text the command line would refuse."""
     if "\x00" in value:
         raise BadInput(f"{name} contains a NUL character; remove it")
+    if REPLACEMENT_CHARACTER in value:
+        raise BadInput(
+            f"{name} is not valid UTF-8 text (it holds U+FFFD, the mark of undecodable bytes); "
+            "type it again"
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -261,6 +280,96 @@ def _triggers_of_record(data: dict[str, Any]) -> tuple[TriggerEntry, ...]:
     return triggers_from(raw, details)
 
 
+def relief_entry(text: str) -> ReliefEntry:
+    """`stretch`, `stretch=yes`, `medication:baclofen=some`, `sports drink=no`."""
+    check_text("relief", text)
+    measure_text, sep, outcome = text.rpartition("=")
+    if not sep:
+        measure_text, outcome = text, ""
+    helped = outcome.strip().lower() or None
+    if sep and helped not in HELPED:
+        raise BadInput(
+            f"relief outcome {outcome.strip()!r} for {measure_text.strip()!r} is not accepted; "
+            "give yes, some or no after '=' (or leave it out: not known yet)"
+        )
+    measure, detail = resolve_relief(measure_text)
+    if detail is not None and len(detail) > MAX_TRIGGER_DETAIL:
+        raise BadInput(
+            f"relief detail {detail[:20]!r}... is {len(detail)} characters; at most "
+            f"{MAX_TRIGGER_DETAIL} are kept"
+        )
+    return ReliefEntry(measure, detail, cast(Helped | None, helped))
+
+
+def merge_relief(
+    entries: Iterable[ReliefEntry], updates: Iterable[ReliefEntry] = ()
+) -> tuple[ReliefEntry, ...]:
+    """One entry per measure (and detail), first-seen order kept. A later entry with an
+    outcome updates the earlier one (`edit --relief stretch=yes` the morning after); a later
+    one without an outcome leaves a known outcome alone. `medication=yes` updates the one
+    medication noted when it was named (`medication:baclofen`)."""
+    merged: dict[tuple[str, str | None], ReliefEntry] = {}
+    for entry in entries:
+        key = (entry.measure, entry.detail)
+        if key in merged and entry.helped is None:
+            continue
+        merged[key] = entry
+    for entry in updates:
+        key = (entry.measure, entry.detail)
+        if key not in merged and entry.detail is None:
+            named = [k for k in merged if k[0] == entry.measure]
+            if len(named) == 1:
+                key = named[0]
+                entry = ReliefEntry(entry.measure, key[1], entry.helped)
+        if key in merged and entry.helped is None:
+            continue
+        merged[key] = entry
+    return tuple(merged.values())
+
+
+def relief_from(values: Any) -> tuple[ReliefEntry, ...]:
+    """Relief as typed (a list of `MEASURE[=yes|some|no]`), as a CSV cell (`stretch=yes;ice`)
+    or as JSON (a list of {"measure", "detail", "helped"} objects, strictly typed)."""
+    if values is None or values == "":
+        return ()
+    if isinstance(values, str):
+        values = [v for v in values.split(";") if v.strip()]
+    if not isinstance(values, list | tuple):
+        raise BadInput("relief must be a list of measures (text, or objects with a measure)")
+    entries: list[ReliefEntry] = []
+    for value in values:
+        if isinstance(value, ReliefEntry):
+            entries.append(value)
+        elif isinstance(value, str):
+            entries.append(relief_entry(value))
+        elif isinstance(value, dict):
+            entries.append(_relief_object(value))
+        else:
+            raise BadInput(f"relief item {value!r} is not accepted: give text or an object")
+    return merge_relief(entries)
+
+
+def _relief_object(value: dict[str, Any]) -> ReliefEntry:
+    unknown = set(value) - {"measure", "detail", "helped"}
+    measure, detail, helped = value.get("measure"), value.get("detail"), value.get("helped")
+    if unknown or not isinstance(measure, str):
+        raise BadInput(
+            f"relief item {value!r} is not accepted: give "
+            '{"measure": text, "detail": text or null, "helped": "yes"|"some"|"no"|null}'
+        )
+    if detail is not None and not isinstance(detail, str):
+        raise BadInput(f"relief detail {detail!r} is not accepted: give text or null")
+    if helped is not None and helped not in HELPED:
+        raise BadInput(f"relief outcome {helped!r} is not accepted: give yes, some, no or null")
+    name, typed_detail = resolve_relief(check_text("relief", measure))
+    if detail is not None:
+        check_text("relief detail", detail)
+        if ";" in detail or "=" in detail:
+            raise BadInput(f"relief detail {detail!r} contains ';' or '=': leave them out")
+    entry = relief_entry(name if typed_detail is None else f"{name}:{typed_detail}")
+    return ReliefEntry(entry.measure, detail if detail is not None else entry.detail, helped)
+
+
 # The check each field names in its metadata: (field name, record) -> value.
 _CHECKS: dict[str, Callable[[str, dict[str, Any]], Any]] = {
     "moment": lambda name, data: check_moment(name, data[name]) if data.get(name) else None,
@@ -280,10 +389,18 @@ _CHECKS: dict[str, Callable[[str, dict[str, Any]], Any]] = {
         True if data.get(name) is None else check_bool(name, data[name])
     ),
     "part_of_day": lambda name, data: check_part_of_day(data.get(name)),
+    "relief": lambda name, data: relief_from(data.get(name)),
 }
 
 
 _FIELD_CHECKS = tuple((f.name, _CHECKS[f.metadata["check"]]) for f in EPISODE_FIELDS)
+_CHECK_OF = dict(_FIELD_CHECKS)
+
+
+def check_field(name: str, data: dict[str, Any]) -> Any:
+    """The checked value of one episode field from a record (absent: the field's default), by
+    the check its metadata names: typed, posted and imported values meet the same check."""
+    return _CHECK_OF[name](name, data)
 
 
 def new_episode_from_record(data: dict[str, Any], *, now: datetime | None = None) -> NewEpisode:
@@ -312,10 +429,19 @@ MAX_AMOUNT = 1000.0
 
 def check_exposure(text: Any, *, amount: Any = None) -> Exposure:
     """`coffee=3`, `alcohol`, `poor sleep`: an exposure in the trigger vocabulary (aliases
-    accepted, unknown names kept as free text) with an optional amount > 0."""
-    raw = str(text).strip().lstrip(LEADING_MARKS)
+    accepted, unknown names kept as free text) with an optional amount > 0. The one parser
+    of `EXPOSURE[=AMOUNT]` (command line and page): a name is required, and one `=` at most."""
+    typed = check_text("exposure", str(text))
+    raw = typed.strip()
     if amount is None and "=" in raw:
-        raw, _, amount = raw.rpartition("=")
+        raw, _, amount = raw.partition("=")
+        if "=" in amount:
+            raise BadInput(
+                f"exposure {typed!r} has more than one '='; give NAME=AMOUNT, e.g. coffee=3"
+            )
+    raw = raw.lstrip(LEADING_MARKS)
+    if not raw.strip():
+        raise BadInput(f"exposure {typed!r} has no name; give NAME or NAME=AMOUNT, e.g. coffee=3")
     name = resolve_trigger(raw).name
     return Exposure(name, check_amount(name, amount))
 

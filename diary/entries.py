@@ -1,7 +1,9 @@
-"""An episode as typed, by `diary log` or the web form: strings in, a checked `NewEpisode` out.
+"""An episode as typed, by `diary log`, `diary edit` or the page: strings in, checked fields out.
 
-Both ways of logging go through `LogInput.checked`, so an episode logged from the page is
-the same row `diary log` would store, refused with the same message.
+Every way in goes through `LogInput`: the typed forms are parsed once (`record`) and each
+field then meets the check its declaration names (`checks.check_field`), the same check an
+import meets. An episode logged from the page is the row `diary log` would store, and a
+value `diary edit` refuses is refused with `diary log`'s message.
 """
 
 from __future__ import annotations
@@ -11,61 +13,126 @@ from datetime import datetime
 from typing import Any
 
 from diary import checks
-from diary.domain import SIGN_FIELDS, KeptDay, NewEpisode
+from diary.domain import (
+    LOGGED_FIELDS,
+    SIGN_FIELDS,
+    SIGN_HELP,
+    SIGN_OFF,
+    KeptDay,
+    NewEpisode,
+    option_name,
+)
 from diary.errors import BadInput
-from diary.parsing import When, parse_date, parse_duration, parse_when
-from diary.vocabulary import resolve_site, split_side, split_typed
+from diary.parsing import When, parse_date, parse_when
+from diary.vocabulary import split_side, split_typed
 
 REQUIRED = (("site", "--site"), ("duration", "--duration"), ("pain", "--pain"))
+# Asked on a terminal when not typed (`diary log`); every other field has a default.
+ASKED = ("site", "duration_s", "pain")
+
+
+@dataclass(frozen=True)
+class SignOption:
+    """A yes/no sign as typed: its field, `diary log`'s option, `diary edit`'s option that
+    unticks it, the page's form field, and the help, all from the domain's declaration."""
+
+    field: str
+    option: str
+    off: str
+    help: str
+
+    @property
+    def form_name(self) -> str:
+        return self.option.removeprefix("--")
+
+
+SIGN_OPTIONS: tuple[SignOption, ...] = tuple(
+    SignOption(name, option_name(name), SIGN_OFF[name], SIGN_HELP[name]) for name in SIGN_FIELDS
+)
 
 
 @dataclass(frozen=True)
 class LogInput:
-    """The options of `diary log` as typed (None: not given)."""
+    """An episode's options as typed by `diary log`, `diary edit` or the page (None or
+    empty: not given). `record` and `changes` are the one way from typed text to checked
+    field values, and the checks are the ones an import meets (`checks.check_field`)."""
 
     site: str | None = None
     side: str | None = None
     duration: str | None = None
     pain: str | None = None
+    # Repeatable list options (`--trigger T --trigger U`): one tuple of typed values each.
     triggers: tuple[str, ...] = ()
+    clear_triggers: bool = False  # `edit --clear-triggers`: the empty list, given
     visible: str | None = None
     signs: frozenset[str] = field(default_factory=frozenset)  # ticked sign fields
+    unticked: frozenset[str] = field(default_factory=frozenset)  # `edit --no-...`
     soreness_hours: str | None = None
     at: str | None = None
     note: str | None = None
     count: str | None = None
 
     def __post_init__(self) -> None:
-        unknown = self.signs - set(SIGN_FIELDS)
+        unknown = (self.signs | self.unticked) - set(SIGN_FIELDS)
         if unknown:
             accepted = ", ".join(SIGN_FIELDS)
             raise BadInput(f"unknown sign {sorted(unknown)[0]!r}; signs are {accepted}")
+        both = self.signs & self.unticked
+        if both:
+            name = sorted(both)[0]
+            raise BadInput(f"{option_name(name)} and {SIGN_OFF[name]} contradict; give one")
 
     @property
     def missing(self) -> list[str]:
         return [option for name, option in REQUIRED if getattr(self, name) is None]
 
+    def record(self, *, now: datetime) -> dict[str, Any]:
+        """The fields given, by field name, parsed from the forms people type (a side in the
+        site, '1m30s', 'last night 3am', 'coffee, stress') but not yet checked."""
+        side, site = side_from_site(self.site, self.side)
+        given: dict[str, Any] = {
+            "site": site,
+            "side": side,
+            "duration_s": self.duration,
+            "pain": self.pain,
+            "visible": self.visible,
+            "soreness_hours": self.soreness_hours,
+            "note": self.note,
+            "count": self.count,
+        }
+        record = {name: value for name, value in given.items() if value is not None}
+        if self.triggers or self.clear_triggers:
+            record["triggers"] = split_typed(list(self.triggers))
+        record.update({name: True for name in self.signs})
+        record.update({name: False for name in self.unticked})
+        if self.at is not None:
+            when = parse_when(self.at, now=now)
+            record.update(at=when.at, time_known=when.time_known, part_of_day=when.part_of_day)
+        return record
+
+    def changes(self, *, now: datetime) -> dict[str, Any]:
+        """The checked values of the fields given, by field name (what `diary edit` sets)."""
+        record = self.record(now=now)
+        changed = {name: checks.check_field(name, record) for name in record}
+        if "at" in changed:
+            checks.check_episode_time(changed["at"], now=now, time_known=changed["time_known"])
+        return changed
+
     def checked(self, *, now: datetime) -> Checked:
         """Every value given, checked; the required ones may still be None (to be asked)."""
-        side, site = side_from_site(self.site, self.side)
-        when = parse_when(self.at, now=now) if self.at is not None else When(now)
-        fields: dict[str, Any] = {
-            "side": checks.check_side(side),
-            "triggers": checks.triggers_from(split_typed(list(self.triggers))),
-            "visible": checks.check_visible(self.visible),
-            "soreness_hours": checks.check_soreness(self.soreness_hours),
-            "note": checks.check_note(self.note),
-            "count": checks.check_count(self.count),
-            "at": when.at,
-            "time_known": when.time_known,
-            "part_of_day": when.part_of_day,
-            **{name: name in self.signs for name in SIGN_FIELDS},
+        record = self.record(now=now)
+        if "at" not in record:
+            record.update(at=When(now).at, time_known=True, part_of_day=None)
+        values = {
+            name: checks.check_field(name, record)
+            for name in LOGGED_FIELDS
+            if name in record or name not in ASKED
         }
         return Checked(
-            site=resolve_site(site) if site is not None else None,
-            duration_s=parse_duration(self.duration) if self.duration is not None else None,
-            pain=checks.check_pain(self.pain) if self.pain is not None else None,
-            fields=fields,
+            site=values.pop("site", None),
+            duration_s=values.pop("duration_s", None),
+            pain=values.pop("pain", None),
+            fields=values,
         )
 
     def episode(self, *, now: datetime) -> NewEpisode:
@@ -77,6 +144,10 @@ class LogInput:
                 "--pain 6"
             )
         return checked.episode()
+
+
+# The edit command's input is the same as log's: one class, one path.
+EpisodeInput = LogInput
 
 
 @dataclass

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+import typer
+
+from diary.cli import app
+from diary.domain import SIGN_FIELDS, SIGN_HELP, SIGN_OFF
 from tests.conftest import Diary
 
 pytestmark = pytest.mark.backend
@@ -111,3 +116,58 @@ def test_delete_asks_first(three: Diary, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_plain_diary_shows_help() -> None:
     result = Diary()()
     assert result.exit_code == 0 and "Commands:" in result.stdout
+
+
+def _options(command: str) -> dict[str, Any]:
+    """The options of a command as the command line parses them, by name."""
+    group = typer.main.get_command(app)
+    params = group.commands[command].params  # type: ignore[attr-defined]
+    return {name: p for p in params if p.param_type_name == "option" for name in p.opts}
+
+
+def test_every_sign_of_the_domain_is_an_option_of_log_and_edit_with_its_help() -> None:
+    log, edit = _options("log"), _options("edit")
+    for name in SIGN_FIELDS:
+        option = "--" + name.replace("_", "-")
+        assert log[option].help == SIGN_HELP[name], option
+        assert log[option].is_flag and log[option].default is False
+        assert edit[option].help == SIGN_HELP[name], option
+        assert edit[option].secondary_opts == [SIGN_OFF[name]]
+
+
+def test_edit_ticks_and_unticks_every_sign(three: Diary) -> None:
+    for name in SIGN_FIELDS:
+        option = "--" + name.replace("_", "-")
+        assert three.json("edit", "1", option)[name] is True
+        assert three.json("edit", "1", SIGN_OFF[name])[name] is False
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["--pain", "12"],
+        ["--pain", "abc"],
+        ["--site", "tail"],
+        ["--site", "left calf", "--side", "right"],
+        ["--side", "middle"],
+        ["--duration", "soon"],
+        ["--duration", "-5"],
+        ["--duration", "25h"],
+        ["--visible", "glow"],
+        ["--soreness-hours", "-3"],
+        ["--count", "0"],
+        ["--count", "1.5"],
+        ["--at", "2999-01-01"],
+        ["--at", "next tuesday"],
+        ["--trigger", "x" * 300],
+        ["--note", "a\x00b"],
+        ["--note", "n" * 4001],
+    ],
+)
+def test_edit_refuses_what_log_refuses_with_the_same_words(three: Diary, bad: list[str]) -> None:
+    before = three.json("list")
+    logged = three("log", "--site", "calf", "--duration", "90s", "--pain", "5", *bad)
+    edited = three("edit", "2", *bad)
+    assert logged.exit_code == edited.exit_code == 2
+    assert edited.stderr == logged.stderr and edited.stderr.count("\n") == 1
+    assert three.json("list") == before

@@ -226,7 +226,8 @@ def test_missing_values_are_prompted_on_a_terminal(
     diary: Diary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("diary.cli.episodes.stdin_is_interactive", lambda: True)
-    answers = "elbowz\neyelid\nforever\n4s\n12\n1\n\n\n"  # then Enter: nothing seen, not stiff
+    # then Enter three times: now, nothing seen, not stiff
+    answers = "elbowz\neyelid\nforever\n4s\n12\n1\n\n\n\n"
     result = diary("log", "--trigger", "coffee", input=answers)
     assert result.exit_code == 0, result.output
     assert "unknown site 'elbowz'" in result.output
@@ -242,3 +243,26 @@ def test_log_json_reports_flags_and_text_shows_new_flag(diary: Diary) -> None:
     assert "URGENT" in out and "Seek care now" in out and "not a diagnosis" in out
     episode = diary.log("--site", "calf", "--duration", "2m", "--pain", "3")
     assert [f["code"] for f in episode["flags"]] == ["breathing_difficulty"]
+
+
+def test_a_prompted_log_asks_when_and_enter_keeps_now(
+    diary: Diary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("diary.cli.episodes.stdin_is_interactive", lambda: True)
+    env = {"DIARY_NOW": "2026-11-21T08:00:00"}
+    # site, duration, pain; when: a typo, then the night's cramp; nothing seen, not stiff
+    answers = "calf\n2m\n7\nwhenever\nlast night 3am\n\n\n"
+    result = diary("log", "--trigger", "exercise", input=answers, env=env)
+    assert result.exit_code == 0, result.output
+    assert "When? [now]" in result.output and "'whenever' is not understood" in result.output
+    result = diary("log", "--site", "eyelid", "--trigger", "coffee", input="3s\n0\n\n\n\n", env=env)
+    assert result.exit_code == 0, result.output
+    stored = diary.json("list")
+    assert [(e["site"], e["at"]) for e in stored] == [
+        ("calf", "2026-11-21T03:00:00"),
+        ("eyelid", "2026-11-21T08:00:00"),
+    ]
+    typed_at = diary(
+        "log", "--at", "07:30", "--trigger", "coffee", input="thumb\n3s\n0\n\n\n", env=env
+    )
+    assert typed_at.exit_code == 0 and "When?" not in typed_at.output

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 
@@ -13,14 +14,14 @@ from diary.analysis.classify import classify, classify_all
 from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.cli import render
 from diary.cli.state import state_of, stdin_is_interactive
-from diary.domain import SIGN_FIELDS
-from diary.entries import LogInput, side_from_site
+from diary.entries import SIGN_OPTIONS, LogInput
 from diary.errors import BadInput, DiaryError
 from diary.parsing import DURATION_FORMS, parse_duration, parse_period, parse_when
 from diary.shapes import episode_dict, flag_dict
 from diary.vocabulary import resolve_site, split_typed
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def complete_site(incomplete: str) -> list[str]:
@@ -105,6 +106,37 @@ UntilOpt = Annotated[
 ]
 
 
+def sign_options(*, after: str, edit: bool = False) -> Callable[[F], F]:
+    """Give a command one option per sign the domain declares, placed after the option
+    `after`, with the domain's help: `--stiff` for `log`; `--stiff/--not-stiff` for `edit`
+    (None: not given). The command receives them in `**signs`, keyed by field name."""
+
+    def parameter(sign: Any) -> inspect.Parameter:
+        if edit:
+            names = f"{sign.option}/{sign.off}"
+            option: Any = Annotated[bool | None, typer.Option(names, help=sign.help)]
+            default = None
+        else:
+            option = Annotated[bool, typer.Option(sign.option, help=sign.help)]
+            default = False
+        return inspect.Parameter(
+            sign.field, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=option
+        )
+
+    def decorate(command: F) -> F:
+        signature = inspect.signature(command, eval_str=True)
+        fixed = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+        place = [p.name for p in fixed].index(after) + 1
+        generated = [parameter(sign) for sign in SIGN_OPTIONS]
+        ordered = fixed[:place] + generated + fixed[place:]
+        # Keyword-only from the first option on (click passes every option by name).
+        parameters = ordered[:1] + [p.replace(kind=p.KEYWORD_ONLY) for p in ordered[1:]]
+        cast(Any, command).__signature__ = signature.replace(parameters=parameters)
+        return command
+
+    return decorate
+
+
 def _ask(prompt: str, parse: Callable[[str], T], *, default: str | None = None) -> T:
     """Prompt until the answer parses; each bad answer gets its one-line reason. With a
     default, Enter alone takes it."""
@@ -116,6 +148,7 @@ def _ask(prompt: str, parse: Callable[[str], T], *, default: str | None = None) 
             typer.echo(f"  {exc}", err=True)
 
 
+@sign_options(after="visible")
 def log(
     ctx: typer.Context,
     site: SiteOpt = None,
@@ -123,37 +156,14 @@ def log(
     duration: DurationOpt = None,
     pain: PainOpt = None,
     trigger: TriggerOpt = None,
+    # Repeatable list options go here, next to --trigger (a tuple each in LogInput).
     visible: VisibleOpt = None,
-    stiff: Annotated[bool, typer.Option("--stiff", help="The muscle felt tight or stiff.")] = False,
-    limited_motion: Annotated[
-        bool, typer.Option("--limited-motion", help="You could not move it through its full range.")
-    ] = False,
-    rhythmic: Annotated[
-        bool,
-        typer.Option("--rhythmic", help="A rhythmic series of rapid beats (e.g. after a stretch)."),
-    ] = False,
-    weakness: Annotated[bool, typer.Option("--weakness", help="The muscle felt weak.")] = False,
-    breathing: Annotated[
-        bool, typer.Option("--breathing", help="You had difficulty breathing.")
-    ] = False,
-    appearance_change: Annotated[
-        bool,
-        typer.Option(
-            "--appearance-change", help="The muscle looks different (wasting, a lasting bulge)."
-        ),
-    ] = False,
-    speech: Annotated[
-        bool, typer.Option("--speech", help="Your speech was slurred or changed.")
-    ] = False,
-    swallowing: Annotated[
-        bool,
-        typer.Option("--swallowing", help="Difficulty swallowing, or choking on food or drink."),
-    ] = False,
     soreness_hours: SorenessOpt = None,
     at: AtOpt = None,
     note: NoteOpt = None,
     count: CountOpt = None,
     as_json: JsonOpt = False,
+    **signs: bool,
 ) -> None:
     """Log one episode in a few seconds.
 
@@ -171,20 +181,7 @@ def log(
         pain=pain,
         triggers=tuple(trigger or ()),
         visible=visible,
-        signs=frozenset(
-            name
-            for name, ticked in (
-                ("stiff", stiff),
-                ("limited_motion", limited_motion),
-                ("rhythmic", rhythmic),
-                ("weakness", weakness),
-                ("breathing", breathing),
-                ("appearance_change", appearance_change),
-                ("speech", speech),
-                ("swallowing", swallowing),
-            )
-            if ticked
-        ),
+        signs=frozenset(name for name, ticked in signs.items() if ticked),
         soreness_hours=soreness_hours,
         at=at,
         note=note,
@@ -201,6 +198,9 @@ def log(
         checked.duration_s = _ask(f"Duration ({DURATION_FORMS})", parse_duration)
     if checked.pain is None:
         checked.pain = _ask("Pain 0-10", checks.check_pain)
+    if missing and at is None:  # a 3 am cramp logged at breakfast gets its own time
+        when = _ask("When?", lambda text: parse_when(text, now=now), default="now")
+        checked.fields.update(at=when.at, time_known=when.time_known, part_of_day=when.part_of_day)
     if missing:  # asked on a terminal: also the few questions that decide the label
         checked.fields.update(_ask_what_decides(checked.fields, visible=visible, trigger=trigger))
     episode = checked.episode()
@@ -294,6 +294,7 @@ def show(
         typer.echo(render.episode_detail(episode, classification))
 
 
+@sign_options(after="visible", edit=True)
 def edit(
     ctx: typer.Context,
     episode_id: Annotated[int, typer.Argument(metavar="ID", help="Episode id.")],
@@ -307,17 +308,8 @@ def edit(
     clear_triggers: Annotated[
         bool, typer.Option("--clear-triggers", help="Remove all triggers.")
     ] = False,
+    # Repeatable list options go here, next to --trigger.
     visible: VisibleOpt = None,
-    stiff: Annotated[bool | None, typer.Option("--stiff/--not-stiff")] = None,
-    limited_motion: Annotated[bool | None, typer.Option("--limited-motion/--full-motion")] = None,
-    rhythmic: Annotated[bool | None, typer.Option("--rhythmic/--not-rhythmic")] = None,
-    weakness: Annotated[bool | None, typer.Option("--weakness/--no-weakness")] = None,
-    breathing: Annotated[bool | None, typer.Option("--breathing/--no-breathing")] = None,
-    appearance_change: Annotated[
-        bool | None, typer.Option("--appearance-change/--no-appearance-change")
-    ] = None,
-    speech: Annotated[bool | None, typer.Option("--speech/--no-speech")] = None,
-    swallowing: Annotated[bool | None, typer.Option("--swallowing/--no-swallowing")] = None,
     soreness_hours: SorenessOpt = None,
     at: AtOpt = None,
     note: Annotated[
@@ -325,6 +317,7 @@ def edit(
     ] = None,
     count: CountOpt = None,
     as_json: JsonOpt = False,
+    **signs: bool | None,
 ) -> None:
     """Change any field of an episode; its id stays the same."""
     from diary import services
@@ -332,40 +325,22 @@ def edit(
     state = state_of(ctx)
     db = state.database()
     current = services.get_episode(db, episode_id)
-    changes: dict[str, Any] = {}
-    if site is not None:
-        side, site = side_from_site(site, side)
-        changes["site"] = resolve_site(site)
-    if side is not None:
-        changes["side"] = checks.check_side(side)
-    if duration is not None:
-        changes["duration_s"] = parse_duration(duration)
-    if pain is not None:
-        changes["pain"] = checks.check_pain(pain)
-    if trigger is not None or clear_triggers:
-        changes["triggers"] = checks.triggers_from(split_typed(trigger or []))
-    if visible is not None:
-        changes["visible"] = checks.check_visible(visible)
-    signs = {
-        "stiff": stiff,
-        "limited_motion": limited_motion,
-        "rhythmic": rhythmic,
-        "weakness": weakness,
-        "breathing": breathing,
-        "appearance_change": appearance_change,
-        "speech": speech,
-        "swallowing": swallowing,
-    }
-    changes.update({name: signs[name] for name in SIGN_FIELDS if signs[name] is not None})
-    if soreness_hours is not None:
-        changes["soreness_hours"] = checks.check_soreness(soreness_hours)
-    if at is not None:
-        when = parse_when(at, now=state.now())
-        changes.update(at=when.at, time_known=when.time_known, part_of_day=when.part_of_day)
-    if count is not None:
-        changes["count"] = checks.check_count(count)
-    if note is not None:
-        changes["note"] = checks.check_note(note)
+    typed = LogInput(
+        site=site,
+        side=side,
+        duration=duration,
+        pain=pain,
+        triggers=tuple(trigger or ()),
+        clear_triggers=clear_triggers,
+        visible=visible,
+        signs=frozenset(name for name, value in signs.items() if value is True),
+        unticked=frozenset(name for name, value in signs.items() if value is False),
+        soreness_hours=soreness_hours,
+        at=at,
+        note=note,
+        count=count,
+    )
+    changes = typed.changes(now=state.now())
     if not changes:
         raise BadInput("nothing to change; give at least one option, e.g. --pain 5")
     updated = services.replace_episode(db, dataclasses.replace(current, **changes))
