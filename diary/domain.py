@@ -68,6 +68,27 @@ class TriggerEntry:
         return f"{self.name} ({self.detail})" if self.detail else self.name
 
 
+Helped = Literal["yes", "some", "no"]
+HELPED: tuple[str, ...] = ("yes", "some", "no")
+
+
+@dataclass(frozen=True, slots=True)
+class ReliefEntry:
+    """Something a person did for an episode (stretch, ice, medication: baclofen) and whether
+    it helped: yes, some, no, or None while not known yet."""
+
+    measure: str
+    detail: str | None = None
+    helped: Helped | None = None
+
+    @property
+    def what(self) -> str:
+        return f"{self.measure} ({self.detail})" if self.detail else self.measure
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.helped}" if self.helped else self.what
+
+
 @dataclass(kw_only=True, slots=True)
 class NewEpisode:
     """One contraction episode as the person described it, not yet stored.
@@ -107,6 +128,8 @@ class NewEpisode:
     count: int = _spec(1, bounds=(1, MAX_COUNT), check="count", server_default=1)
     time_known: bool = _spec(True, check="time_known", server_default=True)
     part_of_day: PartOfDay | None = _spec(None, check="part_of_day")
+    # What was done for it; stored in a table of its own, like triggers.
+    relief: tuple[ReliefEntry, ...] = _spec(factory=tuple, check="relief")
     id: int | None = _spec(None, check="id")
     logged_at: datetime | None = _spec(None, check="moment")
 

@@ -39,6 +39,7 @@ TEXT_COLUMNS: tuple[str, ...] = (
     *(f.name for f in EPISODE_FIELDS if "max_length" in f.metadata),
     "triggers",
     "trigger_details",
+    "relief",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 JSON_FORMAT = "contraction-diary"
@@ -56,6 +57,27 @@ def unquote_cell(cell: str) -> str:
 _RISKY_FIRST = frozenset((*FORMULA_STARTS, "'"))
 
 
+class _LineFeedRows:
+    """Rows of a CSV writer told to end lines with CRLF, written with LF.
+
+    The csv module quotes a cell only when it holds a character of the line terminator: with
+    a bare LF, a cell holding a carriage return was written unquoted, so a spreadsheet began
+    a new row at it (with a live formula after it) and `import` could not read the file.
+    Each row's final CRLF is the terminator; any other CR or LF is inside a quoted cell.
+    """
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def write(self, row: str) -> int:
+        return self.out.write(row[:-2] + "\n")
+
+
+def csv_writer(out: IO[str]) -> Any:
+    """A CSV writer that quotes every cell holding a line break (CR or LF); lines end in LF."""
+    return csv.writer(_LineFeedRows(out), lineterminator="\r\n")
+
+
 def _iso(moment: datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
 
@@ -66,6 +88,15 @@ def _number(value: float | None) -> str:
 
 def _joined_details(details: dict[str, str]) -> str:
     return neutralise(";".join(f"{name}={detail}" for name, detail in details.items()))
+
+
+def relief_cell(relief: list[dict[str, str | None]]) -> str:
+    """`stretch=yes;medication:baclofen=some;ice` (no outcome: not known yet)."""
+    parts = []
+    for r in relief:
+        what = f"{r['measure']}:{r['detail']}" if r["detail"] else str(r["measure"])
+        parts.append(f"{what}={r['helped']}" if r["helped"] else what)
+    return neutralise(";".join(parts))
 
 
 def _text(value: str | None) -> str:
@@ -86,6 +117,8 @@ def _cell_shapers() -> tuple[tuple[int, Callable[[Any], str]], ...]:
             shapers.append((i, lambda names: neutralise(";".join(names))))
         elif key == "trigger_details":
             shapers.append((i, _joined_details))
+        elif key == "relief":
+            shapers.append((i, relief_cell))
         elif key in TEXT_COLUMNS:
             shapers.append((i, _text))
         elif key in signs:
@@ -118,7 +151,7 @@ def write_csv(
             found = tails[id(c)] = (c, [c.label, c.subtype or "", repr(c.confidence)])
         return found[1]
 
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     writer.writerows(_csv_row(e, tail(label_of(e))) for e in episodes)
 
@@ -168,7 +201,7 @@ def day_dict(day: KeptDay) -> dict[str, Any]:
 
 def write_days_csv(days: Iterable[KeptDay], out: IO[str]) -> int:
     """The check-ins as CSV: exposures joined as `name=amount` (or `name`) with ';'."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(DAY_COLUMNS)
     written = 0
     for day in days:
@@ -192,14 +225,52 @@ def days_csv_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.days{path.suffix or '.csv'}")
 
 
+def _csv_table(text: str, what: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header and the numbered rows of a CSV file. Strict: a quote left open (which
+    would swallow the rest of the file into one cell) and a row with fewer or more cells
+    than the header (cut off, or shifted) are refused with the row's number, never read
+    with the missing cells left blank."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise BadInput(f"the {what} header is not valid CSV ({exc})") from None
+    width = len(header)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        number = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise ImportRejected(
+                    [f"row {number + 1}: not valid CSV ({exc}; a quote left open?)"]
+                ) from None
+            number += 1
+            if not row:  # a blank line
+                continue
+            if len(row) != width:
+                more = "more" if len(row) > width else "fewer"
+                raise ImportRejected(
+                    [
+                        f"row {number}: {len(row)} cells, {more} than the header's {width} "
+                        "columns (a cut-off or damaged row)"
+                    ]
+                )
+            yield number, row
+
+    return header, rows()
+
+
 def parse_days_csv(text: str) -> list[KeptDay]:
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, [])
+    header, rows = _csv_table(text, "days CSV")
     if "date" not in header:
         raise BadInput("the days CSV header lacks date; export one to see the columns")
     records = []
-    for number, row in enumerate(reader, start=1):
-        record: dict[str, Any] = dict(zip(header, row, strict=False))
+    for number, row in rows:
+        record: dict[str, Any] = dict(zip(header, row, strict=True))
         cell = unquote_cell(record.get("exposures") or "")
         exposures: dict[str, Any] = {}
         for part in filter(None, cell.split(";")):
@@ -255,13 +326,17 @@ def parse_file(text: str, *, kind: str, now: datetime | None = None) -> ParsedFi
             listed = document["days"]
             if not isinstance(listed, list):
                 raise BadInput("'days' in a JSON import must be an array")
-            days = _checked_days((f"day {i}", item) for i, item in enumerate(listed, start=1))
+            days = _checked_days(
+                (f"day {i}", _typed_day(item)) for i, item in enumerate(listed, start=1)
+            )
     else:
         records = _csv_records(text)
     episodes, problems, rows = [], [], 0
     for label, record in records:  # a stream: only the validated episodes are kept
         rows += 1
         try:
+            if kind == "json":
+                _check_json_types(record)
             episodes.append(new_episode_from_record(record, now=now))
         except BadInput as exc:
             problems.append(f"{label}: {exc}")
@@ -281,7 +356,83 @@ def _json_document(text: str) -> Any:
         raise BadInput(f"the file holds a number no export has ({exc})") from None
 
 
+def _check_document(document: dict[str, Any]) -> None:
+    """An object that names a format must name ours, at a version this code reads."""
+    name = document.get("format", JSON_FORMAT)
+    if name != JSON_FORMAT:
+        raise BadInput(
+            f"the file's format is {name!r}, not {JSON_FORMAT!r}: it is not a diary export"
+        )
+    version = document.get("version", JSON_VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise BadInput(f"the file's version {version!r} is not accepted: give {JSON_VERSION}")
+    if version > JSON_VERSION:
+        raise BadInput(
+            f"the file is version {version} of the export, written by a newer diary; this "
+            f"one reads version {JSON_VERSION}: upgrade diary to import it"
+        )
+
+
+# JSON values are strictly typed: a number given as text ("pain": "7") or one name given
+# where a list belongs ("triggers": "caffeine") is refused, not converted. Null stands for
+# a value not given. (CSV cells are all text: its checks convert.)
+_NUMBER = (int, float)
+_JSON_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "moment": ((str,), "an ISO 8601 date-time in a string"),
+    "site": ((str,), "a string"),
+    "side": ((str,), "a string"),
+    "duration": (_NUMBER, "a number of seconds"),
+    "pain": ((int,), "a whole number"),
+    "triggers": ((list,), "a list of names"),
+    "visible": ((str,), "a string"),
+    "bool": ((bool,), "true or false"),
+    "time_known": ((bool,), "true or false"),
+    "soreness": (_NUMBER, "a number of hours"),
+    "note": ((str,), "a string"),
+    "id": ((int,), "a whole number"),
+    "count": ((int,), "a whole number"),
+    "part_of_day": ((str,), "a string"),
+    "relief": ((list,), "a list"),
+}
+_TYPED_KEYS = tuple(
+    (f.name, *_JSON_TYPES[f.metadata["check"]])
+    for f in EPISODE_FIELDS
+    if f.metadata.get("check") in _JSON_TYPES
+)
+
+
+def _check_json_types(item: dict[str, Any]) -> None:
+    for key, types, accepted in _TYPED_KEYS:
+        value = item.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+            raise BadInput(f"{key} {value!r} is not accepted: give {accepted}")
+    details = item.get("trigger_details")
+    if details is not None and not isinstance(details, dict):
+        raise BadInput(f"trigger_details {details!r} is not accepted: give an object")
+
+
+def _typed_day(item: Any) -> Any:
+    """A JSON check-in, strictly typed like its episodes (returned as it is)."""
+    if not isinstance(item, dict):
+        return item
+    no_episodes = item.get("no_episodes")
+    if no_episodes is not None and not isinstance(no_episodes, bool):
+        raise ImportRejected([f"day {item.get('date')}: no_episodes {no_episodes!r} is not true or false"])
+    exposures = item.get("exposures")
+    if isinstance(exposures, dict):
+        for name, amount in exposures.items():
+            if amount is not None and (isinstance(amount, bool) or not isinstance(amount, _NUMBER)):
+                raise ImportRejected(
+                    [f"day {item.get('date')}: amount {amount!r} of {name} is not a number or null"]
+                )
+    return item
+
+
 def _json_records(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(document, dict):
+        _check_document(document)
     items = document.get("episodes") if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise BadInput("a JSON import needs an object with an 'episodes' array")
@@ -292,20 +443,16 @@ def _json_records(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _csv_records(text: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, [])
+    header, rows = _csv_table(text, "CSV")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise BadInput(
             f"the CSV header lacks {', '.join(missing)}; export one with "
             "`diary export --format csv` to see the columns"
         )
-    width = len(header)
     text_columns = [c for c in TEXT_COLUMNS if c in header]  # only these are ever neutralised
-    for number, row in enumerate(reader, start=1):
-        if len(row) > width:
-            raise ImportRejected([f"row {number}: more cells than the header has columns"])
-        record: dict[str, Any] = {k: v or None for k, v in zip(header, row, strict=False)}
+    for number, row in rows:
+        record: dict[str, Any] = {k: v or None for k, v in zip(header, row, strict=True)}
         for column in text_columns:
             cell = record.get(column)
             if cell and cell[0] == "'":
@@ -343,6 +490,9 @@ _FINGERPRINT: dict[str, Callable[[Any], Any]] = {
     "duration_s": lambda seconds: round(seconds, 3),
     "triggers": lambda triggers: tuple(sorted((t.name, t.detail or "") for t in triggers)),
     "note": lambda note: note or "",
+    "relief": lambda relief: tuple(
+        sorted((r.measure, r.detail or "", r.helped or "") for r in relief)
+    ),
 }
 
 

@@ -19,6 +19,7 @@ from diary.domain import (
     Episode,
     Flag,
     NewEpisode,
+    ReliefEntry,
     TriggerEntry,
 )
 
@@ -35,6 +36,10 @@ def _details(triggers: tuple[TriggerEntry, ...]) -> dict[str, str]:
     return {t.name: t.detail for t in triggers if t.detail}
 
 
+def _relief(relief: tuple[ReliefEntry, ...]) -> list[dict[str, str | None]]:
+    return [{"measure": r.measure, "detail": r.detail, "helped": r.helped} for r in relief]
+
+
 # A field that becomes more than one key: triggers are names plus their details.
 _KEYS_OF = {"triggers": ("triggers", "trigger_details")}
 # Key -> (the attribute it is read from, how the value is shaped; None: as it is).
@@ -43,6 +48,7 @@ _SPECIAL: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "duration_s": ("duration_s", float),
     "triggers": ("triggers", _names),
     "trigger_details": ("triggers", _details),
+    "relief": ("relief", _relief),
     "logged_at": ("logged_at", _moment),
 }
 EPISODE_KEYS: tuple[str, ...] = (

@@ -331,6 +331,98 @@ def resolve_trigger(text: str) -> TriggerEntry:
     return TriggerEntry(free_text, detail)
 
 
+# What a person can do for a spasm or cramp (documents 000, 002, 003): drink water or a
+# sports drink, stretch gently, massage, heat to relax the muscle and ice after it stops, walk
+# or use the muscle, rest, and medicines from a doctor.
+RELIEF_MEASURES: tuple[str, ...] = (
+    "water",
+    "stretch",
+    "massage",
+    "heat",
+    "ice",
+    "walk",
+    "rest",
+    "medication",
+)
+# alias -> (measure, detail)
+RELIEF_ALIASES: dict[str, tuple[str, str | None]] = {
+    "drink": ("water", None),
+    "drank": ("water", None),
+    "drinking water": ("water", None),
+    "fluids": ("water", None),
+    "hydration": ("water", None),
+    "sports drink": ("water", "sports drink"),
+    "electrolytes": ("water", "electrolytes"),
+    "electrolyte drink": ("water", "electrolytes"),
+    "stretching": ("stretch", None),
+    "stretched": ("stretch", None),
+    "massaged": ("massage", None),
+    "massaging": ("massage", None),
+    "rub": ("massage", None),
+    "rubbed": ("massage", None),
+    "heat pack": ("heat", None),
+    "heating pad": ("heat", None),
+    "hot water bottle": ("heat", None),
+    "warm bath": ("heat", "warm bath"),
+    "hot bath": ("heat", "warm bath"),
+    "warmth": ("heat", None),
+    "cold pack": ("ice", None),
+    "ice pack": ("ice", None),
+    "cold": ("ice", None),
+    "walking": ("walk", None),
+    "walked": ("walk", None),
+    "walk it off": ("walk", None),
+    "walked it off": ("walk", None),
+    "resting": ("rest", None),
+    "rested": ("rest", None),
+    "medicine": ("medication", None),
+    "meds": ("medication", None),
+    "painkiller": ("medication", "painkiller"),
+    "painkillers": ("medication", "painkiller"),
+    "muscle relaxant": ("medication", "muscle relaxant"),
+    "baclofen": ("medication", "baclofen"),
+    "ibuprofen": ("medication", "ibuprofen"),
+    "paracetamol": ("medication", "paracetamol"),
+    "quinine": ("medication", "quinine"),
+}
+MAX_FREE_TEXT_RELIEF = 60
+
+
+@lru_cache(maxsize=1024)
+def resolve_relief(text: str) -> tuple[str, str | None]:
+    """A typed measure as (measure, detail): the vocabulary, its aliases, `medication:NAME`,
+    or free text kept as typed. A near miss of the vocabulary ('strech') is refused with a
+    suggestion, so a typo never becomes a measure of its own."""
+    raw = text.strip().lstrip(LEADING_MARKS)
+    raw, sep, rest = raw.partition(":")
+    detail = " ".join(rest.split()) or None if sep else None
+    key = _normalise(raw)
+    accepted = f"accepted: {', '.join(RELIEF_MEASURES)}; anything else is kept as free text"
+    if not key:
+        raise BadInput(f"empty relief measure {text!r}; give one such as stretch ({accepted})")
+    if ";" in text or "=" in text:
+        raise BadInput(
+            f"relief measure {text!r} contains {';' if ';' in text else '='!r}; give each "
+            "measure its own --relief, as MEASURE or MEASURE=yes|some|no"
+        )
+    if key in RELIEF_MEASURES:
+        return key, detail
+    if key in RELIEF_ALIASES:
+        measure, alias_detail = RELIEF_ALIASES[key]
+        return measure, detail or alias_detail
+    close = difflib.get_close_matches(key, [*RELIEF_MEASURES, *RELIEF_ALIASES], n=1, cutoff=0.8)
+    if close:
+        near = RELIEF_ALIASES.get(close[0], (close[0], None))[0]
+        raise BadInput(f"unknown relief measure {text!r}; did you mean {near!r}? ({accepted})")
+    free_text = " ".join(raw.lower().split())
+    if len(free_text) > MAX_FREE_TEXT_RELIEF:
+        raise BadInput(
+            f"relief measure {text[:20]!r}... is {len(free_text)} characters; free-text "
+            f"measures take at most {MAX_FREE_TEXT_RELIEF}"
+        )
+    return free_text, detail
+
+
 def split_typed(values: list[str]) -> list[str]:
     """Triggers as typed on the command line or the page: `--trigger coffee,stress` is two."""
     return [part for value in values for part in value.split(",") if part.strip()]

@@ -18,6 +18,7 @@ from diary.domain import (
     Episode,
     NewEpisode,
     Observation,
+    ReliefEntry,
     TriggerEntry,
 )
 from diary.errors import EpisodeNotFound
@@ -25,11 +26,14 @@ from diary.storage import schema
 
 _EPISODES = schema.episodes
 _TRIGGERS = schema.episode_triggers
+_RELIEF = schema.episode_relief
 INSERT_BATCH = 5000
 _Paged = TypeVar("_Paged", Episode, Observation)
 # (field name, column name) of every field stored in the episodes table itself.
 _STORED = tuple(
-    (f.name, schema.column_name(f)) for f in EPISODE_FIELDS if f.name not in ("id", "triggers")
+    (f.name, schema.column_name(f))
+    for f in EPISODE_FIELDS
+    if f.name not in ("id", "triggers", "relief")
 )
 
 
@@ -46,14 +50,44 @@ def _trigger_rows(episode_id: int, triggers: Iterable[TriggerEntry]) -> list[dic
     ]
 
 
+def _relief_rows(episode_id: int, relief: Iterable[ReliefEntry]) -> list[dict[str, Any]]:
+    return [
+        {
+            "episode_id": episode_id,
+            "position": i,
+            "measure": r.measure,
+            "detail": r.detail,
+            "helped": r.helped,
+        }
+        for i, r in enumerate(relief)
+    ]
+
+
 def add_episode(episode: NewEpisode, *, connection: Connection, logged_at: datetime) -> int:
-    """Store one episode with its triggers; returns its new id."""
+    """Store one episode with its triggers and relief; returns its new id."""
     values = _row_values(episode, logged_at=logged_at)
     result = connection.execute(insert(_EPISODES).returning(_EPISODES.c.id), [values])
     episode_id = int(result.scalar_one())
     if episode.triggers:
         connection.execute(insert(_TRIGGERS), _trigger_rows(episode_id, episode.triggers))
+    if episode.relief:
+        connection.execute(insert(_RELIEF), _relief_rows(episode_id, episode.relief))
     return episode_id
+
+
+def _high_water(connection: Connection) -> int:
+    """The largest id ever handed out, deleted ones included: ids are never reused."""
+    if connection.dialect.name == "sqlite":
+        seq = connection.execute(
+            text("SELECT seq FROM sqlite_sequence WHERE name = 'episodes'")
+        ).scalar()
+        return int(seq or 0)
+    if connection.dialect.name == "postgresql":
+        last, called = connection.execute(
+            text("SELECT last_value, is_called FROM episodes_id_seq")
+        ).one()
+        return int(last) if called else 0
+    return 0
 
 
 def add_episodes(
@@ -70,9 +104,11 @@ def add_episodes(
     if postgres:  # nobody else takes ids until this transaction ends
         connection.execute(text("LOCK TABLE episodes IN EXCLUSIVE MODE"))
     taken = set(connection.execute(select(_EPISODES.c.id)).scalars())
+    used = _high_water(connection)
     wanted = [e.id for e in episodes if e.id is not None]
-    kept = {i for i, n in Counter(wanted).items() if n == 1 and i not in taken and i > 0}
-    next_id = max(taken | kept, default=0) + 1
+    # An id is kept only if no episode ever had it here (a deleted #57 stays retired).
+    kept = {i for i, n in Counter(wanted).items() if n == 1 and i not in taken and i > used}
+    next_id = max(taken | kept | {used}, default=0) + 1
     ids = []
     for e in episodes:
         if e.id is not None and e.id in kept:
@@ -88,6 +124,11 @@ def add_episodes(
             connection,
             _TRIGGERS,
             [row for i in batch for row in _trigger_rows(ids[i], episodes[i].triggers)],
+        )
+        _insert_many(
+            connection,
+            _RELIEF,
+            [row for i in batch for row in _relief_rows(ids[i], episodes[i].relief)],
         )
     if postgres:
         connection.execute(
@@ -144,6 +185,9 @@ def replace_episode(episode: Episode, *, connection: Connection) -> None:
     connection.execute(delete(_TRIGGERS).where(_TRIGGERS.c.episode_id == episode.id))
     if episode.triggers:
         connection.execute(insert(_TRIGGERS), _trigger_rows(episode.id, episode.triggers))
+    connection.execute(delete(_RELIEF).where(_RELIEF.c.episode_id == episode.id))
+    if episode.relief:
+        connection.execute(insert(_RELIEF), _relief_rows(episode.id, episode.relief))
 
 
 def _existing_id(episode_id: int) -> int:
@@ -157,6 +201,7 @@ def _existing_id(episode_id: int) -> int:
 def delete_episode(episode_id: int, *, connection: Connection) -> None:
     _existing_id(episode_id)
     connection.execute(delete(_TRIGGERS).where(_TRIGGERS.c.episode_id == episode_id))
+    connection.execute(delete(_RELIEF).where(_RELIEF.c.episode_id == episode_id))
     result = connection.execute(delete(_EPISODES).where(_EPISODES.c.id == episode_id))
     if result.rowcount == 0:
         raise EpisodeNotFound(episode_id)
@@ -243,10 +288,12 @@ def _triggers_of(
     conditions: Sequence[Any],
     last: tuple[datetime, int] | None,
     *columns: Any,
+    table: Table = _TRIGGERS,
 ) -> Any:
-    """The trigger rows of the episodes that `conditions` select, up to `last` (time, id) when
-    the episodes were read a page at a time: one indexed join, however many episodes."""
-    e, t = _EPISODES.c, _TRIGGERS.c
+    """The trigger (or relief) rows of the episodes that `conditions` select, up to `last`
+    (time, id) when the episodes were read a page at a time: one indexed join, however many
+    episodes."""
+    e, t = _EPISODES.c, table.c
     query = select(t.episode_id, *columns).join(_EPISODES, e.id == t.episode_id).where(*conditions)
     if last is not None:
         query = query.where(tuple_(e.occurred_at, e.id) <= tuple_(*last))
@@ -284,10 +331,20 @@ def _load(connection: Connection, *conditions: Any, limit: int | None = None) ->
         if entry is None:
             entry = shared[(name, detail)] = TriggerEntry(name, detail)
         triggers[episode_id] = (*triggers.get(episode_id, ()), entry)
+    relief: dict[int, tuple[ReliefEntry, ...]] = {}
+    r = _RELIEF.c
+    for episode_id, *values in _triggers_of(
+        connection, conditions, last, r.measure, r.detail, r.helped, table=_RELIEF
+    ):
+        relief[episode_id] = (*relief.get(episode_id, ()), ReliefEntry(*values))
     empty: tuple[TriggerEntry, ...] = ()
     return [
-        Episode(**dict(zip(_LOADED, r, strict=True)), triggers=triggers.get(r.id, empty))
-        for r in rows
+        Episode(
+            **dict(zip(_LOADED, row, strict=True)),
+            triggers=triggers.get(row.id, empty),
+            relief=relief.get(row.id, ()),
+        )
+        for row in rows
     ]
 
 

@@ -91,7 +91,7 @@ def _episode_columns() -> list[Column[Any]]:
     hints = typing.get_type_hints(NewEpisode)
     columns: list[Column[Any]] = [Column("id", Integer, primary_key=True)]
     for f in EPISODE_FIELDS:
-        if f.name in ("id", "triggers"):  # the key; triggers have a table of their own
+        if f.name in ("id", "triggers", "relief"):  # the key; lists have tables of their own
             continue
         sql_type, nullable = _column_type(f, hints[f.name])
         if f.name == "logged_at":
