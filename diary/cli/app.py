@@ -6,12 +6,14 @@ whole application is built on every run and `--help` stays fast.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from diary.cli import (
     backups,
+    calm,
     config,
     days,
     db,
@@ -22,7 +24,7 @@ from diary.cli import (
     serve,
     triggers,
 )
-from diary.cli.group import DiaryGroup
+from diary.cli.group import DiaryGroup, silence_stdout
 from diary.cli.state import AppState
 
 DB_HELP = (
@@ -41,11 +43,25 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from diary import __version__
+
+        typer.echo(f"diary {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
     db_option: Annotated[str | None, typer.Option("--db", metavar="TARGET", help=DB_HELP)] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
 ) -> None:
     state = AppState(db_option=db_option, debug=debug)
     ctx.obj = state
@@ -64,6 +80,7 @@ app.command("days")(days.days)
 app.command("flags")(flags.flags)
 app.command("triggers")(triggers.triggers)
 app.add_typer(config.config_app, name="config")
+app.add_typer(calm.calm_app, name="calm")
 app.add_typer(reports.report_app, name="report")
 app.command("charts")(reports.charts)
 app.command("demo")(reports.demo)
@@ -81,4 +98,14 @@ COMMANDS: tuple[str, ...] = (
 
 
 def main() -> None:
-    app(prog_name="diary")
+    if sys.stdout is None:  # started with `>&-`: every answer would be lost
+        sys.stderr.write(
+            "diary: error: standard output is closed; give the command somewhere to write "
+            "(e.g. >/dev/null to discard its output)\n"
+        )
+        raise SystemExit(2)
+    try:
+        app(prog_name="diary")
+    except BrokenPipeError:  # the reader left while the answer was being printed
+        silence_stdout()
+        raise SystemExit(0) from None

@@ -1,0 +1,73 @@
+"""`diary calm on`, `diary calm off`, `diary calm status`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from diary.cli import render
+from diary.cli.group import DiaryGroup
+from diary.cli.state import state_of
+
+calm_app = typer.Typer(
+    cls=DiaryGroup,
+    help="Calm mode: log without feedback, look once a week (for worry that feeds on checking).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help='Print {"calm": true|false, "since": DATE|null}.')
+]
+
+
+def _since(day: object) -> str:
+    return f" (since {day:%a %d %b %Y})" if day else ""
+
+
+@calm_app.command("on")
+def calm_on(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Switch calm mode on: `log` says "Noted.", the weekly summary is the place to look.
+
+    Urgent and doctor flags never change.
+    """
+    from diary import calm
+
+    state = state_of(ctx)
+    now_state, changed = calm.set_calm(state.database(), True, now=state.now())
+    if as_json:
+        render.print_json(now_state.as_dict())
+    elif changed:
+        typer.echo(calm.ON_TEXT)
+    else:
+        typer.echo(f"Calm mode is already on{_since(now_state.since)}.")
+
+
+@calm_app.command("off")
+def calm_off(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Switch calm mode off: every label, count and chart as before."""
+    from diary import calm
+
+    state = state_of(ctx)
+    now_state, changed = calm.set_calm(state.database(), False, now=state.now())
+    if as_json:
+        render.print_json(now_state.as_dict())
+    elif changed:
+        typer.echo(calm.OFF_TEXT)
+    else:
+        typer.echo("Calm mode is already off.")
+
+
+@calm_app.command("status")
+def calm_status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Whether calm mode is on, and since when."""
+    from diary import calm
+
+    now_state = calm.calm_state(state_of(ctx).database())
+    if as_json:
+        render.print_json(now_state.as_dict())
+    elif now_state.calm:
+        typer.echo(f"Calm mode is on{_since(now_state.since)}. `diary calm off` switches it off.")
+    else:
+        typer.echo("Calm mode is off. `diary calm on` explains what it changes.")
