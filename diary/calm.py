@@ -307,15 +307,15 @@ class CalmRecord:
     checks: tuple[tuple[datetime, str], ...] = ()
 
 
-def export_record(db: Database) -> dict[str, Any]:
-    """The "calm" and "checks" keys of a JSON export."""
-    state = calm_state(db)
-    with db.reading() as connection:
-        checks = stored.all_checks(connection=connection)
+def export_record(*, connection: Any) -> dict[str, Any]:
+    """The "calm" and "checks" keys of a JSON export, read in the export's transaction."""
+    found = stored.get_setting(CALM_KEY, connection=connection)
+    state = CalmState(False, None) if found is None else CalmState(found[0] == "on", found[1])
     return {
         "calm": state.as_export(),
         "checks": [
-            {"opened_at": at.isoformat(timespec="seconds"), "what": what} for at, what in checks
+            {"opened_at": at.isoformat(timespec="seconds"), "what": what}
+            for at, what in stored.all_checks(connection=connection)
         ],
     }
 
