@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from diary.checks import kept_day_from_record, new_episode_from_record
 from diary.domain import (
@@ -28,6 +28,9 @@ from diary.domain import (
 )
 from diary.errors import BadInput, ImportRejected
 from diary.shapes import EPISODE_KEYS, classification_dict, episode_values
+
+if TYPE_CHECKING:
+    from diary.calm import CalmRecord
 
 # The columns: the episode's JSON keys, with its classification flattened.
 CSV_COLUMNS: tuple[str, ...] = (*EPISODE_KEYS, "label", "subtype", "confidence")
@@ -161,9 +164,11 @@ def write_json(
     label_of: Callable[[Episode], Classification],
     out: IO[str],
     days: Iterable[KeptDay] = (),
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """One episode a line inside the document: streams, and diffs well. Each distinct
-    classification (with its sentences) is encoded once."""
+    classification (with its sentences) is encoded once. `extra`: more top-level keys
+    (calm mode and its checks)."""
     encoded: dict[int, tuple[Classification, str]] = {}  # by identity, as in write_csv
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     out.write(f'{{"format": "{JSON_FORMAT}", "version": {JSON_VERSION}, "episodes": [')
@@ -182,7 +187,10 @@ def write_json(
     for day in days:
         out.write(separator + dumps(day_dict(day)))
         separator = ",\n"
-    out.write("\n]}\n")
+    out.write("\n]")
+    for key, value in (extra or {}).items():
+        out.write(f", {dumps(key)}: {dumps(value)}")
+    out.write("}\n")
 
 
 # The daily check-ins: JSON items of the "days" array, and the columns of the days CSV.
@@ -314,11 +322,13 @@ class ParsedFile:
     episodes: list[NewEpisode]
     rows: int
     days: list[KeptDay] = field(default_factory=list)
+    calm: CalmRecord | None = None  # calm mode and its checks (JSON "calm", "checks")
 
 
 def parse_file(text: str, *, kind: str, now: datetime | None = None) -> ParsedFile:
     """Validate every row; raises ImportRejected listing each bad row, or returns them all."""
     days: list[KeptDay] = []
+    calm = None
     if kind == "json":
         document = _json_document(text)
         records = _json_records(document)
@@ -329,6 +339,10 @@ def parse_file(text: str, *, kind: str, now: datetime | None = None) -> ParsedFi
             days = _checked_days(
                 (f"day {i}", _typed_day(item)) for i, item in enumerate(listed, start=1)
             )
+        if isinstance(document, dict) and ("calm" in document or "checks" in document):
+            from diary.calm import record_from_json
+
+            calm = record_from_json(document.get("calm"), document.get("checks"))
     else:
         records = _csv_records(text)
     episodes, problems, rows = [], [], 0
@@ -342,7 +356,7 @@ def parse_file(text: str, *, kind: str, now: datetime | None = None) -> ParsedFi
             problems.append(f"{label}: {exc}")
     if problems:
         raise ImportRejected(problems)
-    return ParsedFile(episodes, rows, days)
+    return ParsedFile(episodes, rows, days, calm)
 
 
 def _json_document(text: str) -> Any:
