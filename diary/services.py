@@ -288,6 +288,10 @@ def import_episodes(
         if not dry_run:
             storage.add_episodes(fresh, connection=connection, logged_at=now)
             storage.add_days(new_days, connection=connection)
+            if parsed.calm is not None:  # calm mode and its checks, from a JSON export
+                from diary.calm import import_record
+
+                import_record(parsed.calm, connection=connection)
     return ImportResult(
         parsed.rows,
         len(fresh),
@@ -344,7 +348,9 @@ def export_episodes(
             if days_out is not None:
                 write_days_csv(days, days_out)
         else:
-            write_json(episodes, counted, out, days)
+            from diary.calm import export_record
+
+            write_json(episodes, counted, out, days, extra=export_record(connection=connection))
     return count
 
 
