@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from diary.cli import render
 from diary.cli.group import DiaryGroup
 from diary.cli.state import state_of
+
+if TYPE_CHECKING:
+    from diary.services import LoggedEpisode
 
 calm_app = typer.Typer(
     cls=DiaryGroup,
@@ -71,3 +74,20 @@ def calm_status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         typer.echo(f"Calm mode is on{_since(now_state.since)}. `diary calm off` switches it off.")
     else:
         typer.echo("Calm mode is off. `diary calm on` explains what it changes.")
+
+
+def echo_noted(result: LoggedEpisode) -> None:
+    """`diary log` in calm mode: "Noted." and any urgent or doctor flag this episode is
+    evidence for, printed by the same code and with the same words as outside calm mode."""
+    from diary import calm
+    from diary.analysis.flags import NOT_A_DIAGNOSIS
+
+    typer.echo(calm.NOTED)
+    concerning = calm.loud(result.flags_of_episode)
+    if concerning:
+        render.echo_flags(concerning, heading="\nThis episode is evidence for:", disclaimer=False)
+    others = len(calm.loud(result.active_flags)) - len(concerning)
+    if others:
+        typer.echo(f"\n{others} other flag(s) active: `diary flags` lists them.")
+    if concerning or others:
+        typer.echo(f"\n{NOT_A_DIAGNOSIS}")

@@ -211,6 +211,13 @@ def log(
         data["disclaimer"] = NOT_A_DIAGNOSIS
         render.print_json(data)
         return
+    from diary import calm
+
+    if calm.is_calm(state.database()):  # "Noted." and any urgent or doctor flag
+        from diary.cli.calm import echo_noted
+
+        echo_noted(result)
+        return
     typer.echo(render.logged_line(result.episode, result.classification))
     concerning = result.flags_of_episode
     if concerning:
