@@ -11,6 +11,10 @@ from diary.cli.group import DiaryGroup
 from diary.cli.state import state_of
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+
+    from diary.domain import Flag
     from diary.services import LoggedEpisode
 
 calm_app = typer.Typer(
@@ -91,3 +95,19 @@ def echo_noted(result: LoggedEpisode) -> None:
         typer.echo(f"\n{others} other flag(s) active: `diary flags` lists them.")
     if concerning or others:
         typer.echo(f"\n{NOT_A_DIAGNOSIS}")
+
+
+def echo_calm_flags(active: Sequence[Flag], *, day: date, heading: str) -> None:
+    """`diary flags` in calm mode: the urgent and doctor flags exactly as ever; watch-level
+    notes are in the weekly summary."""
+    from diary import calm
+    from diary.analysis.flags import NOT_A_DIAGNOSIS
+
+    shown = calm.loud(active)
+    if shown:
+        render.echo_flags(shown, heading=heading, disclaimer=False)
+        typer.echo("")
+    else:
+        typer.echo(calm.NO_LOUD_FLAGS.format(day=day))
+    typer.echo(calm.FLAGS_ELSEWHERE)
+    typer.echo(f"\n{NOT_A_DIAGNOSIS}" if shown else NOT_A_DIAGNOSIS)

@@ -41,6 +41,13 @@ def flags(
             }
         )
         return
+    from diary import calm
+
+    if calm.opened(state.database(), "flags", state.now()):  # counted; watch notes go weekly
+        from diary.cli.calm import echo_calm_flags
+
+        echo_calm_flags(active, day=day, heading=f"Flags as of {day:%a %d %b %Y}:")
+        return
     if not active:
         typer.echo(
             f"No flags as of {day:%a %d %b %Y}: nothing in the last "
