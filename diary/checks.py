@@ -283,6 +283,7 @@ def _triggers_of_record(data: dict[str, Any]) -> tuple[TriggerEntry, ...]:
 def relief_entry(text: str) -> ReliefEntry:
     """`stretch`, `stretch=yes`, `medication:baclofen=some`, `sports drink=no`."""
     check_text("relief", text)
+    text = text.strip().lstrip(LEADING_MARKS)  # '=ice' from a spreadsheet, '- stretch'
     measure_text, sep, outcome = text.rpartition("=")
     if not sep:
         measure_text, outcome = text, ""
@@ -291,6 +292,10 @@ def relief_entry(text: str) -> ReliefEntry:
         raise BadInput(
             f"relief outcome {outcome.strip()!r} for {measure_text.strip()!r} is not accepted; "
             "give yes, some or no after '=' (or leave it out: not known yet)"
+        )
+    if measure_text.strip().lower() in HELPED:  # '=yes', 'yes'
+        raise BadInput(
+            f"relief {text!r} names no measure; give MEASURE=yes|some|no, e.g. stretch=yes"
         )
     measure, detail = resolve_relief(measure_text)
     if detail is not None and len(detail) > MAX_TRIGGER_DETAIL:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from diary.domain import SIGN_FIELDS, Classification, Episode
+from diary.domain import SIGN_FIELDS, Classification, Episode, ReliefEntry
 from diary.parsing import format_duration
 from diary.shapes import shown
 
@@ -44,6 +44,12 @@ def label_text(c: Classification) -> str:
     return f"{c.label} ({c.subtype})" if c.subtype else c.label
 
 
+def relief_text(relief: tuple[ReliefEntry, ...]) -> str:
+    """'stretch (helped), ice (did not help), water (not known yet)'."""
+    said = {"yes": "helped", "some": "helped some", "no": "did not help", None: "not known yet"}
+    return shown(", ".join(f"{r.what} ({said[r.helped]})" for r in relief))
+
+
 def episode_summary(e: Episode) -> str:
     """Site and side, duration, pain, triggers: the facts a person checks at a glance."""
     parts = [e.where, format_duration(e.duration_s), f"pain {e.pain}/10"]
@@ -51,6 +57,8 @@ def episode_summary(e: Episode) -> str:
         parts.insert(1, f"×{e.count}")
     if e.triggers:
         parts.append("triggers " + shown(", ".join(str(t) for t in e.triggers)))
+    if e.relief:
+        parts.append("tried " + relief_text(e.relief))
     signs = [name.replace("_", " ") for name in SIGN_FIELDS if getattr(e, name)]
     if e.visible != "none":
         signs.insert(0, e.visible)

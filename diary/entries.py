@@ -64,6 +64,8 @@ class LogInput:
     # Repeatable list options (`--trigger T --trigger U`): one tuple of typed values each.
     triggers: tuple[str, ...] = ()
     clear_triggers: bool = False  # `edit --clear-triggers`: the empty list, given
+    relief: tuple[str, ...] = ()  # `--relief stretch=yes`: what was done, and if it helped
+    clear_relief: bool = False  # `edit --no-relief`
     visible: str | None = None
     signs: frozenset[str] = field(default_factory=frozenset)  # ticked sign fields
     unticked: frozenset[str] = field(default_factory=frozenset)  # `edit --no-...`
@@ -103,6 +105,8 @@ class LogInput:
         record = {name: value for name, value in given.items() if value is not None}
         if self.triggers or self.clear_triggers:
             record["triggers"] = split_typed(list(self.triggers))
+        if self.relief or self.clear_relief:
+            record["relief"] = split_typed(list(self.relief))
         record.update({name: True for name in self.signs})
         record.update({name: False for name in self.unticked})
         if self.at is not None:
@@ -110,10 +114,15 @@ class LogInput:
             record.update(at=when.at, time_known=when.time_known, part_of_day=when.part_of_day)
         return record
 
-    def changes(self, *, now: datetime) -> dict[str, Any]:
-        """The checked values of the fields given, by field name (what `diary edit` sets)."""
+    def changes(self, *, now: datetime, current: NewEpisode | None = None) -> dict[str, Any]:
+        """The checked values of the fields given, by field name (what `diary edit` sets).
+        Relief given for the `current` episode adds to or updates what it has (the outcome
+        known the morning after), unless `--no-relief` cleared it first."""
         record = self.record(now=now)
         changed = {name: checks.check_field(name, record) for name in record}
+        if "relief" in changed and current is not None:
+            kept = () if self.clear_relief else current.relief
+            changed["relief"] = checks.merge_relief(kept, changed["relief"])
         if "at" in changed:
             checks.check_episode_time(changed["at"], now=now, time_known=changed["time_known"])
         return changed

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar, cast
@@ -10,17 +9,16 @@ from typing import Annotated, Any, TypeVar, cast
 import typer
 
 from diary import checks
-from diary.analysis.classify import classify, classify_all
 from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.cli import render
-from diary.cli.state import state_of, stdin_is_interactive
+from diary.cli.state import ask, state_of, stdin_is_interactive
+from diary.describe import episode_summary, label_text, when_of
 from diary.entries import SIGN_OPTIONS, LogInput
 from diary.errors import BadInput, DiaryError
 from diary.parsing import DURATION_FORMS, parse_duration, parse_period, parse_when
 from diary.shapes import episode_dict, flag_dict
 from diary.vocabulary import resolve_site, split_typed
 
-T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -60,6 +58,17 @@ TriggerOpt = Annotated[
         metavar="TRIGGER",
         help="Trigger, repeatable: caffeine, stress, dehydration, medication:NAME...",
         autocompletion=complete_trigger,
+    ),
+]
+ReliefOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--relief",
+        metavar="MEASURE[=yes|some|no]",
+        help=(
+            "What you did for it and whether it helped, repeatable: stretch=yes, ice=no, "
+            "water, heat, massage, walk, rest, medication:NAME..."
+        ),
     ),
 ]
 VisibleOpt = Annotated[
@@ -137,17 +146,6 @@ def sign_options(*, after: str, edit: bool = False) -> Callable[[F], F]:
     return decorate
 
 
-def _ask(prompt: str, parse: Callable[[str], T], *, default: str | None = None) -> T:
-    """Prompt until the answer parses; each bad answer gets its one-line reason. With a
-    default, Enter alone takes it."""
-    while True:
-        answer = typer.prompt(prompt, default=default, show_default=bool(default))
-        try:
-            return parse(answer)
-        except BadInput as exc:
-            typer.echo(f"  {exc}", err=True)
-
-
 @sign_options(after="visible")
 def log(
     ctx: typer.Context,
@@ -157,6 +155,7 @@ def log(
     pain: PainOpt = None,
     trigger: TriggerOpt = None,
     # Repeatable list options go here, next to --trigger (a tuple each in LogInput).
+    relief: ReliefOpt = None,
     visible: VisibleOpt = None,
     soreness_hours: SorenessOpt = None,
     at: AtOpt = None,
@@ -180,6 +179,7 @@ def log(
         duration=duration,
         pain=pain,
         triggers=tuple(trigger or ()),
+        relief=tuple(relief or ()),
         visible=visible,
         signs=frozenset(name for name, ticked in signs.items() if ticked),
         soreness_hours=soreness_hours,
@@ -193,16 +193,18 @@ def log(
     # Validate everything typed before asking for anything, so a typo is caught at once.
     checked = typed.checked(now=now)
     if checked.site is None:
-        checked.site = _ask("Site (e.g. eyelid, calf, lower back)", resolve_site)
+        checked.site = ask("Site (e.g. eyelid, calf, lower back)", resolve_site)
     if checked.duration_s is None:
-        checked.duration_s = _ask(f"Duration ({DURATION_FORMS})", parse_duration)
+        checked.duration_s = ask(f"Duration ({DURATION_FORMS})", parse_duration)
     if checked.pain is None:
-        checked.pain = _ask("Pain 0-10", checks.check_pain)
+        checked.pain = ask("Pain 0-10", checks.check_pain)
     if missing and at is None:  # a 3 am cramp logged at breakfast gets its own time
-        when = _ask("When?", lambda text: parse_when(text, now=now), default="now")
+        when = ask("When?", lambda text: parse_when(text, now=now), default="now")
         checked.fields.update(at=when.at, time_known=when.time_known, part_of_day=when.part_of_day)
     if missing:  # asked on a terminal: also the few questions that decide the label
-        checked.fields.update(_ask_what_decides(checked.fields, visible=visible, trigger=trigger))
+        checked.fields.update(
+            _ask_what_decides(checked.fields, visible=visible, trigger=trigger, relief=relief)
+        )
     episode = checked.episode()
     result = services.log_episode(state.database(), episode, now=now, thresholds=state.thresholds)
     if as_json:
@@ -230,13 +232,17 @@ def log(
 
 
 def _ask_what_decides(
-    fields: dict[str, Any], *, visible: str | None, trigger: list[str] | None
+    fields: dict[str, Any],
+    *,
+    visible: str | None,
+    trigger: list[str] | None,
+    relief: list[str] | None = None,
 ) -> dict[str, Any]:
     """What decides twitch or spasm (something visible? tight or stiff?) and the triggers,
     each skippable with Enter."""
     answers: dict[str, Any] = {}
     if visible is None:
-        answers["visible"] = _ask(
+        answers["visible"] = ask(
             "Anything visible? none, flicker (under the skin), bulge (hard lump)",
             checks.check_visible,
             default="none",
@@ -244,9 +250,15 @@ def _ask_what_decides(
     if not fields["stiff"]:
         answers["stiff"] = typer.confirm("Did the muscle feel tight or stiff?", default=False)
     if not trigger:
-        answers["triggers"] = _ask(
+        answers["triggers"] = ask(
             "Triggers, comma-separated (caffeine, stress, dehydration...)",
             lambda text: checks.triggers_from(split_typed([text])),
+            default="",
+        )
+    if not relief:
+        answers["relief"] = ask(
+            "Anything you did for it? e.g. stretch=yes, ice=no, water (Enter: nothing)",
+            lambda text: checks.relief_from(split_typed([text])),
             default="",
         )
     return answers
@@ -265,23 +277,21 @@ def list_(
     from diary import services
 
     state = state_of(ctx)
-    today = state.now().date()
-    first, final = parse_period(since, until, today=today)
-    episodes = services.list_episodes(state.database(), first, final)
-    if last is not None:
-        episodes = episodes[-last:]
-    labels = classify_all(episodes, state.thresholds)
+    first, final = parse_period(since, until, today=state.now().date())
+    listed = services.labelled_episodes(
+        state.database(), first, final, thresholds=state.thresholds, last=last
+    )
     if as_json:
-        render.print_json([episode_dict(e, labels[e.id]) for e in episodes])
+        render.print_json([episode_dict(e, label) for e, label in listed])
         return
-    if not episodes:
+    if not listed.episodes:
         typer.echo(
             "No episodes in that period. Log one with: diary log --site calf "
             "--duration 90s --pain 6"
         )
         return
-    typer.echo(render.episode_table(episodes, labels))
-    typer.echo(f"{len(episodes)} episode(s).")
+    typer.echo(render.episode_table(listed.episodes, listed.labels))
+    typer.echo(f"{len(listed.episodes)} episode(s).")
 
 
 def show(
@@ -293,8 +303,9 @@ def show(
     from diary import services
 
     state = state_of(ctx)
-    episode = services.get_episode(state.database(), episode_id)
-    classification = classify(episode, state.thresholds)
+    [(episode, classification)] = services.labelled_episode(
+        state.database(), episode_id, thresholds=state.thresholds
+    )
     if as_json:
         render.print_json(episode_dict(episode, classification))
     else:
@@ -316,6 +327,17 @@ def edit(
         bool, typer.Option("--clear-triggers", help="Remove all triggers.")
     ] = False,
     # Repeatable list options go here, next to --trigger.
+    relief: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--relief",
+            metavar="MEASURE[=yes|some|no]",
+            help="Add what was done for it, or update whether it helped (repeatable).",
+        ),
+    ] = None,
+    no_relief: Annotated[
+        bool, typer.Option("--no-relief", help="Remove what was noted as done for it.")
+    ] = False,
     visible: VisibleOpt = None,
     soreness_hours: SorenessOpt = None,
     at: AtOpt = None,
@@ -330,8 +352,6 @@ def edit(
     from diary import services
 
     state = state_of(ctx)
-    db = state.database()
-    current = services.get_episode(db, episode_id)
     typed = LogInput(
         site=site,
         side=side,
@@ -339,6 +359,8 @@ def edit(
         pain=pain,
         triggers=tuple(trigger or ()),
         clear_triggers=clear_triggers,
+        relief=tuple(relief or ()),
+        clear_relief=no_relief,
         visible=visible,
         signs=frozenset(name for name, value in signs.items() if value is True),
         unticked=frozenset(name for name, value in signs.items() if value is False),
@@ -347,17 +369,15 @@ def edit(
         note=note,
         count=count,
     )
-    changes = typed.changes(now=state.now())
-    if not changes:
-        raise BadInput("nothing to change; give at least one option, e.g. --pain 5")
-    updated = services.replace_episode(db, dataclasses.replace(current, **changes))
-    classification = classify(updated, state.thresholds)
+    [(updated, classification)] = services.edit_episode(
+        state.database(), episode_id, typed, now=state.now(), thresholds=state.thresholds
+    )
     if as_json:
         render.print_json(episode_dict(updated, classification))
         return
     typer.echo(
-        f"Updated #{updated.id}: {render.episode_summary(updated)} — "
-        f"{render.when_of(updated)}\nLooks like: {render.label_text(classification)}"
+        f"Updated #{updated.id}: {episode_summary(updated)} — "
+        f"{when_of(updated)}\nLooks like: {label_text(classification)}"
     )
 
 
@@ -376,8 +396,8 @@ def delete(
         if not stdin_is_interactive():
             raise BadInput(f"not deleting #{episode_id} without confirmation; add --yes")
         question = (
-            f"Delete episode #{episode_id} ({render.episode_summary(episode)}, "
-            f"{render.when_of(episode)})?"
+            f"Delete episode #{episode_id} ({episode_summary(episode)}, "
+            f"{when_of(episode)})?"
         )
         if not typer.confirm(question, default=False):
             raise DiaryError("nothing deleted")

@@ -13,6 +13,7 @@ from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.describe import (
     episode_summary,
     label_text,
+    relief_text,
     short_when,
     when,
     when_of,
@@ -79,6 +80,7 @@ def episode_detail(e: Episode, c: Classification) -> str:
         f"  {'duration:':<{_W}}{format_duration(e.duration_s)}",
         f"  {'pain:':<{_W}}{e.pain}/10",
         f"  {'triggers:':<{_W}}{shown(', '.join(str(t) for t in e.triggers)) or '-'}",
+        f"  {'tried for relief:':<{_W}}{relief_text(e.relief) if e.relief else '-'}",
         f"  {'visible:':<{_W}}{e.visible}",
     ]
     for name in SIGN_FIELDS:
