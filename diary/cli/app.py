@@ -19,6 +19,7 @@ from diary.cli import (
     db,
     episodes,
     exchange,
+    experiment,
     flags,
     reports,
     serve,
@@ -79,6 +80,7 @@ app.command("day")(days.day)
 app.command("days")(days.days)
 app.command("flags")(flags.flags)
 app.command("triggers")(triggers.triggers)
+app.add_typer(experiment.experiment_app, name="experiment")
 app.add_typer(config.config_app, name="config")
 app.add_typer(calm.calm_app, name="calm")
 app.add_typer(reports.report_app, name="report")

@@ -1,0 +1,419 @@
+"""Use cases of `diary experiment`: plan, status, pause/resume/abandon and the result.
+
+Each function takes the `Database` and opens the transactions it needs (like
+`diary.services`); the statistics are in `diary.analysis.experiment`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from diary.analysis import experiment as stats
+from diary.analysis.experiment import DayObservation, Experiment, ExperimentResult, History, Slot
+from diary.errors import BadInput, DiaryError
+from diary.storage import experiments as store
+from diary.vocabulary import TRIGGER_ALIASES, TRIGGERS, resolve_trigger
+
+if TYPE_CHECKING:
+    from diary.domain import Flag
+    from diary.storage import Database
+    from diary.thresholds import Thresholds
+
+OUTCOMES = ("all", "twitch", "spasm")
+HISTORY_DAYS = 90  # the past kept days the power estimate learns the rate from
+POWER_SIMULATIONS = 2000
+PLANNED, RUNNING, PAUSED, FINISHED, ABANDONED = (
+    "planned",
+    "running",
+    "paused",
+    "finished",
+    "abandoned",
+)
+OUTCOME_WORDS = {"all": "contractions", "twitch": "twitches", "spasm": "spasms and cramps"}
+
+
+def resolve_exposure(text: str) -> str:
+    """An exposure of the trigger vocabulary (aliases too); anything else is refused with
+    the nearest names."""
+    name = resolve_trigger(text).name
+    if name in TRIGGERS:
+        return name
+    close = difflib.get_close_matches(name, [*TRIGGERS, *TRIGGER_ALIASES], n=3, cutoff=0.6)
+    suggestions = list(dict.fromkeys(TRIGGER_ALIASES.get(c, (c, None))[0] for c in close))
+    hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+    raise BadInput(f"unknown exposure {text!r}{hint} (accepted: {', '.join(TRIGGERS)})")
+
+
+def check_design(block_days: int, pairs: int, washout_days: int, seed: int | None) -> None:
+    if not 1 <= block_days <= stats.MAX_BLOCK_DAYS:
+        raise BadInput(
+            f"--block {block_days} is not accepted; give days from 1 to {stats.MAX_BLOCK_DAYS}"
+        )
+    if not 0 <= washout_days < block_days:
+        raise BadInput(
+            f"--washout {washout_days} is not accepted; give days from 0 to {block_days - 1} "
+            f"(below --block {block_days}, so each block has days that count)"
+        )
+    if not 2 <= pairs <= stats.MAX_PAIRS:
+        raise BadInput(
+            f"--pairs {pairs} is not accepted; give from 2 to {stats.MAX_PAIRS} pairs of blocks"
+        )
+    if seed is not None and not 0 <= seed < stats.SEED_LIMIT:
+        raise BadInput(f"--seed {seed} is not accepted; give a whole number from 0 to 2^63 - 1")
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Where the latest experiment stands on a day."""
+
+    experiment: Experiment
+    schedule: stats.Schedule
+    state: str
+    slot: Slot | None
+
+    @property
+    def end(self) -> date:
+        return self.schedule.end
+
+    @property
+    def is_on(self) -> bool:
+        """Planned, running or paused: a second experiment must wait."""
+        return self.state in (PLANNED, RUNNING, PAUSED)
+
+
+def situation_of(experiment: Experiment, today: date) -> Situation:
+    schedule = stats.schedule_of(experiment, today=today)
+    if experiment.status == "abandoned":
+        state = ABANDONED
+    elif experiment.status == "paused":
+        state = PAUSED
+    elif today < schedule.pair_starts[0]:
+        state = PLANNED
+    elif today > schedule.end:
+        state = FINISHED
+    else:
+        state = RUNNING
+    slot = schedule.slot(today) if state == RUNNING else None
+    return Situation(experiment, schedule, state, slot)
+
+
+def current(db: Database, today: date) -> Situation | None:
+    with db.reading() as connection:
+        experiment = store.latest_experiment(connection=connection)
+    return None if experiment is None else situation_of(experiment, today)
+
+
+def _required(db: Database, today: date) -> Situation:
+    found = current(db, today)
+    if found is None:
+        raise BadInput(
+            "no experiment planned; `diary experiment plan caffeine` plans one "
+            "(any exposure of the check-in)"
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Plan:
+    experiment: Experiment
+    end: date
+    power_halving: float
+    power_doubling: float
+    history: History
+
+
+def plan(
+    db: Database,
+    exposure: str,
+    *,
+    block_days: int = stats.DEFAULT_BLOCK_DAYS,
+    pairs: int = stats.DEFAULT_PAIRS,
+    washout_days: int = stats.DEFAULT_WASHOUT_DAYS,
+    start: date | None = None,
+    seed: int | None = None,
+    outcome: str = "all",
+    blinded: bool = False,
+    now: datetime,
+    thresholds: Thresholds,
+) -> Plan:
+    """Store a new experiment, its order drawn from the seed; refused while one is on."""
+    today = now.date()
+    name = resolve_exposure(exposure)
+    check_design(block_days, pairs, washout_days, seed)
+    if outcome not in OUTCOMES:
+        raise BadInput(f"--outcome {outcome!r} is not accepted; give {', '.join(OUTCOMES)}")
+    first = start or today + timedelta(days=1)
+    if first < today:
+        raise BadInput(
+            f"--start {first.isoformat()} is in the past; an experiment starts today or later"
+        )
+    running = current(db, today)
+    if running is not None and running.is_on:
+        x = running.experiment
+        raise BadInput(
+            f"an experiment on {x.exposure} is {running.state} ({x.start.isoformat()} to "
+            f"{running.end.isoformat()}); one exposure at a time: finish it or "
+            "`diary experiment abandon` it first"
+        )
+    drawn = seed if seed is not None else secrets.randbelow(2**32)
+    experiment = Experiment(
+        id=0,
+        exposure=name,
+        outcome=outcome,
+        block_days=block_days,
+        pairs=pairs,
+        washout_days=washout_days,
+        seed=drawn,
+        sequence=stats.draw_sequence(drawn, pairs),
+        start=first,
+        blinded=blinded,
+    )
+    history = past_history(db, outcome, today, thresholds)
+    power = {
+        ratio: stats.simulated_power(
+            history,
+            block_days=block_days,
+            pairs=pairs,
+            washout_days=washout_days,
+            ratio=ratio,
+            experiments=POWER_SIMULATIONS,
+            seed=drawn % stats.SEED_LIMIT,
+        )
+        for ratio in (0.5, 2.0)
+    }
+    with db.writing() as connection:
+        new_id = store.add_experiment(experiment, planned_at=now, connection=connection)
+    experiment = replace(experiment, id=new_id)
+    end = stats.schedule_of(experiment).end
+    return Plan(experiment, end, power[0.5], power[2.0], history)
+
+
+def past_history(db: Database, outcome: str, today: date, thresholds: Thresholds) -> History:
+    """Rate and dispersion of the outcome on the kept days of the last 90 days."""
+    first = today - timedelta(days=HISTORY_DAYS)
+    last = today - timedelta(days=1)
+    seen = observations(db, "", outcome, first, last, thresholds)
+    if not seen:
+        return stats.history_of([], HISTORY_DAYS)
+    period = (last - min(seen)).days + 1
+    return stats.history_of([d.contractions for d in seen.values()], period)
+
+
+def observations(
+    db: Database, exposure: str, outcome: str, first: date, last: date, thresholds: Thresholds
+) -> dict[date, DayObservation]:
+    """Each kept day from `first` to `last`: whether `exposure` was had (checked in or noted
+    on an episode of the day) and the outcome's contractions (the sum of `count`)."""
+    from diary import storage
+    from diary.analysis.classify import Classifier
+
+    classifier = Classifier(thresholds)
+    with db.reading() as connection:
+        kept = storage.kept_days_between(first, last, connection=connection)
+        had = {k.day: any(x.name == exposure for x in k.exposures) for k in kept}
+        counts = dict.fromkeys(had, 0)
+        for seen in storage.iter_observations_between(
+            datetime.combine(first, time()),
+            datetime.combine(last + timedelta(days=1), time()),
+            connection=connection,
+        ):
+            day = seen.at.date()
+            if day not in had:
+                continue
+            if exposure in seen.trigger_names:
+                had[day] = True
+            if outcome == "all" or classifier(seen).label == outcome:
+                counts[day] += seen.count
+    return {day: DayObservation(had[day], counts[day]) for day in had}
+
+
+@dataclass(frozen=True)
+class Status:
+    situation: Situation
+    today: date
+    kept_days: int
+    missed_days: int
+    adherent_days: int
+
+    @property
+    def adherence(self) -> float | None:
+        return self.adherent_days / self.kept_days if self.kept_days else None
+
+
+def status(db: Database, today: date, thresholds: Thresholds) -> Status:
+    """Today's assignment and the record so far; never a later assignment or an outcome."""
+    found = _required(db, today)
+    x = found.experiment
+    kept = missed = adherent = 0
+    if today >= x.start:
+        last = min(today, found.end)
+        if x.ended_on is not None:
+            last = min(last, x.ended_on - timedelta(days=1))
+        seen = observations(db, x.exposure, x.outcome, x.start, last, thresholds)
+        day = x.start
+        while day <= last:
+            slot = found.schedule.slot(day)
+            if slot is not None:
+                if day in seen:
+                    kept += 1
+                    adherent += stats.adheres(slot.arm, seen[day].had)
+                elif day < today:
+                    missed += 1
+            day += timedelta(days=1)
+    return Status(found, today, kept, missed, adherent)
+
+
+def _change(db: Database, today: date, *, wanted: tuple[str, ...], verb: str) -> Situation:
+    found = _required(db, today)
+    if found.state not in wanted:
+        raise BadInput(
+            f"cannot {verb}: the experiment on {found.experiment.exposure} is {found.state}"
+            + ("; `diary experiment resume` goes on with it" if found.state == PAUSED else "")
+        )
+    return found
+
+
+def pause(db: Database, today: date) -> Situation:
+    """Stop the schedule from today; `resume` moves the rest on by whole pairs."""
+    found = _change(db, today, wanted=(PLANNED, RUNNING), verb="pause")
+    x = found.experiment
+    if any(p.paused_on == today for p in x.pauses):
+        raise BadInput("the experiment was already paused today; resume it tomorrow or later")
+    with db.writing() as connection:
+        store.add_pause(x.id, today, connection=connection)
+        store.set_status(x.id, "paused", connection=connection)
+    return _required(db, today)
+
+
+def resume(db: Database, today: date) -> Situation:
+    found = _change(db, today, wanted=(PAUSED,), verb="resume")
+    x = found.experiment
+    with db.writing() as connection:
+        store.end_pause(x.id, today, connection=connection)
+        store.set_status(x.id, "active", connection=connection)
+    return _required(db, today)
+
+
+def abandon(db: Database, today: date) -> Situation:
+    found = _change(db, today, wanted=(PLANNED, RUNNING, PAUSED), verb="abandon")
+    x = found.experiment
+    with db.writing() as connection:
+        if found.state == PAUSED:
+            store.end_pause(x.id, today, connection=connection)
+        store.set_status(x.id, "abandoned", ended_on=today, connection=connection)
+    return _required(db, today)
+
+
+class NotFinished(DiaryError):
+    """`result` before the end (exit 1)."""
+
+
+def result(db: Database, today: date, thresholds: Thresholds, *, early: bool) -> ExperimentResult:
+    """The analysis once the experiment has ended (abandoned or `early`: exploratory)."""
+    found = _required(db, today)
+    x = found.experiment
+    if found.state in (PLANNED, RUNNING, PAUSED) and not early:
+        raise NotFinished(
+            f"the experiment on {x.exposure} ends on {found.end.isoformat()}; until then the "
+            "result stays sealed. `diary experiment result --early` shows an exploratory "
+            "result now"
+        )
+    last = min(found.end, today)
+    seen = observations(db, x.exposure, x.outcome, x.start, last, thresholds)
+    return stats.analyse(x, seen, today=today, early=early and found.state != FINISHED)
+
+
+def result_of(
+    experiment: Experiment, db: Database, today: date, thresholds: Thresholds
+) -> ExperimentResult:
+    """The analysis of a given experiment (charts, the doctor PDF)."""
+    end = stats.schedule_of(experiment, today=today).end
+    seen = observations(
+        db, experiment.exposure, experiment.outcome, experiment.start, min(end, today), thresholds
+    )
+    return stats.analyse(experiment, seen, today=today)
+
+
+def finished_experiments(db: Database, today: date) -> list[Experiment]:
+    """Experiments that ended (finished or abandoned) by `today`, oldest first."""
+    with db.reading() as connection:
+        found = store.all_experiments(connection=connection)
+    return [x for x, _ in found if situation_of(x, today).state in (FINISHED, ABANDONED)]
+
+
+# --- lines other commands show --------------------------------------------------------
+
+
+def _assignment_words(x: Experiment, arm: str) -> str:
+    return f"{arm} {x.exposure}"
+
+
+def slot_words(x: Experiment, slot: Slot) -> str:
+    washout = f", washout day {slot.day_in_block} of {x.washout_days}" if slot.washout else ""
+    return f"pair {slot.pair} of {x.pairs}{washout}"
+
+
+def today_line(db: Database, today: date) -> str | None:
+    """'Experiment: today without caffeine (pair 3 of 12, washout day 1 of 2)', or None."""
+    found = current(db, today)
+    if found is None:
+        return None
+    x = found.experiment
+    if found.state == PAUSED:
+        return f"Experiment on {x.exposure}: paused (`diary experiment resume` goes on)."
+    if found.slot is None:
+        if found.state == PLANNED:
+            return f"Experiment on {x.exposure}: starts {x.start:%a %d %b %Y}."
+        return None
+    return f"Experiment: today {_assignment_words(x, found.slot.arm)} ({slot_words(x, found.slot)})"
+
+
+def check_in_line(db: Database, day: date, had: Sequence[str], *, today: date) -> str | None:
+    """After a check-in on an experiment day: whether it matched, and tomorrow's assignment."""
+    found = current(db, today)
+    if found is None or found.state in (ABANDONED, PAUSED):
+        return None
+    x = found.experiment
+    slot = found.schedule.slot(day)
+    parts: list[str] = []
+    if slot is not None:
+        matched = stats.adheres(slot.arm, x.exposure in had)
+        parts.append(
+            f"Experiment: {day:%a %d %b} was a day {_assignment_words(x, slot.arm)}; "
+            + (
+                "the check-in matches it."
+                if matched
+                else "the check-in does not match it "
+                "(kept as it is: every day counts as assigned, and the result shows both)."
+            )
+        )
+    if day == today:
+        tomorrow = found.schedule.slot(today + timedelta(days=1))
+        if tomorrow is not None:
+            parts.append(
+                f"Tomorrow: {_assignment_words(x, tomorrow.arm)} ({slot_words(x, tomorrow)})."
+            )
+        elif slot is not None and today >= found.end:
+            parts.append("That was the last day: `diary experiment result` shows the result.")
+    return " ".join(parts) or None
+
+
+STOP_LINE = (
+    "An experiment on {exposure} is on: with a flag like this, stop it "
+    "(`diary experiment abandon`) and see a doctor."
+)
+
+
+def stop_line(db: Database, flags: Sequence[Flag], today: date) -> str | None:
+    """Safety first: an urgent or doctor flag during an experiment says to stop it."""
+    if not any(f.severity in ("urgent", "doctor") for f in flags):
+        return None
+    found = current(db, today)
+    if found is None or not found.is_on:
+        return None
+    return STOP_LINE.format(exposure=found.experiment.exposure)
