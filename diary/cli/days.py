@@ -9,7 +9,7 @@ import typer
 
 from diary import checks
 from diary.cli import render
-from diary.cli.state import state_of, stdin_is_interactive
+from diary.cli.state import ask, state_of, stdin_is_interactive
 from diary.domain import DayRecord, Exposure, KeptDay
 from diary.entries import day_input, split_listed
 from diary.errors import BadInput, DiaryError
@@ -75,12 +75,7 @@ def day(
 
 
 def _ask(prompt: str, parse: Any) -> Any:
-    while True:
-        answer = typer.prompt(prompt, default="", show_default=False)
-        try:
-            return parse(answer)
-        except BadInput as exc:
-            typer.echo(f"  {exc}", err=True)
+    return ask(prompt, parse, default="")  # Enter: nothing (not had)
 
 
 def _ask_day(

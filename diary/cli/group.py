@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from typer import _click
 from typer.core import TyperGroup, TyperOption
 
 from diary.cli.state import state_of
@@ -17,7 +16,7 @@ class DiaryGroup(TyperGroup):
     """Turns every error of a command into one line on stderr and an exit code (tracebacks
     with --debug), and accepts the global options after the command too."""
 
-    def invoke(self, ctx: _click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             result = super().invoke(ctx)
         except (typer.Exit, typer.Abort):
@@ -31,24 +30,24 @@ class DiaryGroup(TyperGroup):
             raise typer.Exit(code) from None
         return 0 if result is None else result  # `app(args, standalone_mode=False)` gives 0
 
-    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         if command is not None and not isinstance(command, TyperGroup):
             _accept_global_options(command)
         return command
 
 
-def _set_db(ctx: _click.Context, _param: Any, value: str | None) -> None:
+def _set_db(ctx: typer.Context, _param: Any, value: str | None) -> None:
     if value is not None:
         state_of(ctx).db_option = value
 
 
-def _set_debug(ctx: _click.Context, _param: Any, value: bool) -> None:
+def _set_debug(ctx: typer.Context, _param: Any, value: bool) -> None:
     if value:
         state_of(ctx).debug = True
 
 
-def _accept_global_options(command: _click.Command) -> None:
+def _accept_global_options(command: Any) -> None:
     """`diary log ... --db FILE` means `diary --db FILE log ...` (and so for --debug)."""
     if any(p.name == "global_db" for p in command.params):
         return
@@ -78,11 +77,11 @@ def describe_error(exc: BaseException) -> tuple[str, int]:
     """One line and an exit code for anything that ends a command."""
     if isinstance(exc, DiaryError):
         return f"diary: error: {exc}", exc.exit_code
-    if isinstance(exc, _click.exceptions.NoArgsIsHelpError):  # `diary report`: help, not error
-        typer.echo(exc.format_message())
-        return "", 0
-    if isinstance(exc, _click.exceptions.ClickException):
+    if isinstance(exc, typer.TyperException):  # a usage error, in Typer's public API
         ctx = getattr(exc, "ctx", None)
+        if ctx is not None and exc.format_message() == ctx.get_help():
+            typer.echo(exc.format_message())  # `diary report` alone: its help, not an error
+            return "", 0
         where = f" ({ctx.command_path})" if ctx is not None else ""
         return f"diary: error{where}: {exc.format_message()}", exc.exit_code
     from sqlalchemy.exc import DBAPIError, SQLAlchemyError

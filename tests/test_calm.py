@@ -1,0 +1,234 @@
+"""Calm mode: each output against the same diary outside it. What must go is gone; every
+urgent and doctor flag stays, byte for byte; JSON keeps every number."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from tests.conftest import Diary
+
+NOW = "2026-11-22T21:00:00"  # a Sunday: this ISO week is 2026-W47
+TWITCH = ("--site", "eyelid", "--duration", "3s", "--pain", "0", "--visible", "flicker")
+SPASM = ("--site", "calf", "--duration", "2m", "--pain", "7", "--visible", "bulge", "--stiff")
+# Eyelid twitching on four days of one week (a watch-level flag), and two calf spasms.
+HISTORY = [
+    (*TWITCH, "--at", "2026-11-16T08:00"),
+    (*TWITCH, "--at", "2026-11-17T08:00"),
+    (*TWITCH, "--at", "2026-11-17T12:00"),
+    (*TWITCH, "--at", "2026-11-19T08:00"),
+    (*TWITCH, "--at", "2026-11-20T08:00"),
+    (*SPASM, "--at", "2026-11-18T02:30"),
+    (*SPASM, "--at", "2026-11-21T18:00"),
+]
+WARNING_SIGNS = ["--breathing", "--speech", "--swallowing", "--weakness"]
+
+
+class Pair:
+    """The same diary twice: `plain` as ever, `calm` (a backup of it) with calm mode on."""
+
+    def __init__(self, diary: Diary, folder: Path) -> None:
+        self.diary = diary
+        self.plain_db = str(folder / "plain.sqlite3")
+        self.calm_db = str(folder / "calm.sqlite3")
+        for entry in HISTORY:
+            self.plain("log", *entry)
+        self.plain("backup", self.calm_db)
+        self.calm("calm", "on")
+
+    def plain(self, *args: str) -> Result:
+        return self.diary.ok("--db", self.plain_db, *args)
+
+    def calm(self, *args: str) -> Result:
+        return self.diary.ok("--db", self.calm_db, *args)
+
+    def both(self, *args: str) -> tuple[str, str]:
+        return self.plain(*args).stdout, self.calm(*args).stdout
+
+
+@pytest.fixture
+def pair(diary: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pair:
+    monkeypatch.setenv("DIARY_NOW", NOW)
+    monkeypatch.setenv("COLUMNS", "100")
+    return Pair(diary, tmp_path)
+
+
+def _after_first_lines(text: str, n: int) -> str:
+    return text.split("\n", n)[n]
+
+
+OTHERS = re.compile(r"\n\d+ other flag\(s\) active: `diary flags` lists them\.\n")
+
+
+# --- the setting --------------------------------------------------------------------------
+
+
+def test_status_json_is_off_then_on_since_the_day_then_off(
+    diary: Diary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIARY_NOW", NOW)
+    assert diary.json("calm", "status") == {"calm": False, "since": None}
+    on = diary.ok("calm", "on").stdout
+    assert "What never changes" in on and "Urgent and doctor flags" in on
+    assert diary.json("calm", "status") == {"calm": True, "since": "2026-11-22"}
+    monkeypatch.setenv("DIARY_NOW", "2026-11-25T10:00:00")
+    assert "already on" in diary.ok("calm", "on").stdout
+    assert diary.json("calm", "status") == {"calm": True, "since": "2026-11-22"}  # kept
+    assert diary.json("calm", "off") == {"calm": False, "since": None}
+    assert diary.json("calm", "status") == {"calm": False, "since": None}
+    assert diary.json("calm", "on") == {"calm": True, "since": "2026-11-25"}
+
+
+def test_calm_without_a_subcommand_or_with_a_bad_one(diary: Diary) -> None:
+    assert diary("calm").exit_code == 0
+    bad = diary("calm", "maybe")
+    assert bad.exit_code == 2 and "maybe" in bad.stderr
+
+
+# --- log ----------------------------------------------------------------------------------------
+
+
+def test_log_answers_noted_and_nothing_else(pair: Pair) -> None:
+    plain, calm = pair.both("log", *TWITCH)
+    assert "Looks like: twitch" in plain and "confidence" in plain
+    assert calm == "Noted.\n"
+
+
+@pytest.mark.parametrize("sign", WARNING_SIGNS)
+def test_a_warning_sign_prints_the_same_urgent_or_doctor_block_at_once(
+    pair: Pair, sign: str
+) -> None:
+    plain, calm = pair.both("log", "--site", "calf", "--duration", "20s", "--pain", "3", sign)
+    assert plain.startswith("Logged #") and calm.startswith("Noted.\n")
+    block = _after_first_lines(plain, 2)  # after "Logged #..." and "Looks like: ..."
+    assert "This episode is evidence for:" in block
+    assert ("URGENT" in block) or ("Worth booking a visit with a doctor" in block)
+    # The count of other active flags leaves out the watch-level one in calm mode.
+    assert OTHERS.sub("", calm) == "Noted.\n" + OTHERS.sub("", block)
+
+
+def test_log_json_is_the_same_in_calm_mode(pair: Pair) -> None:
+    plain, calm = pair.both("log", *TWITCH, "--json")
+    assert json.loads(plain) == json.loads(calm)
+
+
+# --- flags --------------------------------------------------------------------------------------
+
+
+def test_flags_keep_urgent_and_doctor_flags_byte_for_byte_and_move_watch_notes(
+    pair: Pair,
+) -> None:
+    pair.both("log", "--site", "calf", "--duration", "20s", "--pain", "2", "--weakness")
+    plain, calm = pair.both("flags")
+    assert "[watch]" in plain and "persistent_twitching" in plain
+    assert "[watch]" not in calm and "persistent_twitching" not in calm
+    loud = plain.split("\nKeep an eye on\n", 1)[0]
+    assert "[doctor] Muscle weakness" in loud
+    assert calm.startswith(loud + "\n")
+    assert "watch-level notes are in the weekly summary" in calm
+
+
+def test_flags_json_is_the_same_in_calm_mode(pair: Pair) -> None:
+    plain, calm = pair.both("flags", "--json")
+    assert json.loads(plain) == json.loads(calm)
+    assert any(f["severity"] == "watch" for f in json.loads(calm)["flags"])
+
+
+# --- export, import, backup -----------------------------------------------------------------------
+
+
+def test_export_and_import_carry_calm_mode_and_its_checks(pair: Pair, tmp_path: Path) -> None:
+    pair.calm("flags")
+    exported = tmp_path / "calm.json"
+    pair.calm("export", "--format", "json", "--out", str(exported))
+    document = json.loads(exported.read_text())
+    assert document["calm"]["calm"] is True and document["calm"]["since"] == "2026-11-22"
+    assert document["checks"] == [{"opened_at": NOW, "what": "flags"}]
+    fresh = str(tmp_path / "fresh.sqlite3")
+    pair.diary.ok("--db", fresh, "import", str(exported))
+    pair.diary.ok("--db", fresh, "import", str(exported))  # twice: nothing doubles
+    again = json.loads(pair.diary.ok("--db", fresh, "export", "--format", "json").stdout)
+    assert again["calm"] == document["calm"]
+    assert again["checks"] == document["checks"]
+    assert pair.diary.json("--db", fresh, "calm", "status") == {
+        "calm": True,
+        "since": "2026-11-22",
+    }
+
+
+@pytest.mark.parametrize(
+    "calm, checks, words",
+    [
+        ({"calm": "yes"}, None, "'calm' in a JSON import"),
+        ({"calm": True}, None, "gives no changed_at"),
+        (None, [{"opened_at": "2026-11-20T10:00:00", "what": "episodes"}], "'what' must be"),
+        (None, [{"opened_at": "yesterday", "what": "weekly"}], "not an ISO 8601"),
+        (None, {"what": "weekly"}, "must be an array"),
+    ],
+)
+def test_a_bad_calm_or_checks_key_refuses_the_whole_import(
+    diary: Diary, tmp_path: Path, calm: object, checks: object, words: str
+) -> None:
+    document: dict[str, object] = {"episodes": [], "days": []}
+    if calm is not None:
+        document["calm"] = calm
+    if checks is not None:
+        document["checks"] = checks
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document))
+    result = diary("import", str(path))
+    assert result.exit_code == 2 and words in result.stderr
+    assert diary.json("calm", "status") == {"calm": False, "since": None}
+
+
+def _open_checks(db: str, moments: list[datetime]) -> None:
+    from diary import calm
+    from diary.storage import open_database
+
+    database = open_database(db)
+    try:
+        for moment in moments:
+            calm.record_check(database, "weekly", moment)
+    finally:
+        database.dispose()
+
+
+def _counted(db: str, today: date) -> tuple[int, int]:
+    from diary import calm
+    from diary.storage import open_database
+
+    database = open_database(db)
+    try:
+        return calm.checks_this_and_last_week(database, today)
+    finally:
+        database.dispose()
+
+
+LAST_WEEK = [datetime(2026, 11, 9 + i % 7, 8 + i, 0) for i in range(9)]  # W46, nine times
+THIS_WEEK = [datetime(2026, 11, 16, 9, 0), datetime(2026, 11, 22, 20, 59)]  # W47, twice
+
+
+def test_checks_are_counted_by_iso_week(pair: Pair) -> None:
+    _open_checks(pair.calm_db, [datetime(2026, 11, 8, 23, 59), *LAST_WEEK, *THIS_WEEK])
+    assert _counted(pair.calm_db, date(2026, 11, 22)) == (2, 9)
+    assert _counted(pair.calm_db, date(2026, 11, 23)) == (0, 2)  # Monday: a new week
+
+
+def test_the_checks_survive_a_backup_and_restore(pair: Pair, tmp_path: Path) -> None:
+    _open_checks(pair.calm_db, [*LAST_WEEK, *THIS_WEEK])
+    copy = tmp_path / "calm.backup"
+    pair.calm("backup", str(copy))
+    pair.calm("calm", "off")
+    _open_checks(pair.calm_db, [datetime(2026, 11, 22, 10, 0)])
+    pair.calm("restore", str(copy), "--yes")
+    assert _counted(pair.calm_db, date(2026, 11, 22)) == (2, 9)
+    assert pair.diary.json("--db", pair.calm_db, "calm", "status")["calm"] is True
+
+
+Runner = Callable[..., Result]
