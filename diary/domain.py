@@ -9,7 +9,7 @@ shapes, the duplicate fingerprint and the input checks are all derived from its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
 Side = Literal["left", "right", "both"]
@@ -147,6 +147,15 @@ def where(site: str, side: str | None) -> str:
     if side == "both":
         return f"both {plural(site)}"
     return f"{side} {site}" if side else site
+
+
+def last_days(end: date, days: int, *, not_before: date | None = None) -> tuple[date, date]:
+    """The recent period: the `days` days ending on `end` (both included), starting no
+    earlier than `not_before`. Every "last N days" of the diary is this one period."""
+    first = end - timedelta(days=days - 1)
+    if not_before is not None:
+        first = max(first, min(not_before, end))
+    return first, end
 
 
 def plural(site: str) -> str:

@@ -6,7 +6,7 @@ import re
 from datetime import MAXYEAR, date, datetime, time, timedelta
 from typing import NamedTuple
 
-from diary.domain import MAX_DURATION_S
+from diary.domain import MAX_DURATION_S, last_days
 from diary.errors import BadInput
 
 DURATION_FORMS = "45 (seconds), 3s, 90s, 2m, 1m30s, 1h"
@@ -374,7 +374,7 @@ def recent_period(
     (default the `days` days ending there)."""
     first, last = parse_period(since, until, today=today)
     last = min(last or today, today)
-    first = first or last - timedelta(days=days - 1)
+    first = first or last_days(last, days)[0]
     if first > last:
         raise BadInput(f"--since {since} is after {last.isoformat()}; give an earlier --since")
     return first, last

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -12,7 +12,15 @@ from typing import IO, TYPE_CHECKING
 from diary import storage
 from diary.analysis.classify import Classifier, classify, classify_all
 from diary.analysis.flags import evaluate_flags, lookback_days
-from diary.domain import Classification, DayRecord, Episode, Flag, KeptDay, NewEpisode
+from diary.domain import (
+    Classification,
+    DayRecord,
+    Episode,
+    Flag,
+    KeptDay,
+    NewEpisode,
+    last_days,
+)
 from diary.errors import BadInput, StorageError
 from diary.storage import Database
 from diary.thresholds import Thresholds
@@ -22,6 +30,7 @@ if TYPE_CHECKING:  # the reporting and interchange modules load only when used
     from diary.analysis.triggers import Effects, TriggerReport
     from diary.analysis.visit import VisitReport
     from diary.analysis.weekly import WeeklySummary
+    from diary.entries import LogInput
     from diary.fhir import Person
     from diary.interchange import ParsedFile
     from diary.storage.backup import BackupInfo
@@ -29,9 +38,11 @@ if TYPE_CHECKING:  # the reporting and interchange modules load only when used
 
 @dataclass(frozen=True)
 class LoggedEpisode:
+    """An episode with its label and the flags active with it (as `diary log` and the page
+    confirm it)."""
+
     episode: Episode
     classification: Classification
-    new_flags: list[Flag]
     active_flags: list[Flag]
 
     @property
@@ -71,20 +82,15 @@ def add_episode(db: Database, episode: NewEpisode, *, now: datetime) -> int:
 def log_episode(
     db: Database, episode: NewEpisode, *, now: datetime, thresholds: Thresholds
 ) -> LoggedEpisode:
-    """Store the episode; report its label and the flags it newly raised (as of today)."""
+    """Store the episode; return it with its label and the flags active as of today."""
     episode_id = add_episode(db, episode, now=now)
     start, end = flag_window(now.date(), thresholds)
     with db.reading() as connection:
         stored = storage.get_episode(episode_id, connection=connection)
         window = storage.episodes_between(start, end, connection=connection)
     labels = classify_all(window, thresholds)
-    after = evaluate_flags(window, now.date(), thresholds, labels)
-    new: list[Flag] = []
-    if any(episode_id in f.episode_ids for f in after):  # else it raised nothing
-        others = [e for e in window if e.id != episode_id]
-        known = {f.identity for f in evaluate_flags(others, now.date(), thresholds, labels)}
-        new = [f for f in after if f.identity not in known]
-    return LoggedEpisode(stored, classify(stored, thresholds), new, after)
+    active = evaluate_flags(window, now.date(), thresholds, labels)
+    return LoggedEpisode(stored, labels[episode_id], active)
 
 
 def stored_episode(
@@ -94,7 +100,103 @@ def stored_episode(
     `as_of` (`flags_of_episode`: the ones it is evidence for)."""
     episode = get_episode(db, episode_id)
     flags = active_flags(db, as_of, thresholds)
-    return LoggedEpisode(episode, classify(episode, thresholds), [], flags)
+    return LoggedEpisode(episode, classify(episode, thresholds), flags)
+
+
+def flags_of_episode(
+    db: Database, episode_id: int, *, as_of: date, thresholds: Thresholds
+) -> list[Flag]:
+    """The flags active as of `as_of` that this episode is evidence for."""
+    return stored_episode(db, episode_id, as_of=as_of, thresholds=thresholds).flags_of_episode
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """Episodes, oldest first, with the label of each (by id)."""
+
+    episodes: list[Episode]
+    labels: dict[int, Classification]
+
+    def __iter__(self) -> Iterator[tuple[Episode, Classification]]:
+        return iter([(e, self.labels[e.id]) for e in self.episodes])
+
+
+def labelled_episodes(
+    db: Database,
+    since: date | None,
+    until: date | None,
+    *,
+    thresholds: Thresholds,
+    last: int | None = None,
+) -> Labelled:
+    """The period's episodes (`last`: only the latest so many, read with a LIMIT query),
+    each with its label."""
+    start = day_start(since) if since else None
+    end = day_after(until) if until else None
+    with db.reading() as connection:
+        if last is None:
+            episodes = storage.episodes_between(start, end, connection=connection)
+        else:
+            episodes = storage.latest_episodes(last, start, end, connection=connection)
+    return Labelled(episodes, classify_all(episodes, thresholds))
+
+
+def labelled_episode(db: Database, episode_id: int, *, thresholds: Thresholds) -> Labelled:
+    """One episode and its label (`diary show`)."""
+    episode = get_episode(db, episode_id)
+    return Labelled([episode], {episode.id: classify(episode, thresholds)})
+
+
+def edit_episode(
+    db: Database, episode_id: int, typed: LogInput, *, now: datetime, thresholds: Thresholds
+) -> Labelled:
+    """Change the fields typed (checked as `diary log` checks them) of a stored episode; its
+    id and logging time stay. Returns it with its new label."""
+    with db.writing() as connection:
+        current = storage.get_episode(episode_id, connection=connection)
+        changes = typed.changes(now=now, current=current)
+        if not changes:
+            raise BadInput("nothing to change; give at least one option, e.g. --pain 5")
+        storage.replace_episode(dataclasses.replace(current, **changes), connection=connection)
+    return labelled_episode(db, episode_id, thresholds=thresholds)
+
+
+RECENT_SITES_DAYS = 30  # the page offers the sites and triggers of the last month first
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """What the page's home shows: urgent flags first, the episode just logged (with the
+    flags it is evidence for), today's entries and the other active flags; `recent` (the
+    last month's episodes) orders the form's choices."""
+
+    urgent: list[Flag]
+    flags: list[Flag]
+    todays: Labelled
+    recent: list[Episode]
+    logged: LoggedEpisode | None
+
+
+def home_page(
+    db: Database, today: date, *, thresholds: Thresholds, logged_id: int | None = None
+) -> HomePage:
+    active = active_flags(db, today, thresholds)
+    logged = None
+    if logged_id is not None:
+        try:
+            episode = get_episode(db, logged_id)
+        except BadInput:  # deleted since, or a stale link
+            episode = None
+        if episode is not None:
+            logged = LoggedEpisode(episode, classify(episode, thresholds), active)
+    first, _ = last_days(today, RECENT_SITES_DAYS + 1)
+    return HomePage(
+        urgent=[f for f in active if f.severity == "urgent"],
+        flags=[f for f in active if f.severity != "urgent"],
+        todays=labelled_episodes(db, today, today, thresholds=thresholds),
+        recent=list_episodes(db, first, today),
+        logged=logged,
+    )
 
 
 def diary_state(db: Database) -> tuple[object, ...]:
@@ -108,6 +210,7 @@ def get_episode(db: Database, episode_id: int) -> Episode:
 
 
 def replace_episode(db: Database, episode: Episode) -> Episode:
+    """Store a whole changed episode under its id (the page's edit form)."""
     with db.writing() as connection:
         storage.replace_episode(episode, connection=connection)
     return get_episode(db, episode.id)
@@ -144,7 +247,7 @@ def weekly_report(
     summary = weekly_summary(week_start, episodes, flags, thresholds, days)
     from diary.analysis.triggers import headline_of
 
-    first = as_of - timedelta(days=int(thresholds.trigger_window_days) - 1)
+    first, _ = last_days(as_of, int(thresholds.trigger_window_days))
     found = headline_of(trigger_report(db, first, as_of, thresholds))
     return dataclasses.replace(summary, triggers_found=found, flags_as_of=as_of, chosen=chosen)
 
@@ -155,13 +258,22 @@ def period_or_default(
     """The period asked for, never past today; without --since, the last `weeks` weeks or
     all of the diary."""
     end = min(until or today, today)
-    if since is not None:
-        return since, end
-    if weeks is not None:
-        return end - timedelta(days=7 * weeks - 1), end
+    begun = diary_start(db)  # days before the diary existed are not days without episodes
+    if since is None and weeks is not None:
+        return last_days(end, 7 * weeks, not_before=begun)
+    start = since or begun or end
+    if begun is not None:
+        start = max(start, min(begun, end))
+    return start, end
+
+
+def diary_start(db: Database) -> date | None:
+    """The first day the diary holds anything: an entry or a check-in (None when empty)."""
     with db.reading() as connection:
         span = storage.time_span(connection=connection)
-    return (min(span[0].date(), end) if span else end), end
+        kept = storage.kept_day_dates(connection=connection)
+    firsts = [d for d in (span[0].date() if span else None, min(kept, default=None)) if d]
+    return min(firsts, default=None)
 
 
 def _night(thresholds: Thresholds) -> tuple[int, int]:
@@ -191,7 +303,7 @@ def trigger_effects(db: Database, start: date, end: date, thresholds: Thresholds
     period (as the command does by default), so a ten-year chart stays quick."""
     from diary.analysis.triggers import effects_of
 
-    first = max(start, end - timedelta(days=int(thresholds.trigger_window_days) - 1))
+    first, _ = last_days(end, int(thresholds.trigger_window_days), not_before=start)
     return effects_of(trigger_report(db, first, end, thresholds))
 
 

@@ -1,14 +1,17 @@
-"""What every command shares: the database (opened on first use) and the configuration."""
+"""What every command shares: the database (opened on first use), the configuration, the
+clock, and the one way a command asks a question on a terminal."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import typer
-from typer import _click
+
+from diary.errors import BadInput
 
 if TYPE_CHECKING:
     from diary.storage import Database
@@ -50,9 +53,29 @@ class AppState:
             self._database.dispose()
 
 
-def state_of(ctx: typer.Context | _click.Context) -> AppState:
+T = TypeVar("T")
+
+
+class HoldsObjects(Protocol):
+    """A command's context (Typer's, or the one a parameter callback receives)."""
+
+    def find_object(self, object_type: type[T]) -> T | None: ...
+
+
+def state_of(ctx: HoldsObjects) -> AppState:
     obj = ctx.find_object(AppState)
     return obj if obj is not None else AppState()
+
+
+def ask(prompt: str, parse: Callable[[str], T], *, default: str | None = None) -> T:
+    """Prompt until the answer parses; each bad answer gets its one-line reason. With a
+    default, Enter alone takes it (shown in brackets unless empty)."""
+    while True:
+        answer = typer.prompt(prompt, default=default, show_default=bool(default))
+        try:
+            return parse(answer)
+        except BadInput as exc:
+            typer.echo(f"  {exc}", err=True)
 
 
 def stdin_is_interactive() -> bool:

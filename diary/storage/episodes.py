@@ -222,6 +222,25 @@ def episodes_between(
     return _load(connection, *_time_filter(start, end))
 
 
+def latest_episodes(
+    count: int, start: datetime | None, end: datetime | None, *, connection: Connection
+) -> list[Episode]:
+    """The latest `count` episodes with start <= time < end, oldest first: one LIMIT query
+    finds where they begin, however long the diary."""
+    e = _EPISODES.c
+    conditions = _time_filter(start, end)
+    first = connection.execute(
+        select(e.occurred_at, e.id)
+        .where(*conditions)
+        .order_by(e.occurred_at.desc(), e.id.desc())
+        .limit(1)
+        .offset(count - 1)
+    ).first()
+    if first is not None:
+        conditions.append(tuple_(e.occurred_at, e.id) >= tuple_(*first))
+    return _load(connection, *conditions)
+
+
 def iter_episodes_between(
     start: datetime | None, end: datetime | None, *, connection: Connection, page: int = 5000
 ) -> Iterator[Episode]:
