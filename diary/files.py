@@ -144,3 +144,13 @@ def read_text_file(path: Path, *, what: str, max_mb: float = DEFAULT_MAX_READ_MB
         raise BadInput(
             f"{what} {shown} is not UTF-8 text ({exc.reason} at byte {exc.start})"
         ) from None
+
+
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def remove_sqlite_diary(path: Path) -> None:
+    """Delete a SQLite diary with its journal files (the demo diary's fresh start); a
+    symbolic link in their place is removed, never followed."""
+    for suffix in SQLITE_COMPANIONS:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)

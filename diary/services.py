@@ -514,6 +514,38 @@ def _unused_name(path: Path) -> Path:
     return candidate
 
 
+@dataclass(frozen=True)
+class DemoFilled:
+    added: int
+    kept_days: int
+    display: str  # the diary filled, as `--db` takes it
+
+
+def fill_demo(
+    target: str | None, *, now: datetime, days: int, seed: int, mix: bool = False
+) -> DemoFilled:
+    """Fill a diary with the demo history: the separate demo diary, started afresh, unless
+    `target` names one; a named diary that holds episodes only with `mix`."""
+    from diary.demo import demo_history
+    from diary.files import remove_sqlite_diary
+    from diary.paths import demo_db_path
+
+    if target is None:
+        remove_sqlite_diary(demo_db_path())
+    database = storage.open_database(target or str(demo_db_path()))
+    try:
+        if target is not None and count_episodes(database) and not mix:
+            raise BadInput(
+                f"{database.target.display} already has episodes; demo data would "
+                "mix with them. Add --yes to do it anyway"
+            )
+        history = demo_history(now.date(), days=days, seed=seed)
+        added = add_many(database, history.episodes, now=now, days=history.days)
+    finally:
+        database.dispose()
+    return DemoFilled(added, len(history.days), database.target.display)
+
+
 def check_in(db: Database, day: KeptDay, *, today: date) -> DayRecord:
     """Keep a day (replacing its earlier check-in) and return it as `diary days` shows it."""
     if day.day > today:

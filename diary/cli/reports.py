@@ -15,6 +15,7 @@ from diary.cli import render
 from diary.cli.bulk import bulk_command
 from diary.cli.group import DiaryGroup
 from diary.cli.state import state_of
+from diary.demo import DEFAULT_DAYS, DEFAULT_SEED
 from diary.errors import BadInput, NotEnoughData
 from diary.parsing import default_week, parse_date, parse_iso_week, parse_period, week_of
 
@@ -190,8 +191,8 @@ def demo(
     ctx: typer.Context,
     days: Annotated[
         int, typer.Option("--days", min=14, max=3650, help="Length of the history.")
-    ] = 120,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 7,
+    ] = DEFAULT_DAYS,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = DEFAULT_SEED,
     yes: Annotated[bool, typer.Option("--yes", help="Add to a --db that has episodes.")] = False,
 ) -> None:
     """Fill a separate demo diary to try things on.
@@ -201,32 +202,12 @@ def demo(
     Writes to a separate demo database unless the global --db names one.
     """
     from diary import services
-    from diary.demo import demo_history
-    from diary.paths import demo_db_path
-    from diary.storage import open_database
 
     state = state_of(ctx)
-    target = state.db_option
-    if target is None:
-        path = demo_db_path()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        target = str(path)
-    database = open_database(target)
-    try:
-        if state.db_option is not None and services.count_episodes(database) and not yes:
-            raise BadInput(
-                f"{database.target.display} already has episodes; demo data would "
-                "mix with them. Add --yes to do it anyway"
-            )
-        now = state.now()
-        history = demo_history(now.date(), days=days, seed=seed)
-        added = services.add_many(database, history.episodes, now=now, days=history.days)
-    finally:
-        database.dispose()
+    filled = services.fill_demo(state.db_option, now=state.now(), days=days, seed=seed, mix=yes)
     typer.echo(
-        f"Demo diary: {added} episodes over {days} days, {len(history.days)} days checked "
-        f"in: {database.target.display}"
+        f"Demo diary: {filled.added} episodes over {days} days, {filled.kept_days} days "
+        f"checked in: {filled.display}"
     )
-    typer.echo(f"Try: diary --db {database.target.display} report weekly")
-    typer.echo(f"     diary --db {database.target.display} triggers")
+    typer.echo(f"Try: diary --db {filled.display} report weekly")
+    typer.echo(f"     diary --db {filled.display} triggers")
