@@ -224,6 +224,17 @@ class CalmWeek:
         ]
         return lines
 
+    def closing_markdown(self) -> list[str]:
+        """`closing` as markdown: a section for the base rates, then one paragraph a line."""
+        lines: list[str] = []
+        if self.base_rates:
+            lines += ["", f"## {BASE_RATES_TITLE}", "", *(f"- {line}" for line in BASE_RATES)]
+            lines += ["", f"*{BASE_RATES_ONCE}*"]
+        lines += ["", "## Checking", ""]
+        lines += [CHECKS_LINE.format(this=self.checks_this_week, last=self.checks_last_week)]
+        lines += ["", CHECKS_ADVICE, "", f"**{GP_LINE}**"]
+        return lines
+
 
 def calm_week(
     episodes: Sequence[Any],
