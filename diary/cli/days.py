@@ -58,6 +58,11 @@ def day(
             typer.echo(render.day_line(current, units=state.config().exposures))
             if not asked:
                 typer.echo("Already checked in; give --had or --none to replace it.")
+                from diary.experiments import today_line
+
+                line = today_line(db, now.date())
+                if line:
+                    typer.echo(line)
                 return
             if not yes and not typer.confirm("Replace this check-in?", default=False):
                 raise DiaryError("nothing changed")
@@ -72,6 +77,11 @@ def day(
         render.print_json(render.day_dict(record))
         return
     typer.echo("Checked in: " + render.day_line(record, units=state.config().exposures))
+    from diary.experiments import check_in_line
+
+    line = check_in_line(db, the_day, list(record.exposures), today=now.date())
+    if line:
+        typer.echo(line)
 
 
 def _ask(prompt: str, parse: Any) -> Any:

@@ -213,6 +213,11 @@ def log(
         data["disclaimer"] = NOT_A_DIAGNOSIS
         render.print_json(data)
         return
+    from diary.experiments import stop_line
+
+    stop = stop_line(state.database(), result.active_flags, now.date())
+    if stop:  # safety first: before the label, in calm mode too
+        typer.secho(stop, fg="red", bold=True)
     from diary import calm
 
     if calm.is_calm(state.database()):  # "Noted." and any urgent or doctor flag

@@ -41,6 +41,11 @@ def flags(
             }
         )
         return
+    from diary.experiments import stop_line
+
+    stop = stop_line(state.database(), active, today)
+    if stop:  # safety first: before the flags, in calm mode too
+        typer.secho(stop, fg="red", bold=True)
     from diary import calm
 
     if calm.opened(state.database(), "flags", state.now()):  # counted; watch notes go weekly
