@@ -42,7 +42,7 @@ FINDINGS: dict[tuple[str, str], tuple[str | None, str]] = {
     # Muscle fasciculation (82470000 is the usual candidate) was not found in a source we
     # could check: text only.
     ("twitch", "fasciculation"): (None, "Muscle twitching (fasciculation)"),
-    # No verified code for clonus (CLINICAL_RULES 6): text only.
+    # No verified code for clonus (docs/clinical-rules.md#fhir-export): text only.
     ("twitch", "clonus"): (None, "Clonus (rhythmic muscle contractions)"),
     ("spasm", "skeletal"): ("55300003", "Cramp"),  # [IG] index: 55300003 Cramp (finding)
     ("spasm", "nocturnal"): ("55300003", "Cramp, at night"),  # [IG]; 90392009 unverified

@@ -438,3 +438,130 @@ def merge_triggers(entries: list[TriggerEntry]) -> list[TriggerEntry]:
         if entry.detail and entry.detail not in details:
             details.append(entry.detail)
     return [TriggerEntry(name, ", ".join(d) or None) for name, d in merged.items()]
+
+
+# Medicines that raise serotonin, matched (case-insensitively, as a word) against the
+# name given with a medication trigger (`--trigger medication:sertraline`). Name or brand
+# -> its class. Sources: Boyer & Shannon, "The serotonin syndrome", N Engl J Med 2005;
+# 352:1112-20 (drugs and interactions associated with the syndrome); Dunkley et al. 2003
+# (Hunter criteria: "in the presence of a serotonergic agent"); brand names as on the
+# NHS medicines pages and FDA labels.
+SEROTONERGIC_MEDICINES: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "ssri",
+            "fluoxetine",
+            "prozac",
+            "sertraline",
+            "zoloft",
+            "lustral",
+            "paroxetine",
+            "paxil",
+            "seroxat",
+            "citalopram",
+            "celexa",
+            "cipramil",
+            "escitalopram",
+            "lexapro",
+            "cipralex",
+            "fluvoxamine",
+            "faverin",
+            "luvox",
+        ],
+        "SSRI",
+    ),
+    **dict.fromkeys(
+        [
+            "snri",
+            "venlafaxine",
+            "effexor",
+            "desvenlafaxine",
+            "pristiq",
+            "duloxetine",
+            "cymbalta",
+            "milnacipran",
+        ],
+        "SNRI",
+    ),
+    **dict.fromkeys(
+        [
+            "maoi",
+            "phenelzine",
+            "nardil",
+            "tranylcypromine",
+            "parnate",
+            "isocarboxazid",
+            "moclobemide",
+            "selegiline",
+            "rasagiline",
+            "linezolid",
+            "zyvox",
+            "methylene blue",
+            "methylthioninium",
+        ],
+        "MAO inhibitor",
+    ),
+    **dict.fromkeys(
+        [
+            "triptan",
+            "sumatriptan",
+            "imitrex",
+            "imigran",
+            "zolmitriptan",
+            "zomig",
+            "rizatriptan",
+            "maxalt",
+            "naratriptan",
+            "eletriptan",
+            "relpax",
+            "almotriptan",
+            "frovatriptan",
+        ],
+        "triptan",
+    ),
+    **dict.fromkeys(
+        [
+            "tramadol",
+            "ultram",
+            "zydol",
+            "tapentadol",
+            "pethidine",
+            "meperidine",
+            "demerol",
+            "fentanyl",
+            "methadone",
+            "dextromethorphan",
+        ],
+        "opioid or cough suppressant acting on serotonin",
+    ),
+    **dict.fromkeys(
+        [
+            "clomipramine",
+            "anafranil",
+            "imipramine",
+            "amitriptyline",
+            "trazodone",
+            "mirtazapine",
+            "vortioxetine",
+            "lithium",
+            "buspirone",
+            "st john's wort",
+            "hypericum",
+            "ondansetron",
+            "metoclopramide",
+            "mdma",
+            "ecstasy",
+            "amphetamine",
+        ],
+        "other serotonergic medicine",
+    ),
+}
+
+
+def serotonergic_class(name: str, known: dict[str, str] | None = None) -> str | None:
+    """The class of a medicine name if it is serotonergic ('Sertraline 50mg' -> 'SSRI')."""
+    words = name.lower()
+    for medicine, kind in (known or SEROTONERGIC_MEDICINES).items():
+        if re.search(rf"(?<![a-z]){re.escape(medicine)}(?![a-z])", words):
+            return kind
+    return None

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from diary.analysis.classify import Classifier, classify, features_of, weigh
 from diary.analysis.explain import reasons
 from diary.domain import Episode, TriggerEntry
-from diary.thresholds import DEFAULTS, apply_overrides
+from diary.config import apply_overrides
+from diary.thresholds import DEFAULTS
 from diary.vocabulary import SITES, TRIGGERS
 from tests.factories import episode
 

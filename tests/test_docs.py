@@ -73,6 +73,42 @@ def test_the_code_cites_only_files_the_repository_has() -> None:
             assert name not in text, path
 
 
+def _anchors(page: str) -> set[str]:
+    """The anchors a Markdown renderer gives the page's headings ('## Trigger statistics'
+    -> 'trigger-statistics')."""
+    headings = re.findall(r"^#{1,6} (.+)$", page, re.M)
+    return {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in headings}
+
+
+def test_every_threshold_cites_a_section_of_the_rules_page_then_its_sources() -> None:
+    import dataclasses
+
+    from diary.thresholds import Thresholds
+
+    anchors = _anchors((DOCS / "clinical-rules.md").read_text())
+    form = re.compile(r"docs/clinical-rules\.md#(?P<anchor>[a-z0-9-]+); (?P<sources>\S.*)")
+    for f in dataclasses.fields(Thresholds):
+        source = f.metadata["source"]
+        cited = form.fullmatch(source)
+        assert cited is not None, f"{f.name}: {source!r}"
+        assert cited["anchor"] in anchors, f"{f.name}: no section #{cited['anchor']}"
+        assert "docs/" not in cited["sources"], f"{f.name}: {source!r}"
+
+
+# What a person reading the program or its pages could not look up: notes and threads
+# outside the repository.
+NOT_DOCUMENTS = ("CLINICAL_" + "RULES", "CLI_" + "CONTRACT", "the " + "issue")
+
+
+def test_code_and_pages_cite_no_notes_outside_the_repository() -> None:
+    root = Path(__file__).resolve().parents[1]
+    paths = [*root.joinpath("diary").rglob("*.py"), *DOCS.rglob("*.md"), root / "README.md"]
+    for path in paths:
+        text = path.read_text()
+        for name in NOT_DOCUMENTS:
+            assert not re.search(rf"\b{name}\b", text, re.I), f"{path}: {name}"
+
+
 @pytest.mark.slow
 def test_readme_tour_is_real_output() -> None:
     import subprocess

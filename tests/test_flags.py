@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from diary.analysis.flags import evaluate_flags
 from diary.analysis.poisson import rate_increase_p_value
 from diary.domain import Episode, Flag
-from diary.thresholds import apply_overrides
+from diary.config import apply_overrides
 from tests.factories import AS_OF, days_before, episode, spasm, twitch
 
 

@@ -12,7 +12,7 @@ import pytest
 from diary.analysis.classify import classify
 from diary.analysis.flags import evaluate_flags
 from diary.domain import Episode
-from diary.thresholds import serotonergic_class
+from diary.vocabulary import serotonergic_class
 from tests.conftest import Diary
 from tests.factories import AS_OF, episode, twitch
 

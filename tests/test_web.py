@@ -26,7 +26,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from diary.storage import Database, open_database
-from diary.thresholds import load_config
+from diary.config import load_config
 from diary.web.app import Diary as WebDiary
 from diary.web.app import create_app
 from diary.web.security import HEADERS, LOCAL_HOSTS, load_token, token_path

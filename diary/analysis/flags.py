@@ -514,7 +514,7 @@ def _clonus_with_serotonergic(
 ) -> list[Flag]:
     """A clonus episode in the active window within `serotonergic_window_days` after (or
     with) an episode logged with a serotonergic medicine."""
-    from diary.thresholds import serotonergic_class
+    from diary.vocabulary import serotonergic_class
 
     medicines = [
         (e, t.detail, kind)

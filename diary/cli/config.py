@@ -23,7 +23,7 @@ def config_show(
     ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
 ) -> None:
     """Every threshold, its value, where the value came from and its source."""
-    from diary.thresholds import config_path
+    from diary.config import config_path
 
     loaded = state_of(ctx).config()
     rows = loaded.thresholds.describe()

@@ -15,7 +15,8 @@ from diary.errors import BadInput
 
 if TYPE_CHECKING:
     from diary.storage import Database
-    from diary.thresholds import LoadedConfig, Thresholds
+    from diary.config import LoadedConfig
+    from diary.thresholds import Thresholds
 
 
 @dataclass
@@ -34,7 +35,7 @@ class AppState:
 
     def config(self) -> LoadedConfig:
         if self._config is None:
-            from diary.thresholds import load_config
+            from diary.config import load_config
 
             self._config = load_config()
         return self._config

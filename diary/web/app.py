@@ -25,7 +25,7 @@ from diary.entries import LogInput, day_input
 from diary.errors import BadInput, DiaryError
 from diary.parsing import default_week, iso_week_name, parse_date, parse_iso_week, recent_period
 from diary.storage import Database
-from diary.thresholds import LoadedConfig
+from diary.config import LoadedConfig
 from diary.vocabulary import SITES
 from diary.web.security import HostGuard, same_secret, session_key
 
