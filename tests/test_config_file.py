@@ -43,7 +43,9 @@ def test_a_good_configuration_changes_what_config_show_reports(
     diary: Diary, tmp_path: Path
 ) -> None:
     config = tmp_path / "config.toml"
-    config.write_text('[thresholds]\nsevere_pain_min = 7\n[check-in]\nunits = { coffee = "cups" }\n')
+    config.write_text(
+        '[thresholds]\nsevere_pain_min = 7\n[check-in]\nunits = { coffee = "cups" }\n'
+    )
     shown = diary("config", "show", "--json", env={"DIARY_CONFIG": str(config)})
     assert shown.exit_code == 0, shown.output
     assert '"severe_pain_min"' in shown.stdout and str(config) in shown.stdout

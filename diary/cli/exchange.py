@@ -44,6 +44,7 @@ def export(
 ) -> None:
     """Export episodes as CSV, JSON or a FHIR R4 Bundle (classification included)."""
     from diary import services
+    from diary.checks import check_birth_year, check_patient_name
     from diary.fhir import Person
 
     state = state_of(ctx)
@@ -52,11 +53,8 @@ def export(
     first, last = parse_period(since, until, today=today)
     if (name is not None or born is not None) and fmt != ExportFormat.fhir:
         raise BadInput("--name and --born go with --format fhir only")
-    if born is not None and not 1900 <= born <= today.year:
-        raise BadInput(f"--born {born} is not a year of birth; accepted: 1900-{today.year}")
-    if name is not None and not name.strip():
-        raise BadInput("--name '' is empty; give a name or leave --name out")
-    person = Person(name.strip() if name else None, born)
+    # The patient fields follow the doctor PDF's rules (`checks`), one rule for both.
+    person = Person(check_patient_name(name), check_birth_year(born, today=today))
     database, thresholds = state.database(), state.thresholds
     if out is None or str(out) == "-":
         services.export_episodes(
