@@ -355,3 +355,33 @@ def test_db_is_accepted_after_the_command(tmp_path: Path) -> None:
     assert [e["site"] for e in diary.json("list", "--db", str(after))] == ["calf"]
     assert diary.ok("report", "weekly", "--db", str(after)).stdout
     assert json.loads(diary.ok("flags", "--json", "--db", str(after)).stdout)["flags"] == []
+
+
+def test_stored_reference_schemas_are_what_the_migrations_build() -> None:
+    """`restore` compares a backup with a stored description of each revision's schema; it
+    must be exactly what the migrations create (else: python -m diary.storage.reference_schemas)."""
+    from diary.storage.backup import build_reference_schema
+    from diary.storage.reference_schemas import SCHEMAS
+
+    assert sorted(SCHEMAS) == sorted(KNOWN_REVISIONS)
+    for revision in KNOWN_REVISIONS:
+        assert SCHEMAS[revision] == build_reference_schema(revision), revision
+
+
+def test_checking_a_backup_builds_no_scratch_diary(tmp_path: Path) -> None:
+    """The check before a restore reads the backup and compares: no Alembic, no migrations
+    (building the reference diary took about a second on every restore)."""
+    diary = Diary()
+    diary.ok("--db", str(tmp_path / "d.sqlite3"), *LOG)
+    diary.ok("--db", str(tmp_path / "d.sqlite3"), "backup", str(tmp_path / "b.backup"))
+    probe = (
+        "import sys, pathlib\n"
+        "from diary.storage.backup import check_backup\n"
+        f"info = check_backup(pathlib.Path({str(tmp_path / 'b.backup')!r}))\n"
+        "print(info.episodes, 'alembic' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "False"]

@@ -136,6 +136,15 @@ def _schema_of(path: Path) -> Schema:
 
 @functools.cache
 def reference_schema(revision: str) -> Schema:
+    """The schema the migrations create at `revision`: its stored description (no Alembic,
+    no scratch diary: ~1 s less per restore), else built."""
+    from diary.storage.reference_schemas import SCHEMAS
+
+    stored = SCHEMAS.get(revision)
+    return stored if stored is not None else build_reference_schema(revision)
+
+
+def build_reference_schema(revision: str) -> Schema:
     """The schema the migrations create at `revision`, built in a scratch file."""
     from diary.storage.database import migration_connection, open_database
     from diary.storage.migrate import upgrade_to
