@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from diary.analysis import experiment as stats
 from diary.analysis.experiment import DayObservation, Experiment, ExperimentResult, History, Slot
@@ -328,15 +328,16 @@ def result(db: Database, today: date, thresholds: Thresholds, *, early: bool) ->
     return stats.analyse(x, seen, today=today, early=early and found.state != FINISHED)
 
 
-def result_of(
-    experiment: Experiment, db: Database, today: date, thresholds: Thresholds
-) -> ExperimentResult:
-    """The analysis of a given experiment (charts, the doctor PDF)."""
-    end = stats.schedule_of(experiment, today=today).end
-    seen = observations(
-        db, experiment.exposure, experiment.outcome, experiment.start, min(end, today), thresholds
-    )
-    return stats.analyse(experiment, seen, today=today)
+def charted(
+    db: Database, today: date, thresholds: Thresholds
+) -> list[tuple[ExperimentResult, dict[date, DayObservation]]]:
+    """Every experiment that is over, analysed, with its kept days (charts, doctor PDF)."""
+    out = []
+    for x in finished_experiments(db, today):
+        end = stats.schedule_of(x, today=today).end
+        seen = observations(db, x.exposure, x.outcome, x.start, min(end, today), thresholds)
+        out.append((stats.analyse(x, seen, today=today), seen))
+    return out
 
 
 def finished_experiments(db: Database, today: date) -> list[Experiment]:
@@ -417,3 +418,126 @@ def stop_line(db: Database, flags: Sequence[Flag], today: date) -> str | None:
     if found is None or not found.is_on:
         return None
     return STOP_LINE.format(exposure=found.experiment.exposure)
+
+
+# --- export and import (the JSON export's "experiments" key) --------------------------
+
+
+def export_record(*, connection: Any) -> dict[str, Any]:
+    """The "experiments" key of a JSON export, read in the export's transaction."""
+    return {
+        "experiments": [
+            {
+                "exposure": x.exposure,
+                "outcome": x.outcome,
+                "block_days": x.block_days,
+                "pairs": x.pairs,
+                "washout_days": x.washout_days,
+                "seed": x.seed,
+                "sequence": x.sequence,
+                "start": x.start.isoformat(),
+                "status": x.status,
+                "ended_on": x.ended_on.isoformat() if x.ended_on else None,
+                "blinded": x.blinded,
+                "planned_at": planned_at.isoformat(timespec="seconds"),
+                "pauses": [
+                    {
+                        "paused_on": p.paused_on.isoformat(),
+                        "resumed_on": p.resumed_on.isoformat() if p.resumed_on else None,
+                    }
+                    for p in x.pauses
+                ],
+            }
+            for x, planned_at in store.all_experiments(connection=connection)
+        ]
+    }
+
+
+MAX_IMPORTED_EXPERIMENTS = 1000
+STATUSES = ("active", "paused", "abandoned")
+
+
+def records_from_json(value: Any) -> list[tuple[Experiment, datetime]]:
+    """Check the "experiments" value of an import (strictly typed, like episodes)."""
+    if not isinstance(value, list) or len(value) > MAX_IMPORTED_EXPERIMENTS:
+        raise BadInput("'experiments' in a JSON import must be an array of experiments")
+    return [_experiment_from(item, n) for n, item in enumerate(value, start=1)]
+
+
+def _experiment_from(item: Any, number: int) -> tuple[Experiment, datetime]:
+    where = f"experiment {number} in a JSON import"
+    if not isinstance(item, dict):
+        raise BadInput(f"{where} is not an object")
+
+    def whole(key: str) -> int:
+        value = item.get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise BadInput(f"{where}: {key} {value!r} is not a whole number")
+        return value
+
+    def text(key: str, choices: Sequence[str]) -> str:
+        value = item.get(key)
+        if value not in choices:
+            raise BadInput(f"{where}: {key} {value!r} is not one of {', '.join(choices)}")
+        return str(value)
+
+    def day(key: str, value: Any) -> date:
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise BadInput(f"{where}: {key} {value!r} is not an ISO date") from None
+
+    block, pairs, washout, seed = (
+        whole(k) for k in ("block_days", "pairs", "washout_days", "seed")
+    )
+    try:
+        check_design(block, pairs, washout, seed)
+    except BadInput as exc:
+        raise BadInput(f"{where}: {exc}") from None
+    sequence = item.get("sequence")
+    if not isinstance(sequence, str) or len(sequence) != pairs or set(sequence) - {"W", "O"}:
+        raise BadInput(f"{where}: sequence must be {pairs} letters W or O")
+    try:
+        planned_at = datetime.fromisoformat(item.get("planned_at"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise BadInput(f"{where}: planned_at is not an ISO date-time") from None
+    pauses = item.get("pauses") or []
+    if not isinstance(pauses, list) or not all(isinstance(p, dict) for p in pauses):
+        raise BadInput(f"{where}: pauses must be an array of {{paused_on, resumed_on}}")
+    blinded = item.get("blinded", False)
+    if not isinstance(blinded, bool):
+        raise BadInput(f"{where}: blinded {blinded!r} is not true or false")
+    ended = item.get("ended_on")
+    experiment = Experiment(
+        id=0,
+        exposure=text("exposure", TRIGGERS),
+        outcome=text("outcome", OUTCOMES),
+        block_days=block,
+        pairs=pairs,
+        washout_days=washout,
+        seed=seed,
+        sequence=sequence,
+        start=day("start", item.get("start")),
+        status=text("status", STATUSES),
+        ended_on=None if ended is None else day("ended_on", ended),
+        blinded=blinded,
+        pauses=tuple(
+            stats.Pause(
+                day("paused_on", p.get("paused_on")),
+                None if p.get("resumed_on") is None else day("resumed_on", p["resumed_on"]),
+            )
+            for p in pauses
+        ),
+    )
+    if len({p.paused_on for p in experiment.pauses}) != len(experiment.pauses):
+        raise BadInput(f"{where}: two pauses on one day")
+    return experiment, planned_at.replace(tzinfo=None)
+
+
+def import_records(records: Sequence[tuple[Experiment, datetime]], *, connection: Any) -> int:
+    """Inside the import's transaction: add the experiments the diary does not hold yet
+    (the same exposure, start and seed); returns how many were added."""
+    held = {(x.exposure, x.start, x.seed) for x, _ in store.all_experiments(connection=connection)}
+    fresh = [(x, at) for x, at in records if (x.exposure, x.start, x.seed) not in held]
+    store.add_experiments(fresh, connection=connection)
+    return len(fresh)

@@ -267,9 +267,10 @@ class _Tester:
         self.w, self.o = with_rates, without_rates
         k = len(with_rates)
         self.exact = k <= MAX_EXACT_PAIRS
-        if self.exact:
-            self.signs = None
-        else:
+        self.signs: np.ndarray | None = None
+        if k <= TABLE_PAIRS:  # one table for every theta: ~20 times faster than rebuilding
+            self.signs = sign_table(k)
+        elif not self.exact:
             self.signs = _signs(k, seed, MONTE_CARLO_DRAWS)
 
     def p(self, theta: float) -> float:
@@ -280,10 +281,15 @@ class _Tester:
             sums = sign_sums(d)
             return float(np.mean(np.abs(sums) >= observed - tolerance))
         hits = int(np.count_nonzero(np.abs(self.signs @ d) >= observed - tolerance))
+        if self.exact:
+            return hits / len(self.signs)
         return (hits + 1) / (len(self.signs) + 1)
 
 
-GRID = np.exp(np.linspace(math.log(1 / 1000), math.log(1000), 241))
+TABLE_PAIRS = 14  # 16,384 x 14 signs, 1.8 MB
+
+
+GRID = np.exp(np.linspace(math.log(1 / 1000), math.log(1000), 121))
 
 
 def inverted_interval(
@@ -304,7 +310,7 @@ def inverted_interval(
     last = len(accepted) - 1 - accepted[::-1].index(True)
 
     def edge(inside: float, outside: float) -> float:
-        for _ in range(40):  # on the log scale, to well under 0.1%
+        for _ in range(24):  # on the log scale: the grid step of 12% to under 0.0001%
             middle = math.sqrt(inside * outside)
             if tester.p(middle) >= ALPHA:
                 inside = middle

@@ -47,9 +47,10 @@ def all_experiments(
 ) -> list[tuple[Experiment, datetime]]:
     """Every experiment (oldest first) with the moment it was planned."""
     e = _EXPERIMENTS.c
-    query = select(_EXPERIMENTS).order_by(e.id)
+    # by when they were planned: an imported older experiment never becomes the current one
+    query = select(_EXPERIMENTS).order_by(e.planned_at, e.id)
     if last_only:
-        query = select(_EXPERIMENTS).order_by(e.id.desc()).limit(1)
+        query = select(_EXPERIMENTS).order_by(e.planned_at.desc(), e.id.desc()).limit(1)
     rows = list(connection.execute(query).mappings())
     if not rows:
         return []
