@@ -226,8 +226,8 @@ def test_missing_values_are_prompted_on_a_terminal(
     diary: Diary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("diary.cli.episodes.stdin_is_interactive", lambda: True)
-    # then Enter three times: now, nothing seen, not stiff
-    answers = "elbowz\neyelid\nforever\n4s\n12\n1\n\n\n\n"
+    # then Enter four times: now, nothing seen, not stiff, nothing done for it
+    answers = "elbowz\neyelid\nforever\n4s\n12\n1\n\n\n\n\n"
     result = diary("log", "--trigger", "coffee", input=answers)
     assert result.exit_code == 0, result.output
     assert "unknown site 'elbowz'" in result.output
@@ -250,12 +250,15 @@ def test_a_prompted_log_asks_when_and_enter_keeps_now(
 ) -> None:
     monkeypatch.setattr("diary.cli.episodes.stdin_is_interactive", lambda: True)
     env = {"DIARY_NOW": "2026-11-21T08:00:00"}
-    # site, duration, pain; when: a typo, then the night's cramp; nothing seen, not stiff
-    answers = "calf\n2m\n7\nwhenever\nlast night 3am\n\n\n"
+    # site, duration, pain; when: a typo, then the night's cramp; nothing seen, not stiff,
+    # nothing done for it
+    answers = "calf\n2m\n7\nwhenever\nlast night 3am\n\n\n\n"
     result = diary("log", "--trigger", "exercise", input=answers, env=env)
     assert result.exit_code == 0, result.output
     assert "When? [now]" in result.output and "'whenever' is not understood" in result.output
-    result = diary("log", "--site", "eyelid", "--trigger", "coffee", input="3s\n0\n\n\n\n", env=env)
+    result = diary(
+        "log", "--site", "eyelid", "--trigger", "coffee", input="3s\n0\n\n\n\n\n", env=env
+    )
     assert result.exit_code == 0, result.output
     stored = diary.json("list")
     assert [(e["site"], e["at"]) for e in stored] == [
@@ -263,6 +266,6 @@ def test_a_prompted_log_asks_when_and_enter_keeps_now(
         ("eyelid", "2026-11-21T08:00:00"),
     ]
     typed_at = diary(
-        "log", "--at", "07:30", "--trigger", "coffee", input="thumb\n3s\n0\n\n\n", env=env
+        "log", "--at", "07:30", "--trigger", "coffee", input="thumb\n3s\n0\n\n\n\n", env=env
     )
     assert typed_at.exit_code == 0 and "When?" not in typed_at.output
