@@ -5,8 +5,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from diary.domain import Exposure, KeptDay, NewEpisode, TriggerEntry
+
+if TYPE_CHECKING:
+    from diary.analysis.experiment import Experiment
 
 DEFAULT_SEED = 7
 DEFAULT_DAYS = 120
@@ -17,6 +21,7 @@ CHECK_IN_DAYS = 90  # the demo person began the evening check-in three months ag
 class DemoDiary:
     episodes: list[NewEpisode]
     days: list[KeptDay]
+    experiments: tuple[Experiment, ...] = ()  # a finished caffeine experiment
 
 
 def _at(day: date, rng: random.Random, hours: tuple[int, int]) -> datetime:
@@ -39,9 +44,21 @@ def demo_history(today: date, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_S
     kept: list[KeptDay] = []
     worsening_from = today - timedelta(days=21)
     check_in_from = today - timedelta(days=CHECK_IN_DAYS)
+    # The last weeks hold a finished caffeine experiment, lived as assigned but for a cup on
+    # one day without, and checked in every evening but four (loaded here: it needs numpy).
+    from diary.experiments import DEMO_DAYS, demo_assignment, demo_experiment
+
+    experiment = demo_experiment(today) if days >= DEMO_DAYS else None
     for offset in range(days):
         day = first + timedelta(days=offset)
         cups = rng.choice([0, 0, 0, 1, 1, 2, 3, 4])
+        slot = demo_assignment(experiment, day) if experiment else None
+        if slot is not None:
+            cups = (
+                max(cups, 2)
+                if slot.arm == "with"
+                else int((slot.pair, slot.day_in_block) == (4, 5))
+            )
         stressful = (offset // 9) % 3 == 0
         poor_sleep = (stressful and rng.random() < 0.9) or rng.random() < 0.05
         dehydrated = rng.random() < 0.25
@@ -130,7 +147,11 @@ def demo_history(today: date, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_S
                     triggers=(TriggerEntry("prolonged sitting"), TriggerEntry("posture")),
                 )
             )
-        if day >= check_in_from and rng.random() < 0.85:
+        if slot is not None:  # every evening of the experiment but four
+            checks_in = (slot.pair, slot.day_in_block) not in ((2, 1), (5, 4))
+        else:
+            checks_in = day >= check_in_from and rng.random() < 0.85
+        if checks_in:
             kept.append(KeptDay(day, tuple(had), checked_in_at=datetime.combine(day, time(21, 30))))
     episodes.sort(key=lambda e: e.at)
-    return DemoDiary(episodes, kept)
+    return DemoDiary(episodes, kept, (experiment,) if experiment else ())

@@ -541,3 +541,42 @@ def import_records(records: Sequence[tuple[Experiment, datetime]], *, connection
     fresh = [(x, at) for x, at in records if (x.exposure, x.start, x.seed) not in held]
     store.add_experiments(fresh, connection=connection)
     return len(fresh)
+
+
+# --- the demo diary's finished experiment ----------------------------------------------
+
+DEMO_PAIRS = 6
+DEMO_SEED = 2026
+DEMO_ENDED_DAYS_AGO = 4
+DEMO_DAYS = 2 * DEMO_PAIRS * stats.DEFAULT_BLOCK_DAYS + DEMO_ENDED_DAYS_AGO  # history it needs
+
+
+def demo_experiment(today: date) -> Experiment:
+    """The demo person's caffeine experiment on twitches: 6 weekly pairs that ended a few
+    days ago."""
+    length = 2 * DEMO_PAIRS * stats.DEFAULT_BLOCK_DAYS
+    start = today - timedelta(days=DEMO_ENDED_DAYS_AGO + length)
+    return Experiment(
+        id=0,
+        exposure="caffeine",
+        outcome="twitch",
+        block_days=stats.DEFAULT_BLOCK_DAYS,
+        pairs=DEMO_PAIRS,
+        washout_days=stats.DEFAULT_WASHOUT_DAYS,
+        seed=DEMO_SEED,
+        sequence=stats.draw_sequence(DEMO_SEED, DEMO_PAIRS),
+        start=start,
+    )
+
+
+def demo_assignment(experiment: Experiment, day: date) -> Slot | None:
+    return stats.schedule_of(experiment).slot(day)
+
+
+def add_planned(db: Database, planned: Sequence[Experiment], *, now: datetime) -> None:
+    """Store experiments as they are (the demo diary's), planned the day before each start."""
+    with db.writing() as connection:
+        store.add_experiments(
+            [(x, datetime.combine(x.start - timedelta(days=1), time(21))) for x in planned],
+            connection=connection,
+        )
