@@ -108,13 +108,8 @@ def symptom_observation(
         components.append(
             {"code": _loinc(codes.TRIGGERS), "valueCodeableConcept": {"text": str(t)}}
         )
-    if e.count > 1:
-        components.append(
-            {
-                "code": _loinc(codes.FREQUENCY),
-                "valueCodeableConcept": {"text": f"{e.count} contractions in this entry"},
-            }
-        )
+    if e.count > 1:  # a number a receiving system can add up, not a phrase
+        components.append({"code": _loinc(codes.FREQUENCY), "valueInteger": e.count})
     observation: dict[str, Any] = {
         "resourceType": "Observation",
         "id": _id("episode", e.id),

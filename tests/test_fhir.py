@@ -78,7 +78,7 @@ def test_every_symptom_observation_has_what_the_profile_requires(
     # A date with no time stays a date; a count above 1 is a frequency component.
     assert twitch["effectiveDateTime"] == "2026-11-19" and "effectivePeriod" not in twitch
     frequency = next(c for c in twitch["component"] if c["code"]["coding"][0]["code"] == "104156-5")
-    assert frequency["valueCodeableConcept"]["text"] == "12 contractions in this entry"
+    assert frequency["valueInteger"] == 12 and "valueCodeableConcept" not in frequency
     assert "coding" not in twitch["valueCodeableConcept"]  # no verified code: text only
 
 
