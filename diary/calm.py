@@ -282,10 +282,12 @@ def open_weekly(
     week)."""
     if not opened(db, "weekly", now):
         return None
-    from diary import services
+    from diary import storage
     from diary.analysis.classify import classify_all
 
-    episodes = services.list_episodes(db, week_start, week_start + timedelta(days=6))
+    start = datetime.combine(week_start, time())
+    with db.reading() as connection:  # storage, not services: services call this module
+        episodes = storage.episodes_between(start, start + timedelta(days=7), connection=connection)
     return calm_week(
         episodes,
         classify_all(episodes, thresholds),
