@@ -188,7 +188,7 @@ class CalmWeek:
     twitch_days: int
     unclear_days: int
     spasms: int  # spasm and cramp entries (their pain is shown as ever)
-    night_cramps: int
+    night_cramps: int  # of those, at night
     spasm_pain_mean: float | None
     spasm_pain_max: int | None
     checks_this_week: int
@@ -242,7 +242,6 @@ def calm_week(
     *,
     week_start: date,
     days: int,
-    night_cramps: int,
     checks: tuple[int, int],
     base_rates: bool,
 ) -> CalmWeek:
@@ -259,7 +258,7 @@ def calm_week(
         twitch_days=days_with("twitch"),
         unclear_days=days_with("unclear"),
         spasms=len(spasms),
-        night_cramps=night_cramps,
+        night_cramps=sum(1 for e in spasms if labels[e.id].subtype == "nocturnal"),
         spasm_pain_mean=round(fmean(e.pain for e in spasms), 1) if spasms else None,
         spasm_pain_max=max((e.pain for e in spasms), default=None),
         checks_this_week=checks[0],
@@ -275,7 +274,6 @@ def open_weekly(
     now: datetime,
     thresholds: Thresholds,
     days: int = 7,
-    night_cramps: int = 0,
 ) -> CalmWeek | None:
     """None outside calm mode. In calm mode: count this opening of the weekly summary and
     return what it shows instead of counts (the base rates on the first opening of the
@@ -293,7 +291,6 @@ def open_weekly(
         classify_all(episodes, thresholds),
         week_start=week_start,
         days=days,
-        night_cramps=night_cramps,
         checks=checks_this_and_last_week(db, now.date()),
         base_rates=_weekly_opened_this_week(db, now.date()) == 1,
     )

@@ -85,11 +85,17 @@ def weekly(
     )
     if fmt is ReportFormat.json:
         render.print_json(weekly_dict(summary))
-    elif fmt is ReportFormat.markdown:
-        typer.echo(weekly_markdown(summary), nl=False)
+        return
+    from diary.calm import open_weekly  # calm mode: counts this opening, days not counts
+
+    db, days = state.database(), summary.days_so_far
+    calm = open_weekly(db, start, now=state.now(), thresholds=state.thresholds, days=days)
+    if fmt is ReportFormat.markdown:
+        typer.echo(weekly_markdown(summary, calm), nl=False)
     else:
         width = min(100, shutil.get_terminal_size((100, 24)).columns)
-        typer.echo(weekly_text(summary, width=width, colour=sys.stdout.isatty()), nl=False)
+        colour = sys.stdout.isatty()
+        typer.echo(weekly_text(summary, width=width, colour=colour, calm=calm), nl=False)
 
 
 def _period(

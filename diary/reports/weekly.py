@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
 from diary.analysis.weekly import WeeklySummary
 from diary.parsing import format_duration
 from diary.reports.triggers import LAG_WORDS, ratio_text
 from diary.shapes import flag_dict, shown
+
+if TYPE_CHECKING:
+    from diary.calm import CalmWeek
 
 PLURAL = {"twitch": "twitches", "spasm": "spasms", "unclear": "unclear"}
 
@@ -44,6 +47,8 @@ def weekly_dict(s: WeeklySummary) -> dict[str, Any]:
         "triggers": s.triggers,
         "time_of_day": s.time_of_day,
         "night_cramps": s.night_cramps,
+        "night_cramp_entries": s.night_cramp_entries,
+        "pain_by_type": s.pain_by_type,
         "previous_week": {
             "week": s.previous.week,
             "start": s.previous.start.isoformat(),
@@ -82,16 +87,52 @@ def _period(s: WeeklySummary) -> str:
     return f"{s.this.start:%a %d %b} – {s.this.end:%a %d %b %Y}{why}"
 
 
+def _n(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def _headline(s: WeeklySummary) -> str:
     labels = ", ".join(
         f"{n} {PLURAL[label] if n != 1 else label}" for label, n in s.this.by_label.items() if n
     )
     bouts = (
-        f" ({s.this.contractions} contractions)" if s.this.contractions != s.this.episodes else ""
+        f" ({_n(s.this.contractions, 'contraction')})"
+        if s.this.contractions != s.this.episodes
+        else ""
     )
-    return f"{s.this.episodes} episode{'s' if s.this.episodes != 1 else ''}{bouts}" + (
-        f": {labels}" if labels else ""
-    )
+    return f"{_n(s.this.episodes, 'episode')} logged{bouts}" + (f": {labels}" if labels else "")
+
+
+TYPE_WORDS = {"twitch": "twitches", "spasm": "cramps and spasms", "unclear": "unclear"}
+
+
+def pain_line(s: WeeklySummary) -> str:
+    """'Pain of cramps and spasms: median 6/10, worst 7/10 (6 episodes); twitches: 3
+    episodes, none painful.' Each type apart: painless twitches never dilute cramp pain."""
+    parts = []
+    for label, p in s.pain_by_type.items():
+        entries = int(p["entries"] or 0)
+        if label == "twitch":
+            painful = int(p["painful"] or 0)
+            hurt = f"{painful} painful, worst {p['max']}/10" if painful else "none painful"
+            parts.append(f"twitches: {_n(entries, 'episode')}, {hurt}")
+        else:
+            parts.append(
+                f"{TYPE_WORDS[label]}: median {p['median']:g}/10, worst {p['max']}/10 "
+                f"({_n(entries, 'episode')})"
+            )
+    text = "Pain of " + "; ".join(parts) if parts else "Pain: -"
+    if s.night_cramp_entries:
+        cramps = _n(s.night_cramp_entries, "episode")
+        if s.night_cramps != s.night_cramp_entries:
+            cramps += f", {_n(s.night_cramps, 'contraction')}"
+        text += f". Leg cramps at night: {cramps}"
+    return text + "."
+
+
+def md_cell(text: str) -> str:
+    """A markdown table cell: a `|` in free text would start a new column."""
+    return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
 def kept_line(s: WeeklySummary) -> str:
@@ -107,9 +148,10 @@ def kept_line(s: WeeklySummary) -> str:
 def windows_line(s: WeeklySummary) -> str:
     """Why a flag's numbers can differ from the week's: flags look at rolling windows."""
     as_of = s.flags_as_of or s.this.end
+    short, long = s.windows
     return (
-        f"Flags look back from {as_of:%a %d %b} over rolling windows (the last 14 "
-        "and 28 days), not calendar weeks, so their counts can differ from the week's. "
+        f"Flags look back from {as_of:%a %d %b} over rolling windows (the last {short} "
+        f"and {long} days), not calendar weeks, so their counts can differ from the week's. "
         "`diary flags` lists the evidence, with its statistics."
     )
 
@@ -157,41 +199,55 @@ def _longest(s: WeeklySummary) -> str:
 
 
 def _empty_week(s: WeeklySummary) -> str:
-    return (
-        f"No episodes logged in {s.this.week} ({_period(s)}). "
-        f"The week before had {s.previous.episodes}. A quiet week is good news; "
-        "log any episode with `diary log`."
-    )
+    """No episodes is news only on days checked in: an unkept week is no data, not calm."""
+    text = f"No episodes logged in {s.this.week}"
+    if not s.kept_days:
+        text += (
+            " and no day checked in: no data for this week, which is not a sign that all is "
+            "well. Log episodes with `diary log` and check in each evening with `diary day`."
+        )
+    else:
+        text += (
+            f"; the diary was kept on {s.kept_days} of {_n(s.days_so_far, 'day')}, with no "
+            "episodes on them."
+        )
+    if s.previous.episodes:
+        text += f" The week before had {_n(s.previous.episodes, 'episode')}."
+    return text
 
 
-def weekly_markdown(s: WeeklySummary) -> str:
+def weekly_markdown(s: WeeklySummary, calm: CalmWeek | None = None) -> str:
     lines = [f"# Contraction diary: week {s.this.week}", "", f"*{_period(s)}*", ""]
-    if not s.this.episodes:
+    if calm is not None:  # calm mode: days with twitching, no counts (docs/calm-mode.md)
+        lines += [*(f"- {line}" for line in calm.body()), f"- {kept_line(s)}", ""]
+    elif not s.this.episodes:
         lines += [_empty_week(s), ""]
     else:
         lines += [
             f"**{_headline(s)}** — {s.change}.",
             "",
-            f"- Pain: mean {s.this.pain_mean}/10, max {s.pain_max}/10",
+            f"- {pain_line(s)}",
             f"- Time in episodes: {format_duration(s.total_duration_s)}; longest {_longest(s)}",
-            f"- Night cramps: {s.night_cramps}",
             f"- {kept_line(s)}",
             *([f"- {line}"] if (line := triggers_line(s)) else []),
             "",
             "| site | episodes |",
             "|---|---:|",
-            *(f"| {_where(site, s.by_site_side[site])} | {n} |" for site, n in s.by_site.items()),
+            *(
+                f"| {md_cell(_where(site, s.by_site_side[site]))} | {n} |"
+                for site, n in s.by_site.items()
+            ),
             "",
             "| type | episodes |",
             "|---|---:|",
-            *(f"| {subtype} | {n} |" for subtype, n in s.by_subtype.items()),
+            *(f"| {md_cell(subtype)} | {n} |" for subtype, n in s.by_subtype.items()),
             "",
         ]
         if s.triggers:
             lines += [
                 "| trigger | episodes |",
                 "|---|---:|",
-                *(f"| {t} | {n} |" for t, n in s.triggers.items()),
+                *(f"| {md_cell(t)} | {n} |" for t, n in s.triggers.items()),
                 "",
             ]
         lines += [
@@ -216,14 +272,20 @@ def weekly_markdown(s: WeeklySummary) -> str:
     if s.advice:
         lines += ["", "## Self-care from the source documents", ""]
         lines += [f"- {a.text} ({a.because}; sources {a.source})" for a in s.advice]
+    if calm is not None:
+        lines += calm.closing_markdown()
     lines += ["", f"*{NOT_A_DIAGNOSIS}*", ""]
     return "\n".join(lines)
 
 
-def weekly_text(s: WeeklySummary, *, width: int = 100, colour: bool = False) -> str:
+def weekly_text(
+    s: WeeklySummary, *, width: int = 100, colour: bool = False, calm: CalmWeek | None = None
+) -> str:
     """A terminal layout with rich tables."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     buffer = io.StringIO()
     console = Console(
@@ -235,14 +297,14 @@ def weekly_text(s: WeeklySummary, *, width: int = 100, colour: bool = False) -> 
         emoji=False,
     )
     console.print(f"[bold]Week {s.this.week}[/bold]  {_period(s)}")
-    if not s.this.episodes:
+    if calm is not None:  # calm mode: days with twitching, no counts (docs/calm-mode.md)
+        for line in [*calm.body(), kept_line(s)]:
+            console.print(escape(line))
+    elif not s.this.episodes:
         console.print(_empty_week(s))
     else:
         console.print(f"[bold]{_headline(s)}[/bold] — {s.change}.")
-        console.print(
-            f"Pain: mean {s.this.pain_mean}/10, max {s.pain_max}/10.  "
-            f"Night cramps: {s.night_cramps}."
-        )
+        console.print(Text(pain_line(s)))
         console.print(
             f"Time in episodes: {format_duration(s.total_duration_s)}; longest {_longest(s)}."
         )
@@ -277,6 +339,8 @@ def weekly_text(s: WeeklySummary, *, width: int = 100, colour: bool = False) -> 
         console.print("[bold]Self-care from the source documents[/bold]")
         for a in s.advice:
             console.print(bullet(f"{a.text} [dim]({a.because}; sources {a.source})[/dim]", 2))
+    for line in calm.closing() if calm is not None else []:
+        console.print(bullet(escape(line[2:]), 2) if line.startswith("- ") else escape(line))
     console.print(f"[italic]{NOT_A_DIAGNOSIS}[/italic]")
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
