@@ -90,7 +90,9 @@ def log_episode(
         window = storage.episodes_between(start, end, connection=connection)
     labels = classify_all(window, thresholds)
     active = evaluate_flags(window, now.date(), thresholds, labels)
-    return LoggedEpisode(stored, labels[episode_id], active)
+    # An episode from before the flags' window is labelled on its own.
+    label = labels.get(episode_id) or classify(stored, thresholds)
+    return LoggedEpisode(stored, label, active)
 
 
 def stored_episode(

@@ -269,3 +269,10 @@ def test_a_prompted_log_asks_when_and_enter_keeps_now(
         "log", "--at", "07:30", "--trigger", "coffee", input="thumb\n3s\n0\n\n\n\n", env=env
     )
     assert typed_at.exit_code == 0 and "When?" not in typed_at.output
+
+
+def test_an_episode_from_long_ago_is_logged_and_labelled(diary: Diary) -> None:
+    # Far before the weeks the flags read: its label comes from the episode alone.
+    episode = diary.log("--site", "calf", "--duration", "2m", "--pain", "7", "--at", "2020-01-01")
+    assert episode["classification"]["label"] == "spasm" and episode["flags"] == []
+    assert diary.json("show", str(episode["id"]))["classification"] == episode["classification"]
