@@ -543,6 +543,10 @@ def fill_demo(
             )
         history = demo_history(now.date(), days=days, seed=seed)
         added = add_many(database, history.episodes, now=now, days=history.days)
+        if history.experiments:  # a finished experiment, for `diary experiment result`
+            from diary.experiments import add_planned
+
+            add_planned(database, history.experiments, now=now)
     finally:
         database.dispose()
     return DemoFilled(added, len(history.days), database.target.display)
