@@ -437,18 +437,25 @@ def check_exposure(text: Any, *, amount: Any = None) -> Exposure:
     accepted, unknown names kept as free text) with an optional amount > 0. The one parser
     of `EXPOSURE[=AMOUNT]` (command line and page): a name is required, and one `=` at most."""
     typed = check_text("exposure", str(text))
-    raw = typed.strip()
+    raw = typed.strip().lstrip(LEADING_MARKS)  # '=sauna' from a spreadsheet is 'sauna'
     if amount is None and "=" in raw:
         raw, _, amount = raw.partition("=")
         if "=" in amount:
             raise BadInput(
                 f"exposure {typed!r} has more than one '='; give NAME=AMOUNT, e.g. coffee=3"
             )
-    raw = raw.lstrip(LEADING_MARKS)
-    if not raw.strip():
+    if not raw.strip() or _is_number(raw):  # '=3' is an amount without its name
         raise BadInput(f"exposure {typed!r} has no name; give NAME or NAME=AMOUNT, e.g. coffee=3")
     name = resolve_trigger(raw).name
     return Exposure(name, check_amount(name, amount))
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def check_amount(name: str, value: Any) -> float | None:

@@ -9,9 +9,12 @@ left as it was. Folders the diary creates are 0700.
 from __future__ import annotations
 
 import errno
+import glob
 import os
+import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,6 +67,41 @@ def _check_target(path: Path) -> None:
         raise BadInput(f"{path} is {kind}; give the name of a new or regular file")
 
 
+# A write killed mid-way (power cut, kill -9) leaves its temporary file behind: up to the
+# size of the whole export. The next write of the same file removes such leftovers: only
+# names of exactly our pattern, only regular files of ours, only untouched for an hour (a
+# write still running, even a slow one, keeps its file fresh).
+STALE_AFTER_S = 3600.0
+_RANDOM_PART = re.compile(r"[a-z0-9_]{8}")  # what tempfile.mkstemp puts between
+
+
+def remove_stale_temporaries(path: Path, *, older_than_s: float = STALE_AFTER_S) -> list[Path]:
+    """Remove `.NAME.XXXXXXXX.part` files beside `path` that a killed write left."""
+    prefix, suffix = f".{path.name}.", ".part"
+    removed = []
+    now = time.time()
+    try:
+        candidates = list(path.parent.glob(f"{glob.escape(prefix)}*{suffix}"))
+    except OSError:
+        return []
+    for candidate in candidates:
+        middle = candidate.name[len(prefix) : -len(suffix)]
+        if not _RANDOM_PART.fullmatch(middle):
+            continue
+        try:
+            info = candidate.lstat()
+            if (
+                stat.S_ISREG(info.st_mode)
+                and info.st_uid == os.getuid()
+                and now - info.st_mtime > older_than_s
+            ):
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed
+
+
 @contextmanager
 def private_temporary(path: Path) -> Iterator[Path]:
     """A fresh 0600 file beside `path`; renamed to `path` when the block succeeds."""
@@ -71,6 +109,7 @@ def private_temporary(path: Path) -> Iterator[Path]:
     folder = path.parent
     if not folder.is_dir():
         raise BadInput(f"cannot write {path}: the folder {folder} does not exist")
+    remove_stale_temporaries(path)
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as exc:
@@ -112,12 +151,46 @@ def private_file(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
 
 
 DEFAULT_MAX_READ_MB = 100
+MAX_READ_MB = 100_000.0  # --max-size: any larger is a typo (and past what memory holds)
+
+
+def check_max_mb(value: float, *, option: str = "--max-size") -> float:
+    """A size limit in MB: a finite number above 0, at most MAX_READ_MB."""
+    if not (0 < value <= MAX_READ_MB):  # NaN fails this too
+        raise BadInput(
+            f"{option} {value!r} is not accepted: give megabytes from 0.001 to {MAX_READ_MB:g}"
+        )
+    return value
+
+
+def refuse_unnamed_replacement(path: Path, *, yes: bool) -> None:
+    """A file the person did not name (a default, or one written beside the one named) is
+    never replaced silently: its existence is refused unless --yes was given."""
+    if not yes and (path.exists() or path.is_symlink()):
+        raise BadInput(f"{path} exists and was not named; add --yes to replace it, or --out FILE")
+
+
+def check_regular_or_absent(path: Path, *, what: str) -> bool:
+    """True if `path` is a regular file (links followed), False if nothing is there; a
+    FIFO, a device, a socket or a folder is refused before anything opens it (opening a
+    FIFO waits for a writer forever; a device may be changed or read without end)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise BadInput(f"cannot use {what} {str(path)!r}: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise BadInput(f"{what} {str(path)!r} is {kind}; give a regular file")
+    return True
 
 
 def read_text_file(path: Path, *, what: str, max_mb: float = DEFAULT_MAX_READ_MB) -> str:
     """A UTF-8 text file someone gave us: only a regular file (never a FIFO, a device such
     as /dev/zero, or a folder), at most `max_mb` megabytes, read without blocking."""
     shown = repr(str(path))
+    check_max_mb(max_mb)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
@@ -127,7 +200,7 @@ def read_text_file(path: Path, *, what: str, max_mb: float = DEFAULT_MAX_READ_MB
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        raise BadInput(f"{what} {shown} is not a regular file; give an exported file")
+        raise BadInput(f"{what} {shown} is not a regular file; give a regular file")
     with os.fdopen(fd, "rb") as handle:
         limit = int(max_mb * 1024 * 1024)
         if info.st_size > limit:

@@ -389,23 +389,22 @@ def _check_document(document: dict[str, Any]) -> None:
 
 # JSON values are strictly typed: a number given as text ("pain": "7") or one name given
 # where a list belongs ("triggers": "caffeine") is refused, not converted. Null stands for
-# a value not given. (CSV cells are all text: its checks convert.)
+# a value not given. (CSV cells are all text: its checks convert. Ids and notes have strict
+# checks of their own.)
 _NUMBER = (int, float)
 _JSON_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "moment": ((str,), "an ISO 8601 date-time in a string"),
-    "site": ((str,), "a string"),
-    "side": ((str,), "a string"),
+    "site": ((str,), "text"),
+    "side": ((str,), "text"),
     "duration": (_NUMBER, "a number of seconds"),
     "pain": ((int,), "a whole number"),
     "triggers": ((list,), "a list of names"),
-    "visible": ((str,), "a string"),
+    "visible": ((str,), "text"),
     "bool": ((bool,), "true or false"),
     "time_known": ((bool,), "true or false"),
     "soreness": (_NUMBER, "a number of hours"),
-    "note": ((str,), "a string"),
-    "id": ((int,), "a whole number"),
     "count": ((int,), "a whole number"),
-    "part_of_day": ((str,), "a string"),
+    "part_of_day": ((str,), "text"),
     "relief": ((list,), "a list"),
 }
 _TYPED_KEYS = tuple(
@@ -420,8 +419,8 @@ def _check_json_types(item: dict[str, Any]) -> None:
         value = item.get(key)
         if value is None:
             continue
-        if isinstance(value, bool) and bool not in types or not isinstance(value, types):
-            raise BadInput(f"{key} {value!r} is not accepted: give {accepted}")
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
+            raise BadInput(f"{key} {value!r} is not {accepted}")
     details = item.get("trigger_details")
     if details is not None and not isinstance(details, dict):
         raise BadInput(f"trigger_details {details!r} is not accepted: give an object")
@@ -433,7 +432,9 @@ def _typed_day(item: Any) -> Any:
         return item
     no_episodes = item.get("no_episodes")
     if no_episodes is not None and not isinstance(no_episodes, bool):
-        raise ImportRejected([f"day {item.get('date')}: no_episodes {no_episodes!r} is not true or false"])
+        raise ImportRejected(
+            [f"day {item.get('date')}: no_episodes {no_episodes!r} is not true or false"]
+        )
     exposures = item.get("exposures")
     if isinstance(exposures, dict):
         for name, amount in exposures.items():

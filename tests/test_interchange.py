@@ -184,8 +184,10 @@ def test_export_period(filled: Diary) -> None:
     assert [e["at"][:10] for e in data["episodes"]] == ["2026-11-03", "2026-11-04"]
 
 
+# Any text a person can store: everything but NUL, lone surrogates and U+FFFD (the marks of
+# undecodable input, refused on the way in). Carriage returns and line feeds included.
 text_without_nul = st.text(
-    st.characters(exclude_categories=["Cs"], exclude_characters="\x00\r"), max_size=40
+    st.characters(exclude_categories=["Cs"], exclude_characters="\x00\ufffd"), max_size=40
 )
 episodes = st.builds(
     Episode,
@@ -210,7 +212,7 @@ episodes = st.builds(
 )
 
 
-@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(episodes, max_size=5, unique_by=lambda e: e.id))
 def test_any_valid_episode_survives_both_formats(batch: list[Episode]) -> None:
     labels = classify_all(batch)

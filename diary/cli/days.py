@@ -14,6 +14,7 @@ from diary.domain import DayRecord, Exposure, KeptDay
 from diary.entries import day_input, split_listed
 from diary.errors import BadInput, DiaryError
 from diary.parsing import recent_period
+from diary.shapes import shown
 
 DEFAULT_DAYS_SHOWN = 14
 
@@ -96,14 +97,15 @@ def _ask_day(
     typer.echo(f"Check-in for {the_day:%a %d %b %Y}. Enter skips (= not had).")
     had: list[Exposure] = []
     for name, unit in tracked.items():
+        label = shown(name.capitalize())  # names and units come from a file: never raw
         if unit:
             amount = _ask(
-                f"{name.capitalize()} ({unit}; a number, or Enter for none)",
+                f"{label} ({shown(unit)}; a number, or Enter for none)",
                 lambda text, name=name: checks.check_amount(name, text),
             )
             if amount is not None:
                 had.append(Exposure(name, amount))
-        elif _ask(f"{name.capitalize()}? [y/N]", _yes_no):
+        elif _ask(f"{label}? [y/N]", _yes_no):
             had.append(Exposure(name))
     other = _ask("Anything else (comma-separated, Enter for nothing)", _others)
     had.extend(x for x in other if x.name not in {h.name for h in had})

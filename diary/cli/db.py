@@ -31,8 +31,13 @@ def upgrade(ctx: typer.Context) -> None:
 def current(ctx: typer.Context) -> None:
     """Print the schema revision of the diary database (without changing it)."""
     from diary.storage import HEAD_REVISION, open_database
+    from diary.storage.database import NoDiaryYet
 
-    database = open_database(state_of(ctx).db_option, migrate=False)
+    try:  # a question: it never creates the file it is asked about
+        database = open_database(state_of(ctx).db_option, migrate=False, create=False)
+    except NoDiaryYet as missing:
+        typer.echo(f"- (no diary yet; head is {HEAD_REVISION}) {missing.path}")
+        return
     try:
         revision = database.current_revision()
     finally:

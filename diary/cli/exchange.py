@@ -13,7 +13,7 @@ from diary.cli import render
 from diary.cli.bulk import bulk_command
 from diary.cli.state import state_of
 from diary.errors import BadInput
-from diary.files import DEFAULT_MAX_READ_MB, read_text_file
+from diary.files import DEFAULT_MAX_READ_MB, check_max_mb, read_text_file
 from diary.parsing import parse_period
 
 if TYPE_CHECKING:
@@ -41,12 +41,21 @@ def export(
     born: Annotated[
         int | None, typer.Option("--born", metavar="YEAR", help="FHIR only: year of birth.")
     ] = None,
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", help="CSV: replace the check-ins file beside --out if it exists."),
+    ] = False,
 ) -> None:
-    """Export episodes as CSV, JSON or a FHIR R4 Bundle (classification included)."""
+    """Export episodes as CSV, JSON or a FHIR R4 Bundle (classification included).
+
+    With --out FILE.csv the kept days go beside it, to FILE.days.csv.
+    """
     from diary import services
     from diary.checks import check_birth_year, check_patient_name
     from diary.fhir import Person
 
+    if out is not None and str(out) != "-" and (not str(out).strip() or out.name in ("", "..")):
+        raise BadInput(f"--out {str(out)!r} is not a file name; give one, or - for the screen")
     state = state_of(ctx)
     now = state.now()
     today = now.date()
@@ -68,13 +77,14 @@ def export(
                 err=True,
             )
         return
-    from diary.files import private_file
+    from diary.files import private_file, refuse_unnamed_replacement
 
     days = services.kept_days_in(database, first, last) if fmt == ExportFormat.csv else 0
     if days:  # CSV holds one table: the check-ins go to a second file beside it
         from diary.interchange import days_csv_path
 
         days_path = days_csv_path(out)
+        refuse_unnamed_replacement(days_path, yes=yes)
         with private_file(out) as handle, private_file(days_path) as days_handle:
             count = services.export_episodes(
                 database, first, last, fmt="csv", thresholds=thresholds, out=handle,
@@ -115,6 +125,7 @@ def import_(
     from diary.interchange import parse_file, sniff_kind
 
     state = state_of(ctx)
+    check_max_mb(max_size)
     text = read_text_file(file, what="import file", max_mb=max_size)
     kind = sniff_kind(file.name, text)
     parsed = parse_file(text, kind=kind, now=state.now())

@@ -3,6 +3,8 @@ global options accepted after a command too."""
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 import typer
@@ -21,6 +23,9 @@ class DiaryGroup(TyperGroup):
             result = super().invoke(ctx)
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:  # `diary list | head -1`: the reader has all it wanted
+            silence_stdout()
+            raise typer.Exit(0) from None
         except Exception as exc:
             if state_of(ctx).debug:
                 raise
@@ -35,6 +40,17 @@ class DiaryGroup(TyperGroup):
         if command is not None and not isinstance(command, TyperGroup):
             _accept_global_options(command)
         return command
+
+
+def silence_stdout() -> None:
+    """After a closed pipe: what is still buffered goes nowhere, so Python does not report
+    the pipe once more when it flushes at exit (the shell's convention: quiet success)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _set_db(ctx: typer.Context, _param: Any, value: str | None) -> None:

@@ -63,7 +63,10 @@ def backup(db: Database, dest: Path, *, overwrite: bool = False) -> BackupInfo:
 
 def check_backup(path: Path) -> BackupInfo:
     """A backup must be an intact SQLite diary whose schema this version knows."""
-    if not path.is_file():
+    from diary.files import check_regular_or_absent
+
+    # A FIFO, a device or a folder is named as what it is (a FIFO would block the read).
+    if not check_regular_or_absent(path, what="backup file"):
         raise BadInput(f"backup file {path} does not exist")
     with path.open("rb") as handle:
         if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:

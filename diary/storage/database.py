@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
 import sqlite3
 import stat
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -107,11 +109,25 @@ def lock_timeout_s() -> float:
     return value
 
 
-def _prepare_sqlite_file(path: Path, *, known_revision: bool = True) -> None:
-    """Create the file (0600) and its folder (0700) before SQLite does, or check its header."""
-    if path.exists():
-        if path.is_dir():
+def _prepare_sqlite_file(path: Path, *, known_revision: bool = True, create: bool = True) -> None:
+    """Create the file (0600) and its folder (0700) before SQLite does, or check its header.
+
+    Anything but a regular file (a FIFO, which would block the first read forever, or a
+    device, whose mode would be changed) is refused before it is opened or changed."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise StorageError(f"cannot use the diary database {path}: {exc.strerror}") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
             raise StorageError(f"{path} is a folder, not a diary database file")
+        if not stat.S_ISREG(info.st_mode):
+            raise BadInput(
+                f"{path} is not a regular file (a device, a FIFO or a socket); give a diary "
+                "database file with --db or DIARY_DB"
+            )
         try:
             with path.open("rb") as handle:
                 header = handle.read(len(SQLITE_HEADER))
@@ -124,9 +140,11 @@ def _prepare_sqlite_file(path: Path, *, known_revision: bool = True) -> None:
             )
         if header:
             _check_is_diary(path, known_revision=known_revision)
-        elif stat.S_IMODE(path.stat().st_mode) & 0o077:
+        elif stat.S_IMODE(info.st_mode) & 0o077:
             path.chmod(0o600)  # an empty file adopted as the diary becomes private
         return
+    if not create:
+        raise NoDiaryYet(path)
     try:
         private_folder(path.parent)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -138,11 +156,20 @@ def _prepare_sqlite_file(path: Path, *, known_revision: bool = True) -> None:
         raise StorageError(f"cannot create the diary database {path}: {exc.strerror}") from None
 
 
+class NoDiaryYet(StorageError):
+    """Asked to look at a diary file that does not exist (and must not be created)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"there is no diary at {path} yet")
+        self.path = path
+
+
 def _check_is_diary(path: Path, *, known_revision: bool) -> None:
     """Decide what an existing SQLite file is before anything touches it (opening it as the
     diary would switch it to WAL and add tables): read-only, its tables and revision."""
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        uri = read_only_uri(path) or f"file:{urllib.parse.quote(str(path))}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True)
         try:
             tables = {
                 name
@@ -171,9 +198,28 @@ def _check_is_diary(path: Path, *, known_revision: bool) -> None:
         _check_known(revision, Target(make_url(f"sqlite:///{path}"), path))
 
 
+def read_only_uri(path: Path) -> str | None:
+    """How to open a diary whose folder we cannot write, or None when we can.
+
+    SQLite keeps a WAL diary's shared memory and log in files beside it; where they cannot
+    be made, even a read fails ("unable to open"). Nobody can write such a diary (a writer
+    needs those files too), so it is opened read-only, and, when no log is left over from a
+    writer, as immutable: every read works, every write says "read-only"."""
+    if os.access(path.parent, os.W_OK):
+        return None
+    quoted = urllib.parse.quote(str(path))
+    if Path(f"{path}-wal").exists():
+        return f"file:{quoted}?mode=ro"
+    return f"file:{quoted}?mode=ro&immutable=1"
+
+
 def create_diary_engine(target: Target) -> Engine:
     if target.is_sqlite:
-        engine = create_engine(target.url, connect_args={"timeout": lock_timeout_s()})
+        url = target.url
+        uri = read_only_uri(target.path) if target.path is not None else None
+        if uri is not None:
+            url = make_url(f"sqlite:///{uri}&uri=true")
+        engine = create_engine(url, connect_args={"timeout": lock_timeout_s()})
         event.listen(engine, "connect", _configure_sqlite_connection)
         event.listen(engine, "begin", _begin_sqlite_transaction)
         return engine
@@ -194,7 +240,9 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
         if mode != "wal" and not _is_memory(dbapi_connection):
-            cursor.execute("PRAGMA journal_mode = WAL")
+            # A diary opened read-only keeps its mode (its writes are refused anyway).
+            with contextlib.suppress(sqlite3.OperationalError):
+                cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()
@@ -282,14 +330,15 @@ def _stored_revision(connection: Connection) -> str | None:
     return row[0] if row else None
 
 
-def open_database(option: str | None, *, migrate: bool = True) -> Database:
+def open_database(option: str | None, *, migrate: bool = True, create: bool = True) -> Database:
     """Open (creating on first use) the diary and make sure its schema is current.
 
-    With `migrate=False` the schema is neither checked nor changed (`diary db ...`).
+    With `migrate=False` the schema is neither checked nor changed (`diary db ...`); with
+    `create=False` a SQLite file that does not exist raises NoDiaryYet and nothing is made.
     """
     target = resolve_target(option)
     if target.is_sqlite and target.path is not None:
-        _prepare_sqlite_file(target.path, known_revision=migrate)
+        _prepare_sqlite_file(target.path, known_revision=migrate, create=create)
     engine = create_diary_engine(target)
     database = Database(target, engine)
     try:
