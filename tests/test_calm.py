@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
+from diary.analysis.flags import NOT_A_DIAGNOSIS
 from tests.conftest import Diary
 
 NOW = "2026-11-22T21:00:00"  # a Sunday: this ISO week is 2026-W47
@@ -231,4 +231,87 @@ def test_the_checks_survive_a_backup_and_restore(pair: Pair, tmp_path: Path) -> 
     assert pair.diary.json("--db", pair.calm_db, "calm", "status")["calm"] is True
 
 
-Runner = Callable[..., Result]
+# --- the weekly summary -------------------------------------------------------------------------
+
+
+def _section(text: str, start: str, ends: tuple[str, ...]) -> str:
+    """From the line `start` up to the first of `ends` after it."""
+    body = text[text.index(start) :]
+    cut = min((body.index(end) for end in ends if end in body), default=len(body))
+    return body[:cut]
+
+
+COUNTS = (r"\d+ twitch", r"\d+ episode", r"→", r"Time in episodes", r"(?m)^Site\s")
+FLAGS_ENDS = ("Self-care from", "Twitching: what is known", "Summaries opened", NOT_A_DIAGNOSIS)
+
+
+def test_weekly_text_shows_days_not_counts_and_the_same_flags(pair: Pair) -> None:
+    pair.both("log", "--site", "calf", "--duration", "20s", "--pain", "2", "--weakness")
+    plain, calm = pair.both("report", "weekly", "--week", "2026-W47")
+    assert "Twitching on 4 of 7 days.\nOther entries on 1 of 7 days." in calm
+    assert "Spasms or cramps: 2 entries (1 at night); pain mean 7.0/10, max 7/10." in calm
+    flags = _section(plain, "Flags at the end of the week", FLAGS_ENDS)
+    assert "DOCTOR Muscle weakness" in flags and "WATCH Twitching keeps coming back" in flags
+    assert _section(calm, "Flags at the end of the week", FLAGS_ENDS) == flags
+    for gone in COUNTS:  # counts of twitches, the comparison with last week, the tables
+        assert re.search(gone, plain), gone
+        assert not re.search(gone, calm.replace(flags, "")), gone
+    assert "Summaries opened this week: 1 (last week 0)." in calm
+    assert "talk to a GP: CBT for health anxiety works" in calm
+    assert "Summaries opened" not in plain and "Reed & Kurland" not in plain
+
+
+def test_the_base_rates_show_once_a_week_with_their_sources(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = pair.calm("report", "weekly").stdout
+    for source in ("Reed & Kurland 1963", "Blexrud", "Mattiuzzi & Lippi", "Logroscino", "Turner"):
+        assert source in first, source
+    second = pair.calm("report", "weekly", "--format", "markdown").stdout
+    assert "Reed & Kurland" not in second and "Summaries opened this week: 2" in second
+    monkeypatch.setenv("DIARY_NOW", "2026-11-23T08:00:00")  # Monday: a new week
+    third = pair.calm("report", "weekly").stdout
+    assert "Reed & Kurland 1963" in third
+    assert "Summaries opened this week: 1 (last week 2)." in third
+    for text in (first, second, third):
+        assert "don't have ALS" not in text and "do not have ALS" not in text
+
+
+def test_weekly_markdown_shows_days_not_counts_and_the_same_flags(pair: Pair) -> None:
+    plain, calm = pair.both("report", "weekly", "--week", "2026-W47", "--format", "markdown")
+    assert "| site | episodes |" in plain
+    assert "- Twitching on 4 of 7 days." in calm
+    for gone in (*COUNTS[:3], r"\| site \|"):
+        assert re.search(gone, plain), gone
+        assert not re.search(gone, calm), gone
+    flags = _section(plain, "## Flags", ("## Self-care", "## Twitching", "## Checking"))
+    assert "[watch]" in flags
+    assert _section(calm, "## Flags", ("## Self-care", "## Twitching", "## Checking")) == flags
+
+
+def test_weekly_json_is_the_same_and_not_counted(pair: Pair) -> None:
+    plain, calm = pair.both("report", "weekly", "--week", "2026-W47", "--format", "json")
+    assert json.loads(plain) == json.loads(calm)
+    assert json.loads(calm)["by_label"]["twitch"] == 5
+    assert _counted(pair.calm_db, date(2026, 11, 22)) == (0, 0)
+
+
+def test_opened_twice_this_week_and_nine_times_last_week_and_after_a_restore(
+    pair: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for moment in LAST_WEEK:
+        monkeypatch.setenv("DIARY_NOW", moment.isoformat())
+        pair.calm(
+            "flags" if moment.hour % 2 else "report", *([] if moment.hour % 2 else ["weekly"])
+        )
+    monkeypatch.setenv("DIARY_NOW", "2026-11-17T09:00:00")
+    pair.calm("report", "weekly")
+    monkeypatch.setenv("DIARY_NOW", NOW)
+    shown = pair.calm("report", "weekly").stdout
+    assert "Summaries opened this week: 2 (last week 9)." in shown
+    copy = tmp_path / "calm.backup"
+    pair.calm("backup", str(copy))
+    pair.calm("calm", "off")
+    pair.calm("restore", str(copy), "--yes")
+    again = pair.calm("report", "weekly").stdout
+    assert "Summaries opened this week: 3 (last week 9)." in again
