@@ -14,8 +14,8 @@ import typer
 from diary.errors import BadInput
 
 if TYPE_CHECKING:
-    from diary.storage import Database
     from diary.config import LoadedConfig
+    from diary.storage import Database
     from diary.thresholds import Thresholds
 
 
