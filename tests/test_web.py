@@ -6,15 +6,17 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import stat
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +27,12 @@ pytest.importorskip("flask", reason="the web extra is not installed: pip install
 from flask import Flask
 from flask.testing import FlaskClient
 
-from diary.storage import Database, open_database
+from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
 from diary.config import load_config
+from diary.domain import SIGN_FIELDS
+from diary.storage import Database, open_database
+from diary.web.app import CHART_SIZES, UNDO_MINUTES, create_app
 from diary.web.app import Diary as WebDiary
-from diary.web.app import create_app
 from diary.web.security import HEADERS, LOCAL_HOSTS, load_token, token_path
 from tests.conftest import Diary
 
@@ -218,8 +222,11 @@ def test_the_page_stores_what_diary_log_stores(
     assert answer.status_code == 303
     logged = int(answer.headers["Location"].rsplit("=", 1)[1])
     assert _row(diary, logged) == _row(diary, by_cli["id"])
-    page = client.get(answer.headers["Location"]).get_data(as_text=True)
-    assert f"Logged #{logged}: spasm" in page
+    page = _unescape(client.get(answer.headers["Location"]).get_data(as_text=True))
+    # The confirmation repeats what was stored: where, duration, pain, when, the label.
+    assert "Stored: left calf · ×2 · 1 min 30 s · pain 7/10" in page
+    assert "night of Fri 20 Nov 2026" in page or "Sat 21 Nov 2026 03:00" in page
+    assert "Looks like: spasm" in page
 
 
 @pytest.mark.backend
@@ -240,9 +247,10 @@ def test_bad_input_keeps_the_form_and_says_what_the_command_line_says(
 
 
 def _unescape(page: str) -> str:
+    """The page's text as read: tags removed, entities unescaped."""
     import html
 
-    return html.unescape(page)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
 @pytest.mark.backend
@@ -367,11 +375,326 @@ def test_page_and_command_line_write_at_the_same_time(diary: Diary, server: Serv
 
 
 @pytest.mark.backend
-def test_urgent_flags_come_first_and_loud(client: FlaskClient) -> None:
+def test_urgent_flags_come_first_loud_and_once(client: FlaskClient) -> None:
     csrf = signed_in(client)
     form = {**CALF, "site": "chest", "breathing": "1", "csrf": csrf}
     answer = client.post("/log", data=form, headers={"Origin": ORIGIN})
-    page = client.get(answer.headers["Location"]).get_data(as_text=True)
-    urgent = page.index('<section class="urgent"')
-    assert urgent < page.index("Log an episode")  # above the form
-    assert "URGENT: " in page[urgent:] and 'class="logged alarm"' in page
+    raw = client.get(answer.headers["Location"]).get_data(as_text=True)
+    urgent = raw.index('<section class="urgent"')
+    assert urgent < raw.index("Log an episode")  # above the form
+    page = _unescape(raw)
+    assert page.count(SEEK_CARE_NOW) == 1  # the urgent text once, not three times
+    assert (
+        page.count("Difficulty breathing during a contraction") == 2
+    )  # the flag; "counts towards"
+    assert page.count(NOT_A_DIAGNOSIS) == 1  # the disclaimer once
+    assert "Rule " not in page and "breathing_difficulty" not in page.replace(
+        "flag=breathing_difficulty", ""
+    )
+
+
+@pytest.mark.backend
+def test_a_typing_mistake_is_not_dressed_as_an_urgent_warning(client: FlaskClient) -> None:
+    csrf = signed_in(client)
+    answer = client.post(
+        "/log", data={**CALF, "pain": "11", "csrf": csrf}, headers={"Origin": ORIGIN}
+    )
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert 'class="input-error"' in page
+    assert 'class="urgent"' not in page and 'class="error"' not in page
+
+
+@pytest.mark.backend
+def test_the_short_form_comes_first_and_the_warning_signs_stand_apart(client: FlaskClient) -> None:
+    signed_in(client)
+    page = client.get("/").get_data(as_text=True)
+    form = page[page.index('<form method="post" action="/log"') :]
+    first_button = form.index("Log it")
+    more = form.index("<details")
+    for name in ("site", "duration", "pain"):
+        assert form.index(f'name="{name}"') < first_button < more
+    for name in ("side", "visible", "trigger", "at", "count", "note", "stiff"):
+        assert form.index(f'name="{name}"') > more, name
+    warning = form[form.index('class="choices signs warning"') :]
+    warning = warning[: warning.index("</fieldset>")]
+    assert "Warning signs" in warning
+    for sign in ("breathing", "speech", "swallowing", "weakness"):
+        assert f'name="{sign}"' in warning
+    assert 'name="stiff"' not in warning
+    for sign in SIGN_FIELDS:  # every sign of the domain is offered, each once
+        assert form.count(f'name="{sign.replace("_", "-")}"') == 1, sign
+
+
+def _edit_csrf(client: FlaskClient, episode_id: int) -> str:
+    page = client.get(f"/entries/{episode_id}/edit").get_data(as_text=True)
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.backend
+def test_an_entry_is_edited_from_the_page_as_diary_edit_does(
+    diary: Diary, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIARY_NOW", NOW.isoformat())
+    options = ["--site", "calf", "--duration", "1m", "--pain", "4", "--trigger", "coffee",
+               "--at", "2026-11-21T10:00", "--note", "first"]  # fmt: skip
+    by_page = diary.log(*options)["id"]
+    by_cli = diary.log(*options)["id"]
+    diary.ok("edit", str(by_cli), "--pain", "8", "--side", "right", "--stiff",
+             "--trigger", "medication:atorvastatin", "--note", "changed")  # fmt: skip
+    csrf = signed_in(client)
+    page = client.get(f"/entries/{by_page}/edit").get_data(as_text=True)
+    assert 'value="calf"' in page and 'value="4"' in page and ">first</textarea>" in page
+    form = {"csrf": csrf, "site": "calf", "side": "right", "duration": "60s", "pain": "8",
+            "stiff": "1", "other-trigger": "medication:atorvastatin", "at": "2026-11-21 10:00",
+            "note": "changed", "count": "1", "visible": "none"}  # fmt: skip
+    answer = client.post(f"/entries/{by_page}/edit", data=form, headers={"Origin": ORIGIN})
+    assert answer.status_code == 303
+    assert _row(diary, by_page) == _row(diary, by_cli)
+    # A refused change says what `diary edit` says, and changes nothing.
+    said = diary("edit", str(by_cli), "--pain", "12").stderr.strip().removeprefix("diary: error: ")
+    bad = client.post(f"/entries/{by_page}/edit", data={**form, "pain": "12"},
+                      headers={"Origin": ORIGIN})  # fmt: skip
+    assert bad.status_code == 400 and said in _unescape(bad.get_data(as_text=True))
+    assert _row(diary, by_page) == _row(diary, by_cli)
+
+
+@pytest.mark.backend
+def test_an_edit_keeps_a_night_of_unknown_hour(diary: Diary, client: FlaskClient) -> None:
+    night = diary.json("log", "--site", "calf", "--duration", "2m", "--pain", "7",
+                       "--at", "last night")["id"]  # fmt: skip
+    before = _row(diary, night)
+    if before["time_known"]:
+        pytest.skip("'last night' is stored with a time here")
+    csrf = signed_in(client)
+    raw = client.get(f"/entries/{night}/edit").get_data(as_text=True)
+    assert "night of" in raw and "(hour not given)" in raw
+    at = re.search(r'id="at" name="at" value="([^"]*)"', raw)
+    assert at is not None
+    form = {"csrf": csrf, "site": "calf", "duration": "2m", "pain": "5", "at": at.group(1),
+            "visible": "none", "count": "1"}  # fmt: skip
+    assert (
+        client.post(f"/entries/{night}/edit", data=form, headers={"Origin": ORIGIN}).status_code
+        == 303
+    )
+    after = _row(diary, night)
+    assert after["pain"] == 5
+    assert (after["at"], after["time_known"], after["part_of_day"]) == (
+        before["at"], before["time_known"], before["part_of_day"])  # fmt: skip
+
+
+@pytest.mark.backend
+def test_a_delete_asks_first_then_deletes(diary: Diary, client: FlaskClient) -> None:
+    kept = diary.log("--site", "eyelid", "--duration", "3s", "--pain", "0")["id"]
+    gone = diary.log("--site", "calf", "--duration", "90s", "--pain", "6", "--note", "mistake")[
+        "id"
+    ]
+    csrf = signed_in(client)
+    asked = _unescape(client.get(f"/entries/{gone}/delete").get_data(as_text=True))
+    assert "Delete this entry?" in asked and "calf · 1 min 30 s · pain 6/10" in asked
+    assert count(diary) == 2  # asking deletes nothing
+    answer = client.post(f"/entries/{gone}/delete", data={"csrf": csrf, "back": "/week"},
+                         headers={"Origin": ORIGIN})  # fmt: skip
+    assert answer.status_code == 303 and answer.headers["Location"] == "/week"
+    assert [e["id"] for e in diary.json("list")] == [kept]
+    assert "Deleted: calf" in _unescape(client.get("/week").get_data(as_text=True))
+
+
+@pytest.mark.backend
+def test_edit_and_delete_need_the_csrf_field_and_our_origin(
+    diary: Diary, client: FlaskClient
+) -> None:
+    entry = diary.log("--site", "calf", "--duration", "90s", "--pain", "6")["id"]
+    before = _row(diary, entry)
+    csrf = signed_in(client)
+    edit = {"site": "calf", "duration": "10s", "pain": "1"}
+    for data, headers in [
+        ({**edit}, {"Origin": ORIGIN}),
+        ({**edit, "csrf": csrf}, {"Origin": "http://evil.example"}),
+        ({**edit, "csrf": csrf}, {}),
+    ]:
+        for action in ("edit", "delete", "undo"):
+            answer = client.post(f"/entries/{entry}/{action}", data=data, headers=headers)
+            assert answer.status_code == 403, (action, headers)
+    assert _row(diary, entry) == before
+
+
+@pytest.mark.backend
+def test_a_missing_entry_is_a_404_with_the_pages_message(client: FlaskClient) -> None:
+    csrf = signed_in(client)
+    for answer in (
+        client.get("/entries/999/edit"),
+        client.get("/entries/999/delete"),
+        client.post("/entries/999/delete", data={"csrf": csrf}, headers={"Origin": ORIGIN}),
+        client.post("/entries/999/edit", data={"csrf": csrf}, headers={"Origin": ORIGIN}),
+    ):
+        assert answer.status_code == 404
+        page = answer.get_data(as_text=True)
+        assert "No entry #999 in the diary" in page and "diary list" not in page
+
+
+@pytest.mark.backend
+def test_undo_is_offered_for_a_few_minutes_after_logging(diary: Diary, database: Database) -> None:
+    clock = [NOW]
+    app = create_app(WebDiary(database, load_config(), lambda: clock[0]), TOKEN, hosts=LOCAL_HOSTS)
+    client = app.test_client()
+    csrf = signed_in(client)
+    first = client.post("/log", data={**CALF, "csrf": csrf}, headers={"Origin": ORIGIN})
+    page = client.get(first.headers["Location"]).get_data(as_text=True)
+    first_id = int(first.headers["Location"].rsplit("=", 1)[1])
+    assert f'action="/entries/{first_id}/undo"' in page
+    undone = client.post(
+        f"/entries/{first_id}/undo", data={"csrf": csrf}, headers={"Origin": ORIGIN}
+    )
+    assert undone.status_code == 303 and count(diary) == 0
+    assert "Undone: left calf" in _unescape(client.get("/").get_data(as_text=True))
+    second = client.post("/log", data={**CALF, "csrf": csrf}, headers={"Origin": ORIGIN})
+    second_id = int(second.headers["Location"].rsplit("=", 1)[1])
+    clock[0] = NOW + timedelta(minutes=UNDO_MINUTES + 1)
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "/undo" not in page  # no longer offered...
+    late = client.post(
+        f"/entries/{second_id}/undo", data={"csrf": csrf}, headers={"Origin": ORIGIN}
+    )
+    assert late.status_code == 400 and count(diary) == 1  # ...nor done
+
+
+@pytest.mark.backend
+def test_an_undecodable_note_is_refused_as_the_command_line_refuses_it(
+    diary: Diary, client: FlaskClient
+) -> None:
+    csrf = signed_in(client)
+    options = ["--site", "calf", "--duration", "90s", "--pain", "6", "--note", "\udcff\udcfe"]
+    said = diary("log", *options).stderr.strip().removeprefix("diary: error: ")
+    assert "not valid UTF-8" in said
+    body = urllib.parse.urlencode({**CALF, "csrf": csrf}) + "&note=%FF%FE"
+    answer = client.post("/log", data=body, headers={"Origin": ORIGIN},
+                         content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert answer.status_code == 400
+    assert said in _unescape(answer.get_data(as_text=True))
+    multipart = (
+        b'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n' + csrf.encode()
+        + b'\r\n--b\r\nContent-Disposition: form-data; name="site"\r\n\r\ncalf'
+        + b'\r\n--b\r\nContent-Disposition: form-data; name="duration"\r\n\r\n9s'
+        + b'\r\n--b\r\nContent-Disposition: form-data; name="pain"\r\n\r\n1'
+        + b'\r\n--b\r\nContent-Disposition: form-data; name="note"\r\n\r\n\xff\xfe\r\n--b--\r\n'
+    )  # fmt: skip
+    answer = client.post("/log", data=multipart, headers={"Origin": ORIGIN},
+                         content_type="multipart/form-data; boundary=b")  # fmt: skip
+    assert answer.status_code == 400 and said in _unescape(answer.get_data(as_text=True))
+    assert count(diary) == 0
+    fine = client.post("/log", data={**CALF, "csrf": csrf, "note": "crampe à 3 h ✓"},
+                       headers={"Origin": ORIGIN})  # fmt: skip
+    assert fine.status_code == 303 and diary.json("list")[0]["note"] == "crampe à 3 h ✓"
+
+
+@pytest.mark.backend
+def test_week_and_triggers_are_pages_not_terminal_text(
+    diary: Diary, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIARY_NOW", NOW.isoformat())
+    diary.ok("demo", "--days", "60", "--db", os.environ["DIARY_DB"], "--yes")
+    signed_in(client)
+    for path in ("/week", "/week?week=2026-W45", "/triggers"):
+        raw = client.get(path).get_data(as_text=True)
+        assert "<pre" not in raw and "<h2" in raw and "<ul" in raw, path
+        page = _unescape(raw)
+        assert "`diary" not in page and "diary triggers" not in page and "diary day" not in page
+        assert "Rule " not in page and "rule " not in page and "sources 0" not in page
+        assert not re.search(r"#\d+\b", page), path  # no raw ids: links to the entries
+    week = client.get("/week?week=2026-W46").get_data(as_text=True)
+    assert "<table" in week and "<details" in week and "/entries/" in week and "/edit" in week
+
+
+@pytest.mark.backend
+def test_a_heavy_diary_home_lists_no_ids(diary: Diary, client: FlaskClient) -> None:
+    rows = "\n".join(
+        f"2026-11-{day:02d}T{hour:02d}:00:00,eyelid,,3,0"
+        for day in range(8, 22)
+        for hour in range(6, 22)
+    )
+    path = (
+        Path(os.environ["DIARY_DB"]).with_name("many.csv")
+        if "://" not in os.environ["DIARY_DB"]
+        else None
+    )
+    if path is None:
+        pytest.skip("a file next to the database is needed")
+    path.write_text("at,site,side,duration_s,pain\n" + rows + "\n")
+    diary.ok("import", str(path))
+    signed_in(client)
+    page = client.get("/").get_data(as_text=True)
+    assert not re.search(r"#\d+\b", page)
+    assert "entries behind it" in page or "/entries?flag=" in page
+    assert len(page) < 40_000
+
+
+@pytest.mark.backend
+def test_the_page_can_be_added_to_the_home_screen(client: FlaskClient) -> None:
+    manifest = FlaskClient(client.application).get("/manifest.webmanifest")  # no key needed
+    assert manifest.status_code == 200
+    assert manifest.headers["Content-Type"].startswith("application/manifest+json")
+    data = manifest.get_json(force=True)
+    assert data["display"] == "standalone" and data["start_url"] == "/"
+    sizes = {icon["sizes"] for icon in data["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in data["icons"]:
+        assert icon["src"].startswith("/static/")  # nothing from another site
+        answer = client.get(icon["src"], buffered=True)
+        assert answer.status_code == 200 and answer.data
+        if icon["type"] == "image/png":
+            assert answer.data[:8] == b"\x89PNG\r\n\x1a\n"
+            width = int.from_bytes(answer.data[16:20], "big")
+            assert f"{width}x{width}" == icon["sizes"]
+    assert "manifest-src 'self'" in dict(HEADERS)["Content-Security-Policy"]
+    signed_in(client)
+    assert 'rel="manifest"' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.backend
+def test_charts_are_drawn_for_the_width_they_are_shown_at(
+    diary: Diary, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIARY_NOW", NOW.isoformat())
+    diary.ok("demo", "--days", "60", "--db", os.environ["DIARY_DB"], "--yes")
+    signed_in(client)
+    page = client.get("/charts").get_data(as_text=True)
+    assert 'media="(min-width: 700px)"' in page and "size=wide" in page
+    for size, inches in (
+        ("phone", CHART_SIZES["phone"]["width"]),
+        ("wide", CHART_SIZES["wide"]["width"]),
+    ):
+        svg = client.get(f"/charts/sites_by_label.svg?size={size}").get_data(as_text=True)
+        width = re.search(r'<svg[^>]* width="([\d.]+)pt"', svg)
+        assert width is not None and abs(float(width.group(1)) - 72 * inches) < 1
+        sizes = [float(px) for px in re.findall(r"font-size: ([\d.]+)px", svg)]
+        # An SVG user unit is a point here: 9 pt shown at its drawn width is 12 CSS px.
+        assert sizes and min(sizes) >= 9.0
+    assert client.get("/charts/sites_by_label.svg?size=huge").status_code == 404
+
+
+@pytest.mark.backend
+@pytest.mark.slow
+def test_half_open_connections_do_not_stop_the_page(server: Server) -> None:
+    """150 connections whose headers never finish (a slow or hostile client): the phone's
+    request is answered at once, not after they time out."""
+    address = urllib.parse.urlsplit(server.base)
+    held: list[socket.socket] = []
+    try:
+        for _ in range(150):
+            s = socket.create_connection((address.hostname, address.port), timeout=5)
+            s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # no blank line: never ends
+            held.append(s)
+        time.sleep(0.5)
+        request = urllib.request.Request(
+            server.base + "/week", headers={"Authorization": f"Bearer {server.token}"}
+        )
+        started = time.monotonic()
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 200
+        assert time.monotonic() - started < 5
+    finally:
+        for s in held:
+            s.close()

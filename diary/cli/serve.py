@@ -13,6 +13,14 @@ from diary.cli.state import state_of
 from diary.errors import BadInput, DiaryError
 
 DEFAULT_PORT = 8765
+# What one client can hold, and for how long (issue: 105 half-open connections, headers never
+# finished, kept the page from answering for their lifetime). Waitress reads requests on one
+# loop and runs the app on THREADS; these bound the loop's side.
+THREADS = 8
+CONNECTION_LIMIT = 100  # open connections in all
+PER_CLIENT = 24  # open connections one address may hold (a browser opens ~6)
+CHANNEL_TIMEOUT_S = 20  # a connection idle this long, with no request in progress, is closed
+CLEANUP_INTERVAL_S = 2  # how often idle connections are looked for
 INSTALL_HINT = "diary serve needs the web extra: pip install 'contraction-diary[web]'"
 EVERYWHERE = ("0.0.0.0", "::")
 
@@ -68,7 +76,17 @@ def serve(
     hosts = (*LOCAL_HOSTS, *([] if listen in EVERYWHERE else [listen]), *allowed)
     app = create_app(Diary(database, config, state.now), token, hosts=hosts)
     try:
-        server: Any = waitress.create_server(app, host=listen, port=port, threads=8, ident="diary")
+        server: Any = waitress.create_server(
+            app,
+            host=listen,
+            port=port,
+            ident="diary",
+            threads=THREADS,
+            connection_limit=CONNECTION_LIMIT,
+            channel_timeout=CHANNEL_TIMEOUT_S,
+            cleanup_interval=CLEANUP_INTERVAL_S,
+        )
+        _bounded(server)
     except OSError as exc:
         raise DiaryError(f"cannot listen on {host} port {port}: {exc.strerror}") from None
     shown = allowed[0] if listen in EVERYWHERE else listen
@@ -96,6 +114,44 @@ def serve(
     finally:
         server.close()
     typer.echo("Stopped.", err=True)
+
+
+def _bounded(server: Any) -> None:
+    """Newest first: at the connection limit, or past PER_CLIENT for one address, the oldest
+    connection with no request in progress (a slow or half-open one) is closed to make room,
+    instead of the server no longer accepting anyone until it times out. A phone that opens
+    the page while a slow client holds connections is answered at once."""
+
+    def idle(channels: Any) -> list[Any]:
+        waiting = [c for c in channels if not c.requests and not c.will_close]
+        return sorted(waiting, key=lambda c: c.last_activity)
+
+    def make_room(channels: list[Any], keep: int) -> None:
+        for channel in idle(channels)[: max(0, len(channels) - keep)]:
+            channel.handle_close()
+
+    accept_one = server.handle_accept
+    readable = server.readable
+
+    def handle_accept() -> None:
+        accept_one()
+        by_address: dict[Any, list[Any]] = {}
+        for channel in list(server.active_channels.values()):
+            by_address.setdefault(_peer(channel.addr), []).append(channel)
+        for channels in by_address.values():
+            if len(channels) > PER_CLIENT:
+                make_room(channels, PER_CLIENT)
+
+    def readable_with_room() -> bool:
+        make_room(list(server.active_channels.values()), CONNECTION_LIMIT - 1)
+        return bool(readable())
+
+    server.handle_accept = handle_accept
+    server.readable = readable_with_room
+
+
+def _peer(addr: Any) -> Any:
+    return addr[0] if isinstance(addr, tuple) and addr else addr
 
 
 def _host_name(value: str, option: str) -> str:

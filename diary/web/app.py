@@ -5,36 +5,47 @@ from __future__ import annotations
 
 import io
 import secrets
-import textwrap
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Flask, abort, g, redirect, render_template, request, session, url_for
-from werkzeug.datastructures import MultiDict
+from flask import Flask, abort, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from diary import services
-from diary.analysis.classify import classify, classify_all
+from diary import calm, experiments, services
+from diary.analysis.classify import classify_all
 from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
-from diary.domain import SIDES, SIGN_FIELDS, SIGN_HELP, VISIBLE_SIGNS, Episode
-from diary.entries import LogInput, day_input
-from diary.errors import BadInput, DiaryError
+from diary.config import LoadedConfig
+from diary.describe import episode_summary, label_text, time_of_day, when_of
+from diary.domain import SIDES, VISIBLE_SIGNS, Episode, Flag
+from diary.entries import day_input
+from diary.errors import BadInput, DiaryError, EpisodeNotFound
 from diary.parsing import default_week, iso_week_name, parse_date, parse_iso_week, recent_period
 from diary.storage import Database
-from diary.config import LoadedConfig
 from diary.vocabulary import SITES
+from diary.web.forms import LogForm, StrictRequest, shown, sign_choices, trigger_text
+from diary.web.pages import plain, triggers_view, week_view
 from diary.web.security import HostGuard, same_secret, session_key
 
 MAX_BODY = 64 * 1024  # a form post is a few hundred bytes
 SESSION_DAYS = 30
 CHART_WEEKS = 8  # the charts page shows the last 8 weeks, like the doctor PDF
 CHART_CACHE_S = 60.0
-PHONE_COLUMNS = 44  # the text reports are laid out for a phone's width
-CHART_INCHES = (5.2, 3.9)  # drawn small so their text stays legible scaled to a phone
+UNDO_MINUTES = 10  # "undo" is offered this long after an entry was logged
+# Charts drawn for the width they are shown at: one column of a 390 px phone (~358 CSS px)
+# and of the 46rem desktop column (~750 px). An SVG inch is 96 CSS px, so shown at that
+# width the smallest chart text ("small" = 0.833 of the 11 pt base) is 9.2 pt = 12.2 CSS px.
+CHART_SIZES: dict[str, dict[str, float]] = {
+    "phone": {"width": 3.7, "height": 3.6, "font": 11, "title": 12},
+    "wide": {"width": 7.6, "height": 4.2, "font": 11, "title": 13},
+}
+MIN_WIDE_PX = 700  # from this viewport width the page shows the wide charts
+WARNING_TEXT = (
+    "Tick these only if you had them: they are signs to act on, not ordinary parts of a cramp."
+)
 
 
 @dataclass
@@ -51,6 +62,7 @@ class Diary:
 def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
     """The Flask application, its WSGI entry wrapped in the Host guard."""
     app = Flask(__name__)
+    app.request_class = StrictRequest
     app.config.update(
         SECRET_KEY=session_key(token),
         SESSION_COOKIE_NAME="diary_session",
@@ -62,10 +74,18 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.jinja_env.autoescape = True
+    app.jinja_env.globals.update(
+        summary=episode_summary,
+        label_text=label_text,
+        time_of_day=time_of_day,
+        when_of=when_of,
+        not_a_diagnosis=NOT_A_DIAGNOSIS,
+        seek_care_now=SEEK_CARE_NOW,
+    )
 
     @app.before_request
     def authenticate() -> Response | None:
-        if request.endpoint == "static":
+        if request.endpoint in ("static", "manifest"):
             return None
         g.bearer = False
         given = request.args.get("token")
@@ -99,6 +119,31 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
     def too_large(_: Exception) -> Response:
         return Response("Refused: the request is too large.\n", status=413, mimetype="text/plain")
 
+    @app.get("/manifest.webmanifest")
+    def manifest() -> Response:
+        """What "add to home screen" needs to open the diary like an app."""
+        import json
+
+        icons = [
+            {"src": url_for("static", filename=f"icon-{n}.png"), "sizes": f"{n}x{n}",
+             "type": "image/png", "purpose": "any maskable"}
+            for n in (192, 512)
+        ]  # fmt: skip
+        icons.append(
+            {"src": url_for("static", filename="icon.svg"), "sizes": "any", "type": "image/svg+xml"}
+        )
+        body = {
+            "name": "Contraction diary",
+            "short_name": "Diary",
+            "start_url": "/",
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#1f5f8b",
+            "icons": icons,
+        }
+        return Response(json.dumps(body), mimetype="application/manifest+json")
+
     @app.get("/")
     def home() -> str:
         return _home(diary, LogForm.empty())
@@ -112,8 +157,60 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
             logged = services.add_episode(diary.database, episode, now=now)
         except BadInput as exc:
             return _home(diary, form, error=str(exc)), 400
-        # The page it redirects to shows the label and the flags this episode is evidence for.
+        # The page it redirects to repeats what was stored, its label and its flags.
         return redirect(url_for("home", logged=logged), code=303)
+
+    @app.route("/entries/<int:episode_id>/edit", methods=["GET", "POST"])
+    def edit(episode_id: int) -> Response | str | tuple[str, int]:
+        current = _entry(diary, episode_id)
+        if request.method == "GET":
+            return _edit_page(diary, current, _edit_form(diary, current))
+        form = LogForm.from_post(request.form)
+        try:
+            changed = form.edited(current, now=diary.now())
+            updated = services.replace_episode(diary.database, changed)
+        except BadInput as exc:
+            return _edit_page(diary, current, form, error=str(exc)), 400
+        flash(f"Saved: {episode_summary(updated)} — {when_of(updated)}.")
+        return redirect(_back(), code=303)
+
+    @app.route("/entries/<int:episode_id>/delete", methods=["GET", "POST"])
+    def delete(episode_id: int) -> Response | str:
+        episode = _entry(diary, episode_id)
+        if request.method == "GET":
+            return render_template("delete.html", page="", e=episode, back=_back())
+        services.delete_episode(diary.database, episode_id)
+        flash(f"Deleted: {episode_summary(episode)} — {when_of(episode)}.")
+        return redirect(_back(), code=303)
+
+    @app.post("/entries/<int:episode_id>/undo")
+    def undo(episode_id: int) -> Response:
+        episode = _entry(diary, episode_id)
+        if not _undoable(episode, diary.now()):
+            raise BadInput(
+                f"undo is offered for {UNDO_MINUTES} minutes after logging; "
+                "delete the entry from its list instead"
+            )
+        services.delete_episode(diary.database, episode_id)
+        flash(f"Undone: {episode_summary(episode)} is no longer in the diary.")
+        return redirect(url_for("home"), code=303)
+
+    @app.get("/entries")
+    def entries() -> str:
+        """The entries a flag rests on (`?flag=CODE&key=KEY`)."""
+        thresholds = diary.config.thresholds
+        code, key = request.args.get("flag", ""), request.args.get("key", "")
+        flags = services.active_flags(diary.database, diary.now().date(), thresholds)
+        flag = next((f for f in flags if f.code == code and f.key == key), None)
+        ids = set(flag.episode_ids) if flag else set()
+        listed = [] if not ids else _episodes_by_id(diary, ids)
+        return render_template(
+            "entries.html",
+            page="",
+            flag=flag,
+            entries=_with_labels(diary, listed),
+            back=request.full_path,
+        )
 
     @app.get("/day")
     def day() -> str:
@@ -147,26 +244,28 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
 
         start, end = _chart_period(diary)
         data = _chart_data(diary, start, end)
-        shown = [c for c in CHARTS if c.enough(data)]
+        shown_charts = [c for c in CHARTS if c.enough(data)]
         skipped = [f"{c.title}: {c.too_little}" for c in CHARTS if not c.enough(data)]
         return render_template(
             "charts.html",
             page="charts",
-            charts=shown if data.total else [],
+            charts=shown_charts if data.total else [],
             skipped=skipped if data.total else [],
             start=start,
             end=end,
             empty=data.total == 0,
+            min_wide=MIN_WIDE_PX,
         )
 
     @app.get("/charts/<name>.svg")
     def chart(name: str) -> Response:
-        return Response(_chart_svg(diary, name), mimetype="image/svg+xml")
+        size = request.args.get("size", "phone")
+        if size not in CHART_SIZES:
+            abort(404)
+        return Response(_chart_svg(diary, name, size), mimetype="image/svg+xml")
 
     @app.get("/triggers")
     def triggers() -> str:
-        from diary.reports.triggers import triggers_text
-
         thresholds = diary.config.thresholds
         today = diary.now().date()
         first, last = recent_period(
@@ -174,35 +273,21 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
         )
         report = services.trigger_report(diary.database, first, last, thresholds)
         return render_template(
-            "report.html",
+            "triggers.html",
             page="triggers",
-            title="Which triggers matter",
-            text=_fit(
-                triggers_text(report, units=diary.config.exposures, width=PHONE_COLUMNS),
-                PHONE_COLUMNS,
-            ),
+            view=triggers_view(report, diary.config.exposures),
         )
 
     @app.errorhandler(DiaryError)
     def diary_error(exc: DiaryError) -> tuple[str, int]:
+        if isinstance(exc, EpisodeNotFound):
+            message = f"No entry #{exc.episode_id} in the diary: it may have been deleted already."
+            return render_template("error.html", page="", message=message), 404
         status = 400 if isinstance(exc, BadInput) else 503
-        return render_template("error.html", page="", message=str(exc)), status
+        return render_template("error.html", page="", message=shown(str(exc))), status
 
     app.wsgi_app = HostGuard(app.wsgi_app, hosts)  # type: ignore[method-assign]
     return app
-
-
-def _fit(text: str, width: int) -> str:
-    """A terminal report re-wrapped for a phone: long lines wrap under their own indent."""
-    lines = []
-    for line in text.splitlines():
-        indent = " " * (len(line) - len(line.lstrip(" ")))
-        lines.append(
-            textwrap.fill(line, width, initial_indent="", subsequent_indent=indent + "  ")
-            if len(line) > width
-            else line
-        )
-    return "\n".join(lines) + "\n"
 
 
 def _unauthorised() -> Response:
@@ -222,52 +307,33 @@ def _same_origin_post() -> bool:
     return origin is not None and origin == request.host_url.rstrip("/")
 
 
-# --- the log form ---------------------------------------------------------------------------
+def _back() -> str:
+    """Where an edit or a delete returns: the page it was opened from (ours only)."""
+    target = request.values.get("back", "")
+    return target if target.startswith("/") and not target.startswith("//") else url_for("home")
 
 
-@dataclass
-class LogForm:
-    """The log form's values as shown (strings), so a refused post comes back as typed."""
+# --- calm mode and experiments -----------------------------------------------------------------
 
-    values: dict[str, str]
-    triggers: list[str]
-    signs: set[str]
 
-    @classmethod
-    def empty(cls) -> LogForm:
-        return cls({}, [], set())
+def _calm(diary: Diary) -> bool:
+    """Calm mode (`diary calm on`): the page shows the short form and any urgent or doctor
+    flag, not today's list or counts, and the confirmation is one line."""
+    return calm.is_calm(diary.database)
 
-    @classmethod
-    def from_post(cls, form: MultiDict[str, str]) -> LogForm:
-        values = {
-            name: form.get(name, "").strip()
-            for name in ("site", "side", "duration", "pain", "visible", "at", "count", "note")
-        }
-        values["soreness-hours"] = form.get("soreness-hours", "").strip()
-        values["other-trigger"] = form.get("other-trigger", "").strip()
-        values["note"] = form.get("note", "")  # kept exactly as typed
-        triggers = [t for t in form.getlist("trigger") if t.strip()]
-        signs = {name for name in SIGN_FIELDS if name.replace("_", "-") in form}
-        return cls(values, triggers, signs)
 
-    def typed(self) -> LogInput:
-        def given(name: str) -> str | None:
-            return self.values.get(name) or None
+def _experiment_line(diary: Diary, flags: list[Flag] | None = None) -> str | None:
+    """Today's assignment of a running experiment ("Experiment: today without caffeine"),
+    and, with an urgent or doctor flag, the line that says to stop it."""
+    today = diary.now().date()
+    lines = [experiments.today_line(diary.database, today)]
+    if flags:
+        lines.append(experiments.stop_line(diary.database, flags, today))
+    said = " ".join(plain(line) for line in lines if line)
+    return said or None
 
-        other = self.values.get("other-trigger", "")
-        return LogInput(
-            site=given("site"),
-            side=given("side"),
-            duration=given("duration"),
-            pain=given("pain"),
-            triggers=(*self.triggers, *([other] if other else [])),
-            visible=given("visible"),
-            signs=frozenset(self.signs),
-            soreness_hours=given("soreness-hours"),
-            at=given("at"),
-            note=self.values.get("note") or None,
-            count=given("count"),
-        )
+
+# --- the log form and the entries ---------------------------------------------------------------
 
 
 def _usual_triggers(recent: list[Episode], limit: int = 8) -> list[str]:
@@ -286,43 +352,120 @@ def _recent_sites(episodes: list[Episode], limit: int = 6) -> list[str]:
     return [site for site, _ in Counter(e.site for e in reversed(episodes)).most_common(limit)]
 
 
+def _entry(diary: Diary, episode_id: int) -> Episode:
+    return services.get_episode(diary.database, episode_id)  # EpisodeNotFound: 404
+
+
+def _undoable(episode: Episode, now: datetime) -> bool:
+    logged = episode.logged_at
+    return logged is not None and timedelta(0) <= now - logged <= timedelta(minutes=UNDO_MINUTES)
+
+
+def _with_labels(diary: Diary, episodes: list[Episode]) -> list[tuple[Episode, Any]]:
+    labels = classify_all(episodes, diary.config.thresholds)
+    return [(e, labels[e.id]) for e in episodes]
+
+
+def _episodes_by_id(diary: Diary, ids: set[int]) -> list[Episode]:
+    found = []
+    for episode_id in sorted(ids):
+        try:
+            found.append(services.get_episode(diary.database, episode_id))
+        except EpisodeNotFound:
+            continue
+    return found
+
+
+def _form_choices(diary: Diary, recent: list[Episode], form: LogForm) -> dict[str, Any]:
+    ordinary, warning = sign_choices()
+    choices = _usual_triggers(recent)
+    return {
+        "form": form,
+        "trigger_choices": choices,
+        "sites": SITES,
+        "recent_sites": _recent_sites(recent),
+        "sides": SIDES,
+        "visible_signs": VISIBLE_SIGNS,
+        "signs": ordinary,
+        "warning_signs": warning,
+        "warning_text": WARNING_TEXT,
+        "relief": _relief_hook(),
+    }
+
+
+def _relief_hook() -> bool:
+    """Whether entries carry a `relief` field yet (what helped: MEASURE[=yes|some|no])."""
+    from diary.domain import LOGGED_FIELDS
+
+    return "relief" in LOGGED_FIELDS
+
+
+def _edit_form(diary: Diary, episode: Episode) -> LogForm:
+    """The edit form of an entry: its usual triggers ticked, the others typed."""
+    form = LogForm.of(episode)
+    today = diary.now().date()
+    usual = _usual_triggers(services.list_episodes(diary.database, today - timedelta(30), today))
+    typed = [trigger_text(t) for t in episode.triggers]
+    form.triggers = [t for t in typed if t in usual]
+    form.values["other-trigger"] = ", ".join(t for t in typed if t not in usual)
+    return form
+
+
+def _edit_page(diary: Diary, episode: Episode, form: LogForm, *, error: str | None = None) -> str:
+    today = diary.now().date()
+    recent = services.list_episodes(diary.database, today - timedelta(days=30), today)
+    return render_template(
+        "edit.html",
+        page="",
+        e=episode,
+        error=error,
+        back=_back(),
+        **_form_choices(diary, recent, form),
+    )
+
+
+def _split_flags(flags: list[Flag]) -> dict[str, Any]:
+    urgent = [f for f in flags if f.severity == "urgent"]
+    return {
+        "urgent": urgent,
+        "seek_said": any(SEEK_CARE_NOW in f.words for f in urgent),  # said once, not twice
+        "doctor": [f for f in flags if f.severity == "doctor"],
+        "watch": [f for f in flags if f.severity not in ("urgent", "doctor")],
+    }
+
+
 def _home(diary: Diary, form: LogForm, *, error: str | None = None) -> str:
     thresholds = diary.config.thresholds
-    today = diary.now().date()
-    flags = services.active_flags(diary.database, today, thresholds)
-    todays = services.list_episodes(diary.database, today, today)
-    recent = services.list_episodes(diary.database, today - timedelta(days=30), today)
-    labels = classify_all(todays, thresholds)
+    now = diary.now()
+    today = now.date()
     logged = None
     logged_id = request.args.get("logged", type=int)
     if logged_id is not None and error is None:
         try:
-            episode = services.get_episode(diary.database, logged_id)
-        except BadInput:
-            episode = None
-        if episode is not None:
-            logged = {
-                "episode": episode,
-                "label": classify(episode, thresholds),
-                "flags": [f for f in flags if episode.id in f.episode_ids],
-            }
+            logged = services.stored_episode(
+                diary.database, logged_id, as_of=today, thresholds=thresholds
+            )
+        except EpisodeNotFound:
+            logged = None
+    flags = (
+        logged.active_flags if logged else services.active_flags(diary.database, today, thresholds)
+    )
+    calm = _calm(diary)
+    todays = [] if calm else services.list_episodes(diary.database, today, today)
+    recent = services.list_episodes(diary.database, today - timedelta(days=30), today)
     return render_template(
         "home.html",
         page="home",
         error=error,
-        form=form,
-        trigger_choices=_usual_triggers(recent),
+        calm=calm,
         logged=logged,
-        urgent=[f for f in flags if f.severity == "urgent"],
-        flags=[f for f in flags if f.severity != "urgent"],
-        todays=[(e, labels[e.id]) for e in reversed(todays)],
-        sites=SITES,
-        recent_sites=_recent_sites(recent),
-        sides=SIDES,
-        visible_signs=VISIBLE_SIGNS,
-        signs=[(name, name.replace("_", "-"), SIGN_HELP[name]) for name in SIGN_FIELDS],
-        not_a_diagnosis=NOT_A_DIAGNOSIS,
-        seek_care_now=SEEK_CARE_NOW,
+        undo=logged is not None and _undoable(logged.episode, now),
+        undo_minutes=UNDO_MINUTES,
+        flags=_split_flags(flags),
+        todays=list(reversed(_with_labels(diary, todays))),
+        experiment=_experiment_line(diary, flags),
+        back=url_for("home"),
+        **_form_choices(diary, recent, form),
     )
 
 
@@ -334,7 +477,7 @@ def _day_page(
     on: str | None,
     *,
     error: str | None = None,
-    posted: MultiDict[str, str] | None = None,
+    posted: Any = None,
 ) -> str:
     today = diary.now().date()
     try:
@@ -342,6 +485,7 @@ def _day_page(
     except BadInput as exc:
         the_day, error = today, error or str(exc)
     record = services.get_day(diary.database, min(the_day, today))
+    saved = request.args.get("saved") == "1" and error is None
     tracked = diary.config.exposures
     had: dict[str, str | None] = (
         {k: None if v is None else f"{v:g}" for k, v in record.exposures.items()}
@@ -360,30 +504,54 @@ def _day_page(
     return render_template(
         "day.html",
         page="day",
-        error=error,
+        error=shown(error) if error else None,
         record=record,
         day=the_day,
         tracked=tracked,
         had=had,
-        saved=request.args.get("saved") == "1" and error is None,
+        saved=saved,
         posted=posted,
+        experiment=_experiment_line(diary),
+        checked_in=_check_in_line(diary, record) if saved else None,
     )
 
 
-def _week_page(diary: Diary, week: str | None) -> str:
-    from diary.reports.weekly import weekly_text
+def _check_in_line(diary: Diary, record: Any) -> str | None:
+    """After a check-in on an experiment day: whether it matched, and tomorrow's assignment."""
+    line = experiments.check_in_line(
+        diary.database, record.day, list(record.exposures), today=diary.now().date()
+    )
+    return plain(line) if line else None
 
+
+def _week_page(diary: Diary, week: str | None) -> str:
     today = diary.now().date()
     start, chosen = (parse_iso_week(week)[0], "") if week else default_week(today)
     summary = services.weekly_report(
         diary.database, start, today=today, thresholds=diary.config.thresholds, chosen=chosen
     )
     following = start + timedelta(days=7)
+    # Calm mode: days with twitching instead of counts (and this opening is counted).
+    quiet = calm.open_weekly(
+        diary.database,
+        start,
+        now=diary.now(),
+        thresholds=diary.config.thresholds,
+        days=summary.days_so_far,
+    )
+    listed = [] if quiet else services.list_episodes(diary.database, start, start + timedelta(6))
     return render_template(
-        "report.html",
+        "week.html",
+        calm=None if quiet is None else [plain(line) for line in quiet.body()],
+        calm_closing=[] if quiet is None else [plain(line) for line in quiet.closing()],
         page="week",
         title=f"Week {iso_week_name(start)}",
-        text=weekly_text(summary, width=PHONE_COLUMNS),
+        start=start,
+        end=start + timedelta(days=6),
+        chosen=summary.chosen,
+        view=week_view(summary),
+        entries=_with_labels(diary, listed),
+        back=request.full_path.rstrip("?"),
         previous=iso_week_name(start - timedelta(days=7)),
         next=iso_week_name(following) if following <= today else None,
     )
@@ -398,16 +566,19 @@ def _chart_data(diary: Diary, start: date, end: date) -> Any:
     return services.chart_data_for(diary.database, start, end, diary.config.thresholds)
 
 
-def _chart_svg(diary: Diary, name: str) -> bytes:
-    """One chart as SVG, drawn by the same code as `diary charts`; kept for a minute per
-    diary state (a new entry, from the page or the command line, draws it afresh)."""
+def _chart_svg(diary: Diary, name: str, size: str) -> bytes:
+    """One chart as SVG, drawn by the same code as `diary charts` at the size it is shown
+    at; kept for a minute per diary state (a new entry, from the page or the command line,
+    draws it afresh)."""
+    import matplotlib
+
     from diary.reports.charts import CHARTS, new_figure
 
     chart = next((c for c in CHARTS if c.name == name), None)
     if chart is None:
         abort(404)
     start, end = _chart_period(diary)
-    key = (name, start, end, services.diary_state(diary.database))
+    key = (name, size, start, end, services.diary_state(diary.database))
     now = time.monotonic()
     with diary.chart_lock:
         cached = diary.chart_cache.get(key)
@@ -416,9 +587,11 @@ def _chart_svg(diary: Diary, name: str) -> bytes:
         data = _chart_data(diary, start, end)
         if not chart.enough(data):
             abort(404)
-        figure = new_figure(*CHART_INCHES)
-        chart.draw(figure.add_subplot(), data)
         buffer = io.BytesIO()
+        drawn = CHART_SIZES[size]
+        figure = new_figure(drawn["width"], drawn["height"])
+        with matplotlib.rc_context({"font.size": drawn["font"], "axes.titlesize": drawn["title"]}):
+            chart.draw(figure.add_subplot(), data)
         figure.savefig(buffer, format="svg", metadata={"Date": None})
         svg = buffer.getvalue()
         if len(diary.chart_cache) > 64:

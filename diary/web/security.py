@@ -24,8 +24,8 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 HEADERS = (
     (
         "Content-Security-Policy",
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-        "base-uri 'none'; frame-ancestors 'none'",
+        "default-src 'none'; style-src 'self'; img-src 'self'; manifest-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     ),
     ("X-Content-Type-Options", "nosniff"),
     ("Cache-Control", "no-store"),
@@ -62,7 +62,9 @@ def load_token(path: Path, *, renew: bool = False) -> str:
 
 
 def same_secret(given: str | None, expected: str) -> bool:
-    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+    # surrogatepass: a field with an undecodable byte is simply not the secret
+    given_bytes = None if given is None else given.encode("utf-8", "surrogatepass")
+    return given_bytes is not None and hmac.compare_digest(given_bytes, expected.encode())
 
 
 def session_key(token: str) -> bytes:
