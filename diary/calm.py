@@ -20,6 +20,7 @@ from diary.storage import Database
 from diary.storage import settings as stored
 
 if TYPE_CHECKING:
+    from diary.analysis.series import ChartData
     from diary.domain import Flag
     from diary.thresholds import Thresholds
 
@@ -294,6 +295,38 @@ def open_weekly(
         checks=checks_this_and_last_week(db, now.date()),
         base_rates=_weekly_opened_this_week(db, now.date()) == 1,
     )
+
+
+CHARTS_NOTE = (
+    "calm mode: the charts leave out per-day twitch counts and twitch trends; the weekly "
+    "summary shows the days with twitching"
+)
+
+
+def charts_view(data: ChartData) -> ChartData:
+    """The chart data without per-day twitch counts or twitch trends: no twitch bars per day,
+    no 7-day average (it counts twitches), no per-day entry marks, no twitch pain series.
+    Spasm and cramp bars and pain, and the charts over the whole period, stay."""
+    import dataclasses
+
+    n = len(data.days)
+    return dataclasses.replace(
+        data,
+        daily={**data.daily, "twitch": [0] * n},
+        rolling_mean=[None] * n,
+        entries=None,
+        pain_daily={**data.pain_daily, "twitch": [None] * n},
+        pain_rolling_median={**data.pain_rolling_median, "twitch": [None] * n},
+        pain_points={**data.pain_points, "twitch": []},
+    )
+
+
+def open_charts(db: Database, data: ChartData, *, now: datetime, counted: bool) -> ChartData:
+    """Outside calm mode, `data` as it is; in calm mode, `charts_view(data)`, and the opening
+    is counted when `counted` (not for scripts asking for JSON)."""
+    if not (opened(db, "charts", now) if counted else is_calm(db)):
+        return data
+    return charts_view(data)
 
 
 def checks_note(db: Database, today: date) -> str | None:
