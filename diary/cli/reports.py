@@ -181,9 +181,14 @@ def charts(
                 "`diary demo`"
             )
         raise NotEnoughData(f"no episodes between {start} and {end}: no chart drawn")
+    from diary.calm import CHARTS_NOTE, open_charts  # calm mode: no per-day twitch series
+
+    shown = open_charts(state.database(), data, now=state.now(), counted=not as_json)
+    if shown is not data:
+        typer.echo(f"diary: {CHARTS_NOTE}", err=True)
     from diary.reports.charts import write_charts
 
-    written, skipped = write_charts(data, out, fmt.value)
+    written, skipped = write_charts(shown, out, fmt.value)
     for reason in skipped:
         typer.echo(f"diary: skipped {reason}", err=True)
     if as_json:
