@@ -61,7 +61,8 @@ def day_after(day: date) -> datetime:
 
 
 def flag_window(as_of: date, thresholds: Thresholds) -> tuple[datetime, datetime]:
-    return day_start(as_of - timedelta(days=lookback_days(thresholds) - 1)), day_after(as_of)
+    first, _ = last_days(as_of, lookback_days(thresholds))
+    return day_start(first), day_after(as_of)
 
 
 def active_flags(db: Database, as_of: date, thresholds: Thresholds) -> list[Flag]:
@@ -473,9 +474,12 @@ def kept_days_in(db: Database, since: date | None, until: date | None) -> int:
         return len(storage.kept_days_between(since, until, connection=connection))
 
 
-def count_episodes(db: Database) -> int:
+def count_episodes(db: Database, since: date | None = None, until: date | None = None) -> int:
+    """Entries in the period (both days included; open where not given)."""
+    start = day_start(since) if since else None
+    end = day_after(until) if until else None
     with db.reading() as connection:
-        return storage.count_between(None, None, connection=connection)
+        return storage.count_between(start, end, connection=connection)
 
 
 @dataclass(frozen=True)
