@@ -210,6 +210,16 @@ class Thresholds:
         bounds=_DAYS,
         section="flags",
     )
+    urgent_recent_days: int = _threshold(
+        2,
+        "seek-care-now advice is about what is happening now (NHS: call 999 for sudden "
+        "difficulty breathing); serotonin toxicity mostly starts within hours of a dose "
+        "(Boyer & Shannon 2005, NEJM 352:1112); older, the doctor needs to hear of it",
+        "an urgent sign says 'seek care now' while logged within this many days (the "
+        "as-of day and the day before), then reminds to tell the doctor",
+        bounds=(1, 28),
+        section="flags",
+    )
     severe_pain_min: int = _threshold(
         8,
         "001 'unbearable', 002; Boonstra 2016: NRS >= 8 is severe for chronic muscle pain",

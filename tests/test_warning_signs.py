@@ -121,3 +121,24 @@ def test_new_signs_are_logged_shown_and_exported(diary: Diary, tmp_path: object)
     assert edited["speech"] is False and edited["swallowing"] is True
     exported = diary.json_format("export")
     assert exported["episodes"][0]["swallowing"] is True
+
+
+@pytest.mark.parametrize(
+    ("clonus_days_ago", "severity"), [(1, "urgent"), (2, "doctor"), (20, "doctor")]
+)
+def test_clonus_after_a_serotonergic_medicine_is_urgent_while_recent(
+    clonus_days_ago: int, severity: str
+) -> None:
+    medicine = episode(
+        id=1,
+        day=AS_OF - timedelta(days=30),
+        duration_s=5,
+        pain=1,
+        triggers=("medication:tramadol",),
+    )
+    flags = evaluate_flags([medicine, _clonus(2, clonus_days_ago)], AS_OF)
+    (found,) = [f for f in flags if f.code == "clonus_with_serotonergic"]
+    assert found.severity == severity and found.episode_ids == (1, 2)
+    if severity == "doctor":
+        assert "tell your doctor or pharmacist" in found.detail
+        assert "Call your doctor or pharmacist today" not in found.detail

@@ -1,5 +1,6 @@
 """Exact small-sample statistics, standard library only: binomial tails, the Clopper-Pearson
-interval, Fisher's exact test, and the conditional test of two Poisson rates.
+interval, Fisher's exact test, the conditional test of two Poisson rates (two-sided and the
+one-sided test of a rise), and the exact permutation test of a rise between two windows.
 
 References (checked against `scipy.stats` in tests/test_exact.py):
 - Clopper & Pearson (1934), Biometrika 26:404-413: the exact binomial interval, the p with
@@ -10,14 +11,18 @@ References (checked against `scipy.stats` in tests/test_exact.py):
 - Two Poisson rates (Przyborowski & Wilenski 1940; Breslow & Day 1987, vol. II §2.4): given
   the total, the exposed count is binomial with p = r*t1 / (r*t1 + t0) for rate ratio r, so
   the exact interval for r follows from the Clopper-Pearson interval for p.
+- Permutation test of two windows (Pitman 1937, J R Stat Soc Suppl 4:119-130; Good,
+  Permutation Tests, 2nd ed. 2000, ch. 3): under no change the days of the two windows are
+  exchangeable, so the recent window's total is that of a random half of the days.
 All sums run in log space, so counts in the thousands neither overflow nor underflow.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from itertools import pairwise
-from math import exp, inf, lgamma, log, log1p, sqrt
+from math import comb, erfc, exp, inf, lgamma, log, log1p, sqrt
 
 _RELATIVE = 1e-7  # lets p-values equal up to rounding count as ties (as scipy does)
 
@@ -205,6 +210,67 @@ def rate_ratio_p_value(
     """Two-sided exact test that two Poisson rates are equal (conditional binomial)."""
     share = exposed_time / (exposed_time + unexposed_time)
     return binomial_two_sided_p(exposed, exposed + unexposed, share)
+
+
+def rate_increase_p_value(
+    recent: int, earlier: int, recent_days: float = 1.0, earlier_days: float = 1.0
+) -> float:
+    """One-sided exact test that a count rose: P(X >= recent) for X ~ Binomial(recent +
+    earlier, recent_days / (recent_days + earlier_days)). Under equal Poisson rates the
+    split of the total between two windows is binomial; a small p says the recent window
+    holds more than chance would put there."""
+    if recent == 0:
+        return 1.0
+    share = recent_days / (recent_days + earlier_days)
+    return binomial_upper_tail(recent, recent + earlier, share)
+
+
+_MOST_STATES = 200_000  # beyond this the exact permutation walk is slow: the normal limit
+
+
+def window_permutation_p_value(
+    earlier: Sequence[int], recent: Sequence[int], *, mid: bool = False
+) -> float:
+    """One-sided exact permutation test that the recent window's days hold more than the
+    earlier window's: the share of the ways of dealing all the days' counts into two
+    windows of the given lengths whose recent total is at least the one seen.
+
+    Counted exactly, by the number of days taken of each distinct count (the arrangements
+    are products of binomial coefficients), so one day of 30 entries weighs as one day:
+    it lands in the recent window in about half of the arrangements. `mid`: the mid-p
+    value (Lancaster 1961, J Am Stat Assoc 56:223), P(T > t) + P(T = t) / 2. Beyond
+    `_MOST_STATES` partial sums the exposed total of a random subset is normal to high
+    accuracy (Hajek 1960, Publ Math Inst Hung Acad Sci 5:361)."""
+    days = [*earlier, *recent]
+    n, k = len(days), len(recent)
+    seen = sum(recent)
+    if k == 0 or k == n or seen == 0:
+        return 1.0
+    # ways[(chosen, sum)] over the distinct counts seen so far; sums above `seen` are
+    # clamped to `seen + 1`, since only whether the total reaches or passes it matters.
+    ways: dict[tuple[int, int], int] = {(0, 0): 1}
+    for value, many in sorted(Counter(days).items()):
+        following: dict[tuple[int, int], int] = {}
+        for (chosen, partial), count in ways.items():
+            for taken in range(min(many, k - chosen) + 1):
+                key = (chosen + taken, min(seen + 1, partial + taken * value))
+                following[key] = following.get(key, 0) + count * comb(many, taken)
+        ways = following
+        if len(ways) > _MOST_STATES:
+            return _normal_upper(days, k, seen, mid)
+    equal, beyond = ways.get((k, seen), 0), ways.get((k, seen + 1), 0)
+    return (beyond + (equal / 2 if mid else equal)) / comb(n, k)
+
+
+def _normal_upper(days: Sequence[int], k: int, seen: int, mid: bool) -> float:
+    n = len(days)
+    mean = sum(days) / n
+    variance = sum((x - mean) ** 2 for x in days) / n
+    spread = sqrt(k * (n - k) / (n - 1) * variance)
+    if spread == 0:
+        return 1.0
+    correction = 0.0 if mid else 0.5  # continuity: mid-p sits on the count itself
+    return min(1.0, 0.5 * erfc((seen - correction - k * mean) / spread / sqrt(2.0)))
 
 
 def poisson_log_range(lo: int, hi: int, mean: float) -> float:
