@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 OUTCOMES = ("all", "twitch", "spasm")
 HISTORY_DAYS = 90  # the past kept days the power estimate learns the rate from
 POWER_SIMULATIONS = 2000
+POWER_SEED = 1
 PLANNED, RUNNING, PAUSED, FINISHED, ABANDONED = (
     "planned",
     "running",
@@ -182,7 +183,7 @@ def plan(
             washout_days=washout_days,
             ratio=ratio,
             experiments=POWER_SIMULATIONS,
-            seed=drawn % stats.SEED_LIMIT,
+            seed=POWER_SEED,  # the same history always gives the same estimate
         )
         for ratio in (0.5, 2.0)
     }
