@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -26,6 +27,8 @@ from diary.storage import Database
 from diary.thresholds import Thresholds
 
 if TYPE_CHECKING:  # the reporting and interchange modules load only when used
+    from sqlalchemy.engine import Connection
+
     from diary.analysis.series import ChartData
     from diary.analysis.triggers import Effects, TriggerReport
     from diary.analysis.visit import VisitReport
@@ -44,6 +47,8 @@ class LoggedEpisode:
     episode: Episode
     classification: Classification
     active_flags: list[Flag]
+    calm: bool = False  # calm mode is on: "Noted." and only urgent or doctor flags
+    stop: str | None = None  # a running experiment to stop (an urgent or doctor flag)
 
     @property
     def flags_of_episode(self) -> list[Flag]:
@@ -93,7 +98,16 @@ def log_episode(
     active = evaluate_flags(window, now.date(), thresholds, labels)
     # An episode from before the flags' window is labelled on its own.
     label = labels.get(episode_id) or classify(stored, thresholds)
-    return LoggedEpisode(stored, label, active)
+    from diary import calm
+    from diary.experiments import stop_line
+
+    return LoggedEpisode(
+        stored,
+        label,
+        active,
+        calm=calm.is_calm(db),
+        stop=stop_line(db, active, now.date()),
+    )
 
 
 def stored_episode(
@@ -142,6 +156,47 @@ def labelled_episodes(
         else:
             episodes = storage.latest_episodes(last, start, end, connection=connection)
     return Labelled(episodes, classify_all(episodes, thresholds))
+
+
+class LabelledStream:
+    """The period's episodes, oldest first, each with its label, read a page at a time each
+    time it is iterated: memory stays flat however long the diary. Every pass runs in the
+    same read of the diary, so it sees the same rows (a table can measure, then print)."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        period: tuple[datetime | None, datetime | None],
+        thresholds: Thresholds,
+        last: int | None,
+    ) -> None:
+        self._connection = connection
+        self._period = period
+        self._classifier = Classifier(thresholds)  # each kind of episode weighed once
+        self._last = last
+
+    def __iter__(self) -> Iterator[tuple[Episode, Classification]]:
+        classifier = self._classifier
+        for episode in storage.iter_episodes_between(
+            *self._period, connection=self._connection, last=self._last
+        ):
+            yield episode, classifier(episode)
+
+
+@contextmanager
+def labelled_stream(
+    db: Database,
+    since: date | None,
+    until: date | None,
+    *,
+    thresholds: Thresholds,
+    last: int | None = None,
+) -> Iterator[LabelledStream]:
+    """`labelled_episodes` as a stream (`diary list` of a whole diary), open while the
+    `with` block runs."""
+    period = (day_start(since) if since else None, day_after(until) if until else None)
+    with db.reading() as connection:
+        yield LabelledStream(connection, period, thresholds, last)
 
 
 def labelled_episode(db: Database, episode_id: int, *, thresholds: Thresholds) -> Labelled:
@@ -297,8 +352,21 @@ def chart_data_for(db: Database, start: date, end: date, thresholds: Thresholds)
             end,
             _night(thresholds),
             thresholds.severe_pain_min,
+            kept=storage.kept_day_dates(connection=connection),
         )
-    return dataclasses.replace(data, effects=trigger_effects(db, start, end, thresholds))
+    return _with_trigger_effects(db, data, thresholds)
+
+
+def _with_trigger_effects(db: Database, data: ChartData, thresholds: Thresholds) -> ChartData:
+    """The forest plot's rows and the exposures it cannot show, with the reason."""
+    from diary.analysis.series import untested_exposures
+    from diary.analysis.triggers import effects_of
+
+    first, _ = last_days(data.end, int(thresholds.trigger_window_days), not_before=data.start)
+    report = trigger_report(db, first, data.end, thresholds)
+    return dataclasses.replace(
+        data, effects=effects_of(report), untested=untested_exposures(report)
+    )
 
 
 def trigger_effects(db: Database, start: date, end: date, thresholds: Thresholds) -> Effects:
@@ -331,6 +399,7 @@ def visit_report(
                 "medication", day_after(end), connection=connection
             )
         )
+        kept = storage.kept_day_dates(connection=connection)
     labels = classify_all(episodes, thresholds)
     return VisitReport(
         start=start,
@@ -339,7 +408,8 @@ def visit_report(
         episodes=episodes,
         labels=labels,
         flags=active_flags(db, end, thresholds),
-        charts=dataclasses.replace(
+        charts=_with_trigger_effects(
+            db,
             chart_data(
                 episodes,
                 lambda e: labels[e.id],
@@ -347,8 +417,9 @@ def visit_report(
                 end,
                 _night(thresholds),
                 thresholds.severe_pain_min,
+                kept=kept,
             ),
-            effects=trigger_effects(db, start, end, thresholds),
+            thresholds,
         ),
         kept_days=kept_days_in(db, start, end),
         period_days=(end - start).days + 1,

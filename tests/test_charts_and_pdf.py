@@ -22,7 +22,7 @@ from diary.reports.charts import (
     draw_time_of_day,
     new_figure,
 )
-from diary.reports.doctor import PAPER, _summary_page, pages_needed
+from diary.reports.doctor import PAPER, _summary_pages, pages_needed
 from tests.conftest import Diary
 from tests.factories import episode, spasm, twitch
 
@@ -143,8 +143,13 @@ def test_drawn_bars_are_the_daily_counts() -> None:
     figure = new_figure()
     ax = figure.add_subplot()
     draw_time_of_day(ax, data)
-    bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_width() < 1]
-    assert sum(p.get_height() for p in bars) == 5
+    # each type as a share of its own entries: 2 twitches, 2 spasms, 1 unclear, 100% each
+    shares = {ln.get_label(): sum(ln.get_ydata()) for ln in ax.lines}  # type: ignore[arg-type]
+    assert shares == {
+        "twitch (2 entries)": pytest.approx(100),
+        "spasm (2 entries)": pytest.approx(100),
+        "unclear (1 entry)": pytest.approx(100),
+    }
 
 
 @pytest.mark.backend
@@ -229,11 +234,10 @@ def test_doctor_pdf(
     demo_db = str(tmp_path / "home" / ".local" / "share" / "diary" / "demo.sqlite3")
     out = tmp_path / "visit.pdf"
     result = diary.ok("--db", demo_db, "report", "doctor", "--out", str(out), "--paper", paper)
-    found = re.search(r"\((\d+) pages, (\d+) episodes", result.stdout)
+    found = re.search(r"\((\d+) pages, (\d+) entries", result.stdout)
     assert found is not None, result.stdout
     pages, episodes = int(found.group(1)), int(found.group(2))
     assert out.read_bytes().startswith(b"%PDF-")
-    # A summary page, seven charts two to a page (the trigger forest plot included), the table.
     # A summary page, seven charts two to a page (the forest plot included), the table.
     assert _pdf_page_count(out) == pages == 1 + 4 + -(-episodes // 44)
     width, height = PAPER[paper]
@@ -262,13 +266,14 @@ def test_doctor_first_page_text() -> None:
         evaluate_flags(episodes, date(2026, 11, 21)),
         chart_data(episodes, lambda e: labels[e.id], date(2026, 9, 27), date(2026, 11, 21)),
     )
-    page = _summary_page(report, "a4")
-    text = "\n".join(t.get_text() for t in page.figure.texts)
+    text = _page_one_text(report)
     assert "summary for a clinical visit" in text
-    assert "Period 27 Sep 2026 – 21 Nov 2026 (8 weeks)" in text
-    assert "3 episodes" in text and "2 spasms" in text and "1 twitch" in text
-    assert "Severe pain" in text and "#3" in text and "lingering_soreness" in text
-    assert pages_needed(report) == 1 + 3 + 1
+    assert "Period 27 Sep – 21 Nov 2026 (8 weeks)" in text
+    assert "Twitches: 1 entry on 1 of 56 days" in text
+    assert re.search(r"Spasms and cramps: 2 entries .* Pain: median 7\.5/10, worst 9/10", text)
+    assert "Severe pain" in text and "#3" in text and "Soreness lasting more than" in text
+    assert "lingering_soreness" not in text  # rule codes are for the command line
+    assert pages_needed(report) == 1 + 1 + 1  # 3 entries: the day chart and pain, no more
 
 
 @pytest.mark.backend
@@ -384,7 +389,7 @@ def _assert_inside_printable_area(report: VisitReport, paper: str) -> None:
 
 
 def _page_one_text(report: VisitReport) -> str:
-    return "\n".join(t.get_text() for t in _summary_page(report, "a4").figure.texts)
+    return "\n".join(t.get_text() for t in _summary_pages(report, "a4")[0].figure.texts)
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
@@ -420,7 +425,7 @@ def test_page_one_names_the_patient_medicines_and_questions(paper: str) -> None:
     )
     text = _page_one_text(report)
     assert "Patient: Ana Example, born 1961 (about 64–65 years old)" in text
-    assert "atorvastatin (02 Mar 2026 – 03 Nov 2026, 4" in text
+    assert "atorvastatin (02 Mar – 03 Nov 2026, 4 entries)" in text
     assert "Questions for the visit" in text
     assert "• Is magnesium worth trying?  (#1, 03 Nov)" in text
     assert "after a long run" not in text  # an ordinary note is no question
@@ -520,5 +525,5 @@ def test_a_dense_diary_still_prints_in_eight_pages(
     )  # fmt: skip
     database.dispose()
     title, _, table = _table_plan(report, "letter")
-    assert title.startswith("Episodes by week, place and type")
+    assert title.startswith("Episodes by ") and ", place and type" in title
     assert sum(len(rows) for rows in table) < 1521 / 5  # near-identical rows grouped

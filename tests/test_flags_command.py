@@ -35,7 +35,7 @@ def test_flags_text_is_calm_and_urgent_first(diary: Diary) -> None:
         "--at",
         "2026-11-11T08:00",
     )
-    out = diary.ok("flags", "--as-of", "2026-11-20").stdout
+    out = diary.ok("flags", "--as-of", "2026-11-11").stdout  # urgent on the day it happened
     assert out.index("URGENT") < out.index("Severe pain")
     assert "Seek care now" in out and "not a diagnosis" in out
     assert "evidence: #2" in out and "sources: 001" in out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import median
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from diary.domain import LABELS, Classification, Episode, Observation, where
 
 if TYPE_CHECKING:
-    from diary.analysis.triggers import Effects
+    from diary.analysis.triggers import Effects, TriggerReport
 
 ROLLING_DAYS = 7
 MEDIAN_MIN_EPISODES = 5  # a 7-day median of fewer episodes is noise, not a trend: not drawn
@@ -39,6 +39,10 @@ class ChartData:
     entries: list[int] | None = None  # entries logged per day, when some stand for several
     effects: Effects | None = None  # trigger rate ratios on kept days, for the forest plot
     severe_pain: int = 8  # the severe-pain flag's threshold, highlighted on the pain chart
+    # per day: checked in as complete or holding an entry; None when check-ins were not read
+    recorded: list[bool] | None = None
+    # exposures the forest plot cannot show, with the reason ("had on every kept day")
+    untested: tuple[tuple[str, str], ...] = ()
 
     @property
     def period(self) -> str:
@@ -52,9 +56,11 @@ def chart_data(
     end: date,
     night_hours: tuple[int, int] = (22, 6),
     severe_pain: int = 8,
+    kept: Collection[date] | None = None,
 ) -> ChartData:
     """One pass over the episodes (a stream is fine: nothing is kept per episode but its
-    duration, for the box plot)."""
+    duration, for the box plot). With `kept` (the days checked in), a day neither kept nor
+    holding an entry is "not recorded": no average is drawn across it."""
     n_days = (end - start).days + 1
     days = [start + timedelta(days=i) for i in range(n_days)]
     daily: dict[str, list[int]] = {label: [0] * n_days for label in LABELS}
@@ -83,13 +89,14 @@ def chart_data(
             hours[label][e.at.hour] += 1
         durations[label].append(e.duration_s)
     totals = [sum(daily[label][i] for label in LABELS) for i in range(n_days)]
+    recorded = None if kept is None else [d in kept or n > 0 for d, n in zip(days, entries)]
     return ChartData(
         start=start,
         end=end,
         total=total,
         days=days,
         daily=daily,
-        rolling_mean=_rolling_mean(totals),
+        rolling_mean=_rolling_mean(totals, recorded),
         pain_daily={
             label: [sum(p) / len(p) if p else None for p in pains[label]] for label in LABELS
         },
@@ -105,18 +112,24 @@ def chart_data(
         night_hours=night_hours,
         entries=entries if entries != totals else None,
         severe_pain=severe_pain,
+        recorded=recorded,
     )
 
 
-def _rolling_mean(values: list[int]) -> list[float | None]:
-    """Trailing 7-day mean; None until the period holds a full 7 days (no partial spikes)."""
+def _rolling_mean(values: list[int], recorded: list[bool] | None = None) -> list[float | None]:
+    """Trailing 7-day mean; None until the period holds a full 7 days (no partial spikes) and
+    wherever the window holds a day not recorded (an unknown day is not a zero)."""
     result: list[float | None] = []
     window_sum = 0
+    unknown = 0  # days not recorded in the window
     for i, value in enumerate(values):
         window_sum += value
+        unknown += recorded is not None and not recorded[i]
         if i >= ROLLING_DAYS:
             window_sum -= values[i - ROLLING_DAYS]
-        result.append(window_sum / ROLLING_DAYS if i >= ROLLING_DAYS - 1 else None)
+            unknown -= recorded is not None and not recorded[i - ROLLING_DAYS]
+        full = i >= ROLLING_DAYS - 1 and not unknown
+        result.append(window_sum / ROLLING_DAYS if full else None)
     return result
 
 
@@ -128,3 +141,23 @@ def _rolling_median(per_day: list[list[int]]) -> list[float | None]:
         window = [p for day in per_day[max(0, i - ROLLING_DAYS + 1) : i + 1] for p in day]
         result.append(float(median(window)) if len(window) >= MEDIAN_MIN_EPISODES else None)
     return result
+
+
+def untested_exposures(report: TriggerReport) -> tuple[tuple[str, str], ...]:
+    """Exposures checked in but not comparable on the same day, with the reason in words:
+    the forest plot names them instead of leaving them out without a word."""
+    reasons: dict[str, str] = {}
+    for r in report.results:
+        if r.kind != "all" or r.lag_days != 0:
+            continue
+        if r.rate_ratio is None or r.ci95 is None or r.verdict == "not enough data":
+            reasons.setdefault(r.trigger, _reason(r.exposed_days, r.unexposed_days, r.missing))
+    return tuple(sorted(reasons.items()))
+
+
+def _reason(exposed: int, unexposed: int, missing: str | None) -> str:
+    if unexposed == 0:
+        return "had on every kept day: nothing to compare with"
+    if exposed == 0:
+        return "never had on a kept day"
+    return missing or "not enough kept days"

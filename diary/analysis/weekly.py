@@ -6,13 +6,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from statistics import fmean
+from statistics import fmean, median
 from typing import TYPE_CHECKING
 
 from diary.analysis.advice import Advice, advice_for
 from diary.analysis.classify import classify_all, is_night
 from diary.domain import LABELS, Classification, DayRecord, Episode, Flag
-from diary.parsing import iso_week_name
+from diary.parsing import iso_week_name, part_of_day_of
 from diary.thresholds import DEFAULTS, Thresholds
 
 TIME_OF_DAY = ("night", "morning", "afternoon", "evening")
@@ -21,8 +21,8 @@ TIME_NOT_GIVEN = "time not given"
 
 def slot_of(e: Episode, thresholds: Thresholds = DEFAULTS) -> str:
     """The part of the day an episode fell in; never guessed from a time not given."""
-    if not e.time_known:
-        return "night" if e.part_of_day == "night" else TIME_NOT_GIVEN
+    if not e.time_known:  # a part given without its hour ('this afternoon') counts there
+        return part_of_day_of(e.at, time_known=False, part_of_day=e.part_of_day) or TIME_NOT_GIVEN
     return time_of_day(e.at.hour, thresholds)
 
 
@@ -73,6 +73,11 @@ class WeeklySummary:
     triggers_found: TriggerHeadline | None = None  # `diary triggers` up to the week's end
     flags_as_of: date | None = None  # the day the flags were evaluated for
     chosen: str = ""  # why this week, when it was not asked for ('the last complete week')
+    # label -> {"entries", "contractions", "painful", "median", "max"}: each type apart, so
+    # cramp pain is never averaged with painless twitches
+    pain_by_type: dict[str, dict[str, float | int | None]] = field(default_factory=dict)
+    night_cramp_entries: int = 0
+    windows: tuple[int, int] = (14, 28)  # the flags' rolling windows, in days (thresholds)
 
 
 def _counts(start: date, episodes: list[Episode], labels: dict[int, Classification]) -> WeekCounts:
@@ -123,7 +128,8 @@ def weekly_summary(
         sides.setdefault(e.site, Counter())[e.side or "unspecified"] += 1
     subtypes = Counter(labels[e.id].subtype or "unclear" for e in this if e.id is not None)
     times = Counter(slot_of(e, thresholds) for e in this)
-    night_cramps = sum(e.count for e in this if labels[e.id].subtype == "nocturnal")
+    night = [e for e in this if labels[e.id].subtype == "nocturnal"]
+    night_cramps = sum(e.count for e in night)
     kept = [d for d in days if d.kept]
     exposures = Counter(name for d in kept for name in d.exposures)
     this_counts = _counts(week_start, this, labels)
@@ -154,4 +160,26 @@ def weekly_summary(
         kept_days=len(kept),
         days_so_far=len(days) if days else 7,
         exposures=ranked(exposures),
+        pain_by_type=_pain_by_type(this, labels),
+        night_cramp_entries=len(night),
+        windows=(int(thresholds.worsening_window_days), int(thresholds.active_window_days)),
     )
+
+
+def _pain_by_type(
+    episodes: list[Episode], labels: dict[int, Classification]
+) -> dict[str, dict[str, float | int | None]]:
+    result: dict[str, dict[str, float | int | None]] = {}
+    for label in LABELS:
+        mine = [e for e in episodes if labels[e.id].label == label]
+        if not mine:
+            continue
+        pains = [e.pain for e in mine]
+        result[label] = {
+            "entries": len(mine),
+            "contractions": sum(e.count for e in mine),
+            "painful": sum(p > 0 for p in pains),
+            "median": float(median(pains)),
+            "max": max(pains),
+        }
+    return result

@@ -9,6 +9,7 @@ import typer
 from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.cli import render
 from diary.cli.state import state_of
+from diary.domain import last_days
 from diary.parsing import parse_bound
 
 AsOfOpt = Annotated[
@@ -54,11 +55,21 @@ def flags(
         echo_calm_flags(active, day=day, heading=f"Flags as of {day:%a %d %b %Y}:")
         return
     if not active:
-        typer.echo(
-            f"No flags as of {day:%a %d %b %Y}: nothing in the last "
-            f"{state.thresholds.active_window_days} days matches a pattern that "
-            "warrants a doctor. Keep logging."
-        )
-        typer.echo(NOT_A_DIAGNOSIS)
+        window = int(state.thresholds.active_window_days)
+        width = render.terminal_width()
+        first, _ = last_days(day, window)
+        if not services.count_episodes(state.database(), first, day):
+            words = (
+                f"No flags as of {day:%a %d %b %Y}, because nothing was logged in the last "
+                f"{window} days: there is nothing to assess, which is not a sign that all is "
+                "well. Log episodes with `diary log`."
+            )
+        else:
+            words = (
+                f"No flags as of {day:%a %d %b %Y}: nothing logged in the last {window} days "
+                "matches a pattern that warrants a doctor. Keep logging."
+            )
+        typer.echo(render.wrapped(words, width))
+        typer.echo(render.wrapped(NOT_A_DIAGNOSIS, width))
         return
     render.echo_flags(active, heading=f"Flags as of {day:%a %d %b %Y}:")

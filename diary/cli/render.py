@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import shutil
+import textwrap
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import typer
@@ -30,6 +32,32 @@ SEVERITY_HEADINGS = {
 SEVERITY_COLOURS = {"urgent": "red", "doctor": "yellow", "watch": "cyan"}
 
 
+MIN_WIDTH, MAX_WIDTH = 40, 200
+SHOWN_IDS = 8  # evidence ids a flag lists before "+N more"; `--json` has them all
+
+
+def terminal_width(cap: int = MAX_WIDTH) -> int:
+    """The terminal's width (COLUMNS honoured), within MIN_WIDTH and `cap`."""
+    return max(MIN_WIDTH, min(cap, shutil.get_terminal_size((80, 24)).columns))
+
+
+def wrapped(text: str, width: int, *, first: str = "", hang: str | None = None) -> str:
+    """Wrapped at the width, whole words only (a word is never broken); later lines hang."""
+    return textwrap.fill(
+        text,
+        width=width,
+        initial_indent=first,
+        subsequent_indent=first if hang is None else hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def evidence_ids(ids: Sequence[int], shown: int = SHOWN_IDS) -> str:
+    listed = ", ".join(f"#{i}" for i in ids[:shown])
+    return listed + (f" +{len(ids) - shown} more" if len(ids) > shown else "")
+
+
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -42,31 +70,69 @@ def logged_line(e: Episode, c: Classification) -> str:
     )
 
 
+EPISODE_COLUMNS = ("id", "when", "where", "count", "duration", "pain", "label", "triggers")
+_RIGHT_ALIGNED = (0, 3, 5)
+
+
+def episode_cells(e: Episode, c: Classification) -> tuple[str, ...]:
+    """One row of the episode table."""
+    return (
+        str(e.id),
+        short_when(e),
+        e.where,
+        f"×{e.count}",
+        format_duration(e.duration_s),
+        f"{e.pain}/10",
+        label_text(c),
+        shown(", ".join(e.trigger_names)),
+    )
+
+
+def table_widths(rows: Iterable[Sequence[str]], header: Sequence[str]) -> list[int]:
+    """The width of each column but the last (which is not padded)."""
+    widths = [len(cell) for cell in header[:-1]]
+    for row in rows:
+        for i, width in enumerate(widths):
+            if len(row[i]) > width:
+                widths[i] = len(row[i])
+    return widths
+
+
+def table_line(row: Sequence[str], widths: Sequence[int]) -> str:
+    cells = [
+        row[i].rjust(w) if i in _RIGHT_ALIGNED else row[i].ljust(w) for i, w in enumerate(widths)
+    ]
+    return "  ".join([*cells, row[-1]]).rstrip()
+
+
 def episode_table(episodes: Sequence[Episode], labels: dict[int, Classification]) -> str:
-    header = ("id", "when", "where", "count", "duration", "pain", "label", "triggers")
-    rows = [header]
-    for e in episodes:
-        rows.append(
-            (
-                str(e.id),
-                short_when(e),
-                e.where,
-                f"×{e.count}",
-                format_duration(e.duration_s),
-                f"{e.pain}/10",
-                label_text(labels[e.id]),
-                shown(", ".join(e.trigger_names)),
-            )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
-    lines = []
-    for r in rows:
-        cells = [
-            r[i].rjust(widths[i]) if i in (0, 3, 5) else r[i].ljust(widths[i])
-            for i in range(len(widths))
-        ]
-        lines.append("  ".join([*cells, r[-1]]).rstrip())
-    return "\n".join(lines)
+    rows = [episode_cells(e, labels[e.id]) for e in episodes]
+    widths = table_widths(rows, EPISODE_COLUMNS)
+    return "\n".join(table_line(r, widths) for r in [EPISODE_COLUMNS, *rows])
+
+
+def echo_lines(lines: Iterable[str], *, batch: int = 2000) -> None:
+    """Lines written a batch at a time (one write per line costs more than forming it)."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == batch:
+            typer.echo("\n".join(chunk))
+            chunk.clear()
+    if chunk:
+        typer.echo("\n".join(chunk))
+
+
+def print_json_array(items: Iterable[Any]) -> None:
+    """`print_json` of a list, written an item at a time: the same text, without holding
+    the list."""
+    first = True
+    for item in items:
+        # JSON text holds no raw line break but its own: each line is indented as a list item
+        body = "  " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        typer.echo(("[\n" if first else ",\n") + body, nl=False)
+        first = False
+    typer.echo("[]" if first else "\n]")
 
 
 _W = 20
@@ -104,12 +170,20 @@ def episode_detail(e: Episode, c: Classification) -> str:
     return "\n".join(lines)
 
 
-def flag_block(flag: Flag) -> str:
-    ids = ", ".join(f"#{i}" for i in flag.episode_ids)
-    return (
-        f"- [{flag.severity}] {flag.title}\n"
-        f"    {shown(flag.detail)}\n"
-        f"    rule: {flag.code} · evidence: {ids} · sources: {flag.source}"
+def flag_block(flag: Flag, width: int | None = None) -> str:
+    """A flag wrapped at the terminal's width, its evidence cut to a few ids."""
+    width = width or terminal_width()
+    return "\n".join(
+        [
+            wrapped(f"- [{flag.severity}] {flag.title}", width, hang="  "),
+            wrapped(shown(flag.detail), width, first="    "),
+            wrapped(
+                f"evidence: {evidence_ids(flag.episode_ids)} · sources: {flag.source} · "
+                f"rule: {flag.code}",
+                width,
+                first="    ",
+            ),
+        ]
     )
 
 
@@ -117,6 +191,7 @@ def echo_flags(
     flags: Sequence[Flag], *, heading: str | None = None, disclaimer: bool = True
 ) -> None:
     """Flags grouped by severity, urgent first and loud; calm words for the rest."""
+    width = terminal_width()
     if heading:
         typer.echo(heading)
     for severity, title in SEVERITY_HEADINGS.items():
@@ -126,9 +201,9 @@ def echo_flags(
         loud = severity == "urgent"
         typer.secho(f"\n{'!! ' if loud else ''}{title}", fg=SEVERITY_COLOURS[severity], bold=loud)
         for flag in group:
-            typer.echo(flag_block(flag))
+            typer.echo(flag_block(flag, width))
     if disclaimer:
-        typer.echo(f"\n{NOT_A_DIAGNOSIS}")
+        typer.echo("\n" + wrapped(NOT_A_DIAGNOSIS, width))
 
 
 def day_dict(record: DayRecord) -> dict[str, Any]:

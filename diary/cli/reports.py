@@ -17,6 +17,7 @@ from diary.cli.group import DiaryGroup
 from diary.cli.state import state_of
 from diary.demo import DEFAULT_DAYS, DEFAULT_SEED
 from diary.errors import BadInput, NotEnoughData
+from diary.files import refuse_unnamed_replacement
 from diary.parsing import default_week, parse_date, parse_iso_week, parse_period, week_of
 
 report_app = typer.Typer(
@@ -123,6 +124,9 @@ def doctor(
     born: Annotated[
         int | None, typer.Option("--born", metavar="YEAR", help="Year of birth, on page 1.")
     ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Replace ./visit.pdf when --out is not given.")
+    ] = False,
 ) -> None:
     """A PDF to bring to a doctor (default: the last 8 weeks).
 
@@ -135,6 +139,9 @@ def doctor(
     from diary.reports.doctor import write_visit_pdf
 
     state = state_of(ctx)
+    source = ctx.get_parameter_source("out")
+    if source is not None and source.name == "DEFAULT":
+        refuse_unnamed_replacement(out, yes=yes)  # ./visit.pdf was not named: never silently
     today = state.now().date()
     patient, born = check_patient_name(name), check_birth_year(born, today=today)
     start, end = _period(ctx, since, until, weeks=8)
@@ -148,9 +155,10 @@ def doctor(
         born=born,
     )
     pages = write_visit_pdf(report, out, paper=paper.value)
+    entries = len(report.episodes)
     typer.echo(
-        f"{out} ({pages} pages, {len(report.episodes)} episodes, "
-        f"{report.start:%d %b} – {report.end:%d %b %Y})"
+        f"{out} ({pages} page{'s' if pages != 1 else ''}, {entries} "
+        f"entr{'ies' if entries != 1 else 'y'}, {report.start:%d %b %Y} – {report.end:%d %b %Y})"
     )
 
 

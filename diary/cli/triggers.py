@@ -25,6 +25,9 @@ def triggers(
         str | None, typer.Option("--until", metavar="DATE", help="Last day [default: today].")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="Add the statistics (p, q, dispersion) to the text.")
+    ] = False,
 ) -> None:
     """Which triggers matter: episodes on kept days with each exposure against kept days
     without it (same day and the day after), with 95% intervals and a verdict: linked,
@@ -36,8 +39,19 @@ def triggers(
     thresholds = state.thresholds
     today = state.now().date()
     first, last = recent_period(since, until, today=today, days=int(thresholds.trigger_window_days))
+    begun = services.diary_start(state.database())
+    if begun is not None:  # days before the diary existed are not kept days without episodes
+        first = max(first, min(begun, last))
     report = services.trigger_report(state.database(), first, last, thresholds)
     if as_json:
         render.print_json(triggers_dict(report))
         return
-    typer.echo(triggers_text(report, units=state.config().exposures), nl=False)
+    typer.echo(
+        triggers_text(
+            report,
+            units=state.config().exposures,
+            width=render.terminal_width(),
+            detail=detail,
+        ),
+        nl=False,
+    )

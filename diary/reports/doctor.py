@@ -8,9 +8,10 @@ from __future__ import annotations
 import math
 import textwrap
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from statistics import fmean, median
+from statistics import median
 from typing import Any
 
 from matplotlib.backends.backend_pdf import PdfPages
@@ -20,10 +21,10 @@ from matplotlib.patches import Rectangle
 
 from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
 from diary.analysis.visit import VisitReport
-from diary.domain import LABELS, Classification, Episode
+from diary.domain import LABELS, Episode, Flag
 from diary.files import private_file
-from diary.parsing import format_duration
-from diary.reports.charts import CHARTS
+from diary.parsing import format_duration, part_of_day_of
+from diary.reports.charts import CHARTS, Chart
 from diary.reports.triggers import ratio_text
 
 PAPER = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
@@ -53,6 +54,26 @@ COLUMNS = (
 TABLE_FONT = 7.5
 
 
+NBSP = "\u00a0"  # joins a value's parts ("1 min 30 s") so a line never breaks inside it
+MARKS = {"urgent": "▲ URGENT", "doctor": "● DOCTOR", "watch": "○ WATCH"}  # shape, not colour
+SHOWN_IDS = 5  # entry ids a flag lists before "+N more"
+SOURCE_TITLES = (
+    ("000", '"Difference Between Twitch and Spasm"'),
+    ("001", '"Beyond The Contractions: Muscle Spasm Vs. Twitch"'),
+    ("002", '"Muscle Twitch & Spasms"'),
+    ("003", '"Causes of Muscle Twitches and Spasms"'),
+)
+TYPE_NAMES = {"twitch": "Twitches", "spasm": "Spasms and cramps", "unclear": "Unclear"}
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def _unbroken(value: str) -> str:
+    return value.replace(" ", NBSP)
+
+
 class _Page:
     """A page that places text by inches from the top-left corner."""
 
@@ -63,177 +84,384 @@ class _Page:
 
     def text(self, x: float, y: float, s: str, **kw: Any) -> None:
         kw.setdefault("color", INK)
-        self.figure.text((MARGIN_X + x) / self.width, 1 - y / self.height, s, va="top", **kw)
-
-    def line(
-        self,
-        s: str,
-        *,
-        size: float = 9.5,
-        gap: float = 0.05,
-        indent: float = 0,
-        **kw: Any,
-    ) -> None:
-        # DejaVu Sans averages about 0.53 em a character; wrap to the usable width.
-        wrap = int((USABLE_WIDTH - indent) * 72 / (size * 0.53))
-        for part in textwrap.wrap(s, wrap) or [""]:
-            self.text(indent, self.y, part, fontsize=size, **kw)
-            self.y += size / 72 * 1.35
-        self.y += gap
-
-    def heading(self, s: str) -> None:
-        self.y += 0.12
-        self.text(0, self.y, s, fontsize=12, fontweight="bold")
-        self.y += 0.24
-        self.rule()
+        self.figure.text(
+            (MARGIN_X + x) / self.width, 1 - y / self.height, s, va="top", parse_math=False, **kw
+        )
 
     def rule(self) -> None:
         y = 1 - self.y / self.height
         self.figure.add_artist(_hline(MARGIN_X / self.width, 1 - MARGIN_X / self.width, y))
         self.y += 0.08
 
-    def footer(self, number: int, total: int, generated: date) -> None:
+    def box(self, top: float, bottom: float, *, width: float = 1.4) -> None:
+        """A frame around lines: urgent survives grey print."""
+        self.figure.add_artist(
+            Rectangle(
+                ((MARGIN_X - 0.06) / self.width, 1 - (bottom + 0.02) / self.height),
+                (USABLE_WIDTH + 0.12) / self.width,
+                (bottom - top + 0.08) / self.height,
+                fill=False,
+                edgecolor=INK,
+                linewidth=width,
+            )
+        )
+
+    def footer(self, number: int, total: int, generated: date, who: str | None) -> None:
         y = self.height - MARGIN_BOTTOM + 0.2  # the footer band: 0.6 in above the edge
         self.text(0, y, f"{NOT_A_DIAGNOSIS}", fontsize=7, color=MUTED)
         self.text(USABLE_WIDTH, y, f"Page {number} of {total}", fontsize=7, color=MUTED, ha="right")
         self.text(
             0,
             y + 0.15,
-            f"Contraction diary · patient-reported data · generated {generated:%d %b %Y}",
+            (f"{who} · " if who else "")
+            + f"Contraction diary · patient-reported data · generated {generated:%d %b %Y}",
             fontsize=7,
             color=MUTED,
         )
+
+
+def _wrap(s: str, width_in: float, size: float, bold: bool = False) -> list[str]:
+    # DejaVu Sans runs to about 0.6 em a character in mixed text (0.65 bold), measured on the
+    # page: wrap to the width with that margin, whole words only.
+    limit = int(width_in * 72 / (size * (0.65 if bold else 0.6)))
+    return textwrap.wrap(s, limit, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+class _Flow:
+    """The summary's text, continued onto a new page rather than run off this one."""
+
+    def __init__(self, paper: str) -> None:
+        self.paper = paper
+        self.pages = [_Page(paper)]
+
+    @property
+    def page(self) -> _Page:
+        return self.pages[-1]
+
+    def room(self, inches: float) -> None:
+        if self.page.y + inches > TEXT_BOTTOM:
+            self.pages.append(_Page(self.paper))
+            self.page.text(
+                0, self.page.y, "Summary for a clinical visit (continued)", fontsize=10,
+                fontweight="bold", color=MUTED,
+            )  # fmt: skip
+            self.page.y += 0.3
+
+    def line(
+        self,
+        s: str,
+        *,
+        size: float = 9,
+        gap: float = 0.04,
+        indent: float = 0,
+        **kw: Any,
+    ) -> None:
+        step = size / 72 * 1.32
+        for part in _wrap(s, USABLE_WIDTH - indent, size, kw.get("fontweight") == "bold"):
+            self.room(step)
+            self.page.text(indent, self.page.y, part, fontsize=size, **kw)
+            self.page.y += step
+        self.page.y += gap
+
+    def heading(self, s: str) -> None:
+        self.room(0.1 + 0.3 + 0.3)  # a heading never ends a page
+        self.page.y += 0.1
+        self.page.text(0, self.page.y, s, fontsize=11.5, fontweight="bold")
+        self.page.y += 0.22
+        self.page.rule()
 
 
 def _hline(x0: float, x1: float, y: float) -> Line2D:
     return Line2D([x0, x1], [y, y], color=RULE, linewidth=0.6)
 
 
-def _count_words(labels: list[Classification]) -> str:
-    by_label = Counter(c.label for c in labels)
-    parts = []
-    for label in LABELS:
-        subtypes = Counter(c.subtype for c in labels if c.label == label and c.subtype)
-        detail = ", ".join(f"{s} {n}" for s, n in subtypes.most_common())
-        count = by_label.get(label, 0)
-        name = {"twitch": "twitches", "spasm": "spasms"}.get(label, label) if count != 1 else label
-        parts.append(f"{count} {name}" + (f" ({detail})" if detail else ""))
-    return "; ".join(parts)
+def _type_line(label: str, report: VisitReport) -> str | None:
+    """'Spasms and cramps: 20 entries (27 contractions) on 15 days, 14 of them leg cramps at
+    night; pain median 6/10, worst 8/10 (2 at 8/10 or more); lasting median 2 min, longest
+    4 min.' Each type apart: cramp pain is never averaged with painless twitches."""
+    mine = [e for e in report.episodes if report.labels[e.id].label == label]
+    if not mine:
+        return None
+    contractions = sum(e.count for e in mine)
+    days = len({e.at.date() for e in mine})
+    text = f"{TYPE_NAMES[label]}: {_plural(len(mine), 'entry', 'entries')}"
+    if contractions != len(mine):
+        text += f" ({_plural(contractions, 'contraction')})"
+    text += f" on {days} of {_plural(_period_days(report), 'day')}"
+    subtypes = Counter(
+        str(report.labels[e.id].subtype) for e in mine if report.labels[e.id].subtype
+    )
+    named = [(s, n) for s, n in subtypes.most_common() if s not in ("fasciculation", "skeletal")]
+    if named:
+        text += ", of which " + ", ".join(f"{n:,} {SUBTYPE_WORDS.get(s, s)}" for s, n in named)
+    pains = [e.pain for e in mine]
+    severe = report.charts.severe_pain
+    if label == "twitch":
+        hurt = [p for p in pains if p > 0]
+        text += (
+            f". Painless: {len(mine) - len(hurt):,} of {len(mine):,}"
+            + (f"; the others at most {max(hurt)}/10" if hurt else "")
+            + "."
+        )
+        return text
+    worst = sum(p >= severe for p in pains)
+    durations = [e.duration_s for e in mine]
+    text += (
+        f". Pain: median {median(pains):g}/10, worst {max(pains)}/10"
+        + (f" ({worst} at {severe}/10 or more)" if worst else "")
+        + f"; lasting median {_unbroken(format_duration(median(durations)))}, longest "
+        f"{_unbroken(format_duration(max(durations)))}."
+    )
+    return text
 
 
-def _summary_page(report: VisitReport, paper: str) -> _Page:
-    page = _Page(paper)
-    episodes, labels = report.episodes, [report.labels[e.id or 0] for e in report.episodes]
-    weeks = ((report.end - report.start).days + 1) / 7
+SUBTYPE_WORDS = {
+    "nocturnal": "leg cramps at night",
+    "ischemic": "during exertion (ischemic)",
+    "smooth": "smooth-muscle (abdominal, pelvic)",
+    "clonus": "rhythmic series (clonus)",
+}
+SIGN_WORDS = (
+    ("breathing", "difficulty breathing"),
+    ("weakness", "weakness"),
+    ("speech", "speech change"),
+    ("swallowing", "swallowing difficulty"),
+    ("appearance_change", "change in how a muscle looks"),
+)
+
+
+def _logged_at(e: Episode) -> str:
+    return f"{e.at:%d %b %H:%M}" if e.time_known else f"{e.at:%d %b}"
+
+
+def _evidence(ids: Sequence[int]) -> str:
+    shown = ", ".join(f"#{i}" for i in ids[:SHOWN_IDS])
+    return shown + (f" +{len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else "")
+
+
+def _red_flags(flow: _Flow, report: VisitReport) -> None:
+    """Is anything alarming: the urgent and doctor flags in a line, urgent ones framed and
+    worded for a clinician ('Difficulty breathing ...: logged 30 Nov 03:05 (#74)')."""
+    by_id = {e.id: e for e in report.episodes}
+    urgent = [f for f in report.flags if f.severity == "urgent"]
+    doctor = [f for f in report.flags if f.severity == "doctor"]
+    if not urgent and not doctor:
+        signs = ", ".join(words for _, words in SIGN_WORDS)
+        flow.line(
+            "Red flags: none logged" + (f" (no {signs})." if report.episodes else "."),
+            size=10,
+            fontweight="bold",
+        )
+        if not report.episodes:
+            flow.line(
+                "Nothing was logged in this period, so there is nothing to assess: this is "
+                "not a finding that all is well.",
+                color=MUTED,
+            )
+        return
+    flow.line("Red flags (details below):", size=10, fontweight="bold", gap=0.02)
+    for flag in urgent:
+        flow.room(0.5)
+        top = flow.page.y
+        times = [_logged_at(by_id[i]) for i in flag.episode_ids if i in by_id][:SHOWN_IDS]
+        flow.line(
+            f"{MARKS['urgent']}  {flag.title}"
+            + (f": logged {', '.join(times)}" if times else "")
+            + f" ({_evidence(flag.episode_ids)})",
+            size=10,
+            fontweight="bold",
+            color=SEVERITY_INK["urgent"],
+            indent=0.05,
+        )
+        flow.page.box(top, flow.page.y - 0.04)
+        flow.page.y += 0.06
+    if doctor:
+        flow.line(
+            f"{MARKS['doctor']}  "
+            + "; ".join(_group_title(group, by_id, short=True) for group in _grouped_flags(doctor))
+            + ".",
+            size=10,
+            fontweight="bold",
+            color=SEVERITY_INK["doctor"],
+            indent=0.05,
+        )
+
+
+def _grouped_flags(flags: Sequence[Flag]) -> list[list[Flag]]:
+    """Flags of one rule and severity at several sites read as one."""
+    groups: dict[tuple[str, str], list[Flag]] = {}
+    for flag in flags:
+        groups.setdefault((flag.code, flag.severity), []).append(flag)
+    return list(groups.values())
+
+
+def _group_ids(group: Sequence[Flag]) -> list[int]:
+    return sorted({i for flag in group for i in flag.episode_ids})
+
+
+def _group_title(group: Sequence[Flag], by_id: dict[int, Episode], *, short: bool = False) -> str:
+    """'Twitching keeps coming back at 5 sites (eyelid, thigh, ...), both sides, 27 days'."""
+    first = group[0]
+    if len(group) == 1:
+        return first.title
+    head = first.title.split(" at the ")[0] if " at the " in first.title else first.title
+    if short:
+        return f"{head} at {len(group)} sites"
+    keys = [flag.key for flag in group if flag.key]
+    mine = [by_id[i] for i in _group_ids(group) if i in by_id]
+    sides = {e.side for e in mine if e.side}
+    days = len({e.at.date() for e in mine})
+    text = f"{head} at {len(group)} sites" + (f" ({', '.join(keys)})" if keys else "")
+    if {"left", "right"} <= sides or "both" in sides:
+        text += ", both sides"
+    return text + (f", {_plural(days, 'day')}" if days else "")
+
+
+def _for_clinician(flag: Flag) -> str:
+    """The detail without the advice to the patient to call emergency services: the PDF is
+    read by a clinician (the command line and the page keep it)."""
+    detail = flag.detail.replace(SEEK_CARE_NOW, "")
+    return detail.split(" Seek care now")[0].strip()
+
+
+def _flag_section(flow: _Flow, report: VisitReport) -> None:
+    flow.heading(f"Flags active on {report.end:%d %b %Y} ({len(report.flags)})")
+    if not report.flags:
+        flow.line(
+            "None of the patterns the source articles single out (severe pain, weakness, "
+            "prolonged or recurring spasms, persistent twitching, worsening, medication link, "
+            "difficulty breathing, speech or swallowing changes, clonus) is present."
+            if report.episodes
+            else "No flags: nothing was logged to raise one."
+        )
+        return
+    by_id = {e.id: e for e in report.episodes}
+    for group in _grouped_flags(report.flags):
+        first = group[0]
+        flow.room(0.55)
+        top, page = flow.page.y, flow.page
+        flow.line(
+            f"{MARKS[first.severity]}  {_group_title(group, by_id)}",
+            size=10,
+            gap=0.0,
+            fontweight="bold",
+            color=SEVERITY_INK[first.severity],
+        )
+        for flag in group:
+            detail = _for_clinician(flag)
+            named = not flag.key or detail.lower().startswith(flag.key.lower())
+            prefix = "" if len(group) == 1 or named else f"{flag.key}: "
+            flow.line(prefix + detail, indent=0.2, gap=0.0, size=8.5 if len(group) > 1 else 9)
+        sources = "; ".join(dict.fromkeys(flag.source for flag in group))
+        flow.line(
+            f"Entries {_evidence(_group_ids(group))} · sources {sources}",
+            indent=0.2,
+            size=8,
+            color=MUTED,
+        )
+        if first.severity == "urgent" and flow.page is page:
+            flow.page.box(top, flow.page.y - 0.05)
+            flow.page.y += 0.06
+
+
+def _summary_pages(report: VisitReport, paper: str) -> list[_Page]:
+    flow = _Flow(paper)
+    page = flow.page
     page.text(
         0, page.y, "Contraction diary: summary for a clinical visit", fontsize=17, fontweight="bold"
     )
     page.y += 0.4
     if who := _patient_line(report):
-        page.line(who, size=11, fontweight="bold")
-    page.line(
-        f"Period {report.start:%d %b %Y} – {report.end:%d %b %Y} ({weeks:.0f} weeks). "
-        "Self-recorded episodes of twitching, spasms and cramps, labelled by rules "
-        "from four patient-information documents (000–003) and public guidance.",
+        flow.line(who, size=11, fontweight="bold")
+    flow.line(
+        f"Period {_span(report.start, report.end)} ({_length(report)}). Recorded by the "
+        "patient; labels by rules from four patient-information articles (000–003, listed "
+        "at the end) and public guidance.",
         color=MUTED,
     )
-    page.heading("Overview")
-    if not episodes:
-        page.line("No episodes were logged in this period.")
-    else:
-        pains = [e.pain for e in episodes]
-        durations = [e.duration_s for e in episodes]
-        night = sum(e.count for e in episodes if report.labels[e.id].subtype == "nocturnal")
-        contractions = sum(e.count for e in episodes)
-        bouts = f" ({contractions} contractions)" if contractions != len(episodes) else ""
-        page.line(
-            f"{len(episodes)} episodes{bouts}, {len(episodes) / weeks:.1f} a week: "
-            f"{_count_words(labels)}."
-        )
-        page.line(
-            f"Pain (0–10): mean {fmean(pains):.1f}, median {median(pains):g}, "
-            f"maximum {max(pains)}.  Duration: median {format_duration(median(durations))}, "
-            f"longest {format_duration(max(durations))}."
-        )
-        sites = Counter(e.where for e in episodes).most_common(6)
-        page.line("Most affected: " + ", ".join(f"{s} {n}" for s, n in sites) + ".")
-        page.line(
-            f"Leg cramps at night: {night}.  Weakness logged: "
-            f"{sum(e.weakness for e in episodes)}.  Difficulty breathing logged: "
-            f"{sum(e.breathing for e in episodes)}.  Speech changes: "
-            f"{sum(e.speech for e in episodes)}.  Swallowing difficulty: "
-            f"{sum(e.swallowing for e in episodes)}."
-        )
-        triggers = Counter(t for e in episodes for t in e.trigger_names).most_common(8)
-        page.line(
-            "Triggers the patient noted: "
+    flow.heading("At a glance")
+    if not report.episodes:
+        flow.line("No episodes were logged in this period.")
+    for label in LABELS:
+        if line := _type_line(label, report):
+            flow.line(line)
+    _red_flags(flow, report)
+    flow.line(_kept_words(report), color=MUTED)
+    _flag_section(flow, report)
+    if report.episodes:
+        flow.line(_sites_words(report.episodes))
+        triggers = Counter(t for e in report.episodes for t in e.trigger_names).most_common(8)
+        flow.line(
+            "Triggers the patient noted (entries): "
             + (", ".join(f"{t} {n}" for t, n in triggers) if triggers else "none")
             + "."
         )
         if line := _tested_triggers(report):
-            page.line(line)
+            flow.line(line)
     if report.medicines:
-        page.line(
+        flow.line(
             "Medicines noted with episodes: "
             + "; ".join(
-                f"{m.name} ({_span(m.first, m.last)}, {m.episodes} "
-                f"episode{'s' if m.episodes != 1 else ''})"
+                f"{m.name} ({_span(m.first, m.last)}, {_plural(m.episodes, 'entry', 'entries')})"
                 for m in report.medicines
             )
             + "."
         )
-    page.line(
-        f"Diary kept (checked in as complete) on {report.kept_days} of {report.period_days} "
-        "days of the period"
-        + (
-            "; on the other days, episodes may have gone unlogged."
-            if report.kept_days < report.period_days
-            else "."
-        ),
-        color=MUTED,
-    )
-    page.heading(f"Flags active on {report.end:%d %b %Y}")
-    if not report.episodes:
-        page.line(
-            "No episodes were logged in this period, so there is nothing to assess: this "
-            "is not a finding that all is well."
-        )
-    elif not report.flags:
-        page.line(
-            "None of the patterns the source documents single out (severe pain, "
-            "weakness, prolonged or recurring spasms, persistent twitching, worsening, "
-            "medication link, difficulty breathing, speech or swallowing changes, clonus) "
-            "is present."
-        )
-    for flag in report.flags:
-        ink = SEVERITY_INK[flag.severity]
-        page.line(
-            f"{flag.severity.upper()}  {flag.title}", size=10, gap=0.0, fontweight="bold", color=ink
-        )
-        page.line(flag.detail, indent=0.2, gap=0.0)
-        ids = ", ".join(f"#{i}" for i in flag.episode_ids)
-        page.line(
-            f"Rule {flag.code}; episodes {ids}; sources {flag.source}",
-            indent=0.2,
-            size=8,
-            color=MUTED,
-        )
-        if page.y > USABLE_HEIGHT - 0.8:
-            page.line("… more flags: see `diary flags`.", color=MUTED)
-            break
-    if any(f.severity == "urgent" for f in report.flags):
-        page.line(SEEK_CARE_NOW, fontweight="bold", color=SEVERITY_INK["urgent"])
-    _questions(page, report)
-    page.heading("About these data")
-    page.line(
-        "Episodes are entered by the patient: time, body site, duration, pain 0–10, "
-        "visible sign (flicker or bulge), tightness, range of motion and triggers. "
-        "Labels (twitch, spasm, unclear) weigh that evidence and say 'unclear' when it "
-        "conflicts. Episode ids in flags refer to the table at the end.",
+    _questions(flow, report)
+    flow.heading("About these data")
+    flow.line(
+        "The patient enters time, body site, duration, pain 0–10, visible sign, tightness, "
+        "range of motion and triggers; an entry may stand for several contractions (a "
+        "bout). Labels weigh that evidence and say 'unclear' when it conflicts. Entry ids "
+        "(#) refer to the table at the end.",
         color=MUTED,
         size=8.5,
     )
-    return page
+    flow.line(
+        "Sources: "
+        + "; ".join(f"{code} {title}" for code, title in SOURCE_TITLES)
+        + ". Thresholds: public guidance (NHS, NICE CKS, MedlinePlus, Merck Manual, "
+        "Boonstra 2016) as named beside each flag.",
+        color=MUTED,
+        size=8.5,
+    )
+    return flow.pages
+
+
+def _period_days(report: VisitReport) -> int:
+    return report.period_days or (report.end - report.start).days + 1
+
+
+def _length(report: VisitReport) -> str:
+    days = _period_days(report)
+    return _plural(days // 7, "week") if days % 7 == 0 else _plural(days, "day")
+
+
+def _kept_words(report: VisitReport) -> str:
+    kept, days = report.kept_days, _period_days(report)
+    text = f"Diary kept (checked in as complete) on {kept} of {_plural(days, 'day')}"
+    missing = days - kept
+    if missing:
+        return text + (
+            f"; on the other {_plural(missing, 'day')} entries may be missing."
+            if missing != days
+            else "; a day without a check-in may hold unlogged episodes."
+        )
+    return text + "."
+
+
+def _sites_words(episodes: Sequence[Episode]) -> str:
+    """'Most affected (entries): eyelid 36 (11 left), calf 13 (6 left, 3 right)': sides
+    within their site, as the weekly report groups them."""
+    sites: dict[str, Counter[str]] = {}
+    for e in episodes:
+        sites.setdefault(e.site, Counter())[e.side or ""] += 1
+    ranked = sorted(sites.items(), key=lambda kv: (-kv[1].total(), kv[0]))[:6]
+    parts = []
+    for site, sides in ranked:
+        named = ", ".join(f"{n} {side}" for side, n in sides.most_common() if side)
+        parts.append(f"{site} {sides.total()}" + (f" ({named})" if named else ""))
+    return "Most affected (entries): " + ", ".join(parts) + "."
 
 
 def _patient_line(report: VisitReport) -> str | None:
@@ -246,34 +474,36 @@ def _patient_line(report: VisitReport) -> str | None:
     return ", ".join(parts) or None
 
 
+def _footer_name(report: VisitReport) -> str | None:
+    if not report.patient:
+        return None
+    return report.patient + (f" (born {report.born})" if report.born else "")
+
+
 def _span(first: date, last: date) -> str:
-    return f"{first:%d %b %Y}" if first == last else f"{first:%d %b %Y} – {last:%d %b %Y}"
+    if first == last:
+        return f"{first:%d %b %Y}"
+    if first.year == last.year:
+        return f"{first:%d %b} – {last:%d %b %Y}"
+    return f"{first:%d %b %Y} – {last:%d %b %Y}"
 
 
-ABOUT_ROOM = 1.1  # inches kept under the questions for "About these data"
-
-
-def _questions(page: _Page, report: VisitReport) -> None:
-    """The notes the person marked with a leading "?", as far as page 1 has room."""
+def _questions(flow: _Flow, report: VisitReport) -> None:
+    """The notes the person marked with a leading "?"."""
     questions = report.questions
     if not questions:
         return
-    if page.y > TEXT_BOTTOM - ABOUT_ROOM - 0.7:  # the flags left no room for a section
-        page.line(
-            f"Questions for the visit: {len(questions)} marked (the notes starting with '?' "
-            "in the table).",
-            fontweight="bold",
+    flow.heading("Questions for the visit")
+    for e, text in questions[:MAX_QUESTIONS]:
+        flow.line(f"• {text}  (#{e.id}, {e.at:%d %b})", gap=0.0)
+    if len(questions) > MAX_QUESTIONS:
+        flow.line(
+            f"… {len(questions) - MAX_QUESTIONS} more: the notes starting with '?' in the table.",
+            color=MUTED,
         )
-        return
-    page.heading("Questions for the visit")
-    for shown, (e, text) in enumerate(questions):
-        if page.y > TEXT_BOTTOM - ABOUT_ROOM - 0.2:
-            page.line(
-                f"… {len(questions) - shown} more: the notes starting with '?' in the table.",
-                color=MUTED,
-            )
-            break
-        page.line(f"• {text}  (#{e.id}, {e.at:%d %b})", gap=0.0)
+
+
+MAX_QUESTIONS = 8
 
 
 def _tested_triggers(report: VisitReport) -> str | None:
@@ -292,6 +522,10 @@ def _tested_triggers(report: VisitReport) -> str | None:
     ]
     if unclear:
         parts.append("no clear link: " + ", ".join(unclear))
+    if report.charts.untested:
+        parts.append(
+            "not tested: " + ", ".join(f"{n} ({why})" for n, why in report.charts.untested)
+        )
     return (
         f"Triggers tested on kept days ({effects.since:%d %b} – {effects.until:%d %b}): "
         + "; ".join(parts)
@@ -303,10 +537,16 @@ CHART_TITLE_ROOM = 0.35  # inches above each chart for its title
 CHART_AXIS_ROOM = 0.85  # inches below each chart for tick labels and a two-line axis label
 
 
+def _pdf_charts(report: VisitReport) -> list[Chart]:
+    """The charts with enough data; with few entries, only the time line and the pain (the
+    table lists every entry)."""
+    return [c for c in CHARTS if c.enough(report.charts) and report.charts.total >= c.pdf_from]
+
+
 def _chart_pages(report: VisitReport, paper: str) -> list[_Page]:
     """Two charts a page. Each slot holds the title, the axes and the tick labels and axis
     label under them, so nothing reaches the footer on A4 or Letter."""
-    drawable = [c for c in CHARTS if c.enough(report.charts)]
+    drawable = _pdf_charts(report)
     pages = []
     for first in range(0, len(drawable), 2):
         page = _Page(paper)
@@ -350,8 +590,9 @@ def _when(e: Episode) -> str:
     """The table's time cell: never an invented time."""
     if e.time_known:
         return f"{e.at:%a %d %b %H:%M}"
-    if e.part_of_day == "night":
-        return f"{e.at:%a %d %b}, night"
+    part = part_of_day_of(e.at, time_known=False, part_of_day=e.part_of_day)
+    if part is not None:  # 'night', or 'afternoon' (stored at a representative hour)
+        return f"{e.at:%a %d %b}, {part}"
     return f"{e.at:%d %b}, time not given"
 
 
@@ -359,14 +600,15 @@ MAX_PAGES = 8  # a doctor reads a few pages; `diary export` holds every episode
 LINE_HEIGHT = TABLE_FONT / 72 * 1.3
 TABLE_TOP = 0.6  # inches under the page top for the title and the column headings
 GROUPED_COLUMNS = (
-    ("from", 0.55),
-    ("where", 0.85),
-    ("type", 1.3),
-    ("entries", 0.5),
-    ("contractions", 0.85),
-    ("duration", 0.9),
+    ("from", 0.5),
+    ("where", 0.8),
+    ("type", 1.02),
+    ("first ids", 0.75),
+    ("entries", 0.48),
+    ("contractions", 0.78),
+    ("duration", 0.85),
     ("pain", 0.4),
-    ("triggers", 1.42),
+    ("triggers", 1.17),
 )
 GROUP_SPANS = (7, 14, 28)  # days a row covers: a week, a fortnight, four weeks
 
@@ -414,7 +656,7 @@ def _episode_rows(report: VisitReport) -> list[Row]:
                 _when(e),
                 e.where,
                 f"×{e.count}",
-                format_duration(e.duration_s),
+                _unbroken(format_duration(e.duration_s)),
                 str(e.pain),
                 c.label,
                 c.subtype or "-",
@@ -442,16 +684,20 @@ def _grouped_rows(report: VisitReport, span: int = 7) -> list[Row]:
         durations = [e.duration_s for e in members]
         pains = [e.pain for e in members]
         triggers = Counter(str(t) for e in members for t in e.triggers)
+        ids = sorted(e.id for e in members)
         rows.append(
             (
                 f"{week:%d %b}",
                 where,
                 kind,
+                ", ".join(f"#{i}" for i in ids[:2]) + (f" +{len(ids) - 2}" if len(ids) > 2 else ""),
                 str(len(members)),
                 str(sum(e.count for e in members)),
-                format_duration(min(durations))
+                _unbroken(format_duration(min(durations)))
                 + (
-                    f"–{format_duration(max(durations))}" if max(durations) > min(durations) else ""
+                    f"–{_unbroken(format_duration(max(durations)))}"
+                    if max(durations) > min(durations)
+                    else ""
                 ),
                 f"{min(pains)}–{max(pains)}" if min(pains) != max(pains) else str(pains[0]),
                 ", ".join(f"{t} ×{n}" if n > 1 else t for t, n in triggers.most_common()),
@@ -460,10 +706,14 @@ def _grouped_rows(report: VisitReport, span: int = 7) -> list[Row]:
     return rows
 
 
-def _table_plan(report: VisitReport, paper: str) -> tuple[str, Columns, list[list[Row]]]:
+def _table_plan(
+    report: VisitReport, paper: str, summary_pages: int | None = None
+) -> tuple[str, Columns, list[list[Row]]]:
     """The full table when it fits the page budget, else the weekly summary by site."""
-    charts = sum(1 for c in CHARTS if c.enough(report.charts))
-    budget = max(1, MAX_PAGES - 1 - math.ceil(charts / 2))
+    if summary_pages is None:
+        summary_pages = len(_summary_pages(report, paper))
+    charts = len(_pdf_charts(report))
+    budget = max(1, MAX_PAGES - summary_pages - math.ceil(charts / 2))
     period = f"{report.start:%d %b} – {report.end:%d %b %Y}"
     pages = _paginate(_episode_rows(report), COLUMNS, paper)
     if len(pages) <= budget:
@@ -481,8 +731,8 @@ def _table_plan(report: VisitReport, paper: str) -> tuple[str, Columns, list[lis
     return title, GROUPED_COLUMNS, pages
 
 
-def _table_pages(report: VisitReport, paper: str) -> list[_Page]:
-    title, columns, planned = _table_plan(report, paper)
+def _table_pages(report: VisitReport, paper: str, summary_pages: int) -> list[_Page]:
+    title, columns, planned = _table_plan(report, paper, summary_pages)
     pages = []
     for number, rows in enumerate(planned):
         page = _Page(paper)
@@ -493,8 +743,8 @@ def _table_pages(report: VisitReport, paper: str) -> list[_Page]:
             page.text(
                 0,
                 page.y - 0.08,
-                f"{len(report.episodes)} episodes, too many to list here: near-identical ones "
-                "are grouped. `diary export` lists each.",
+                f"{len(report.episodes):,} entries: near-identical ones grouped (first ids shown); "
+                "`diary export` lists each.",
                 fontsize=8,
                 color=MUTED,
             )
@@ -530,13 +780,14 @@ def _table_pages(report: VisitReport, paper: str) -> list[_Page]:
 
 def visit_pages(report: VisitReport, paper: str = "a4") -> list[Figure]:
     """Every page, drawn and footed, as matplotlib figures (the PDF, and the layout tests)."""
+    summary = _summary_pages(report, paper)
     pages = [
-        _summary_page(report, paper),
+        *summary,
         *_chart_pages(report, paper),
-        *_table_pages(report, paper),
+        *_table_pages(report, paper, len(summary)),
     ]
     for number, page in enumerate(pages, start=1):
-        page.footer(number, len(pages), report.generated)
+        page.footer(number, len(pages), report.generated, _footer_name(report))
     return [page.figure for page in pages]
 
 
@@ -556,5 +807,6 @@ def write_visit_pdf(report: VisitReport, out: Path, *, paper: str = "a4") -> int
 
 
 def pages_needed(report: VisitReport, paper: str = "a4") -> int:
-    charts = sum(1 for c in CHARTS if c.enough(report.charts))
-    return 1 + math.ceil(charts / 2) + len(_table_plan(report, paper)[2])
+    summary = len(_summary_pages(report, paper))
+    charts = len(_pdf_charts(report))
+    return summary + math.ceil(charts / 2) + len(_table_plan(report, paper, summary)[2])

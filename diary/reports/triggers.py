@@ -57,6 +57,8 @@ def result_dict(r: TriggerResult) -> dict[str, Any]:
         "days_needed": r.days_needed,
         "missing": r.missing,
         "in_runs": r.in_runs,
+        "p_runs": r.p_runs,
+        "runs_note": r.runs_note,
         "members": list(r.members),
     }
 
@@ -130,11 +132,21 @@ def _p(value: float | None) -> str:
     return "< 0.0001" if value < 0.0001 else f"{value:.4f}" if value < 0.01 else f"{value:.2f}"
 
 
+CHANCE = (
+    "not counted as a link: many exposures and days were compared, and across that many "
+    "comparisons a difference this size turns up by chance"
+)
+
+
 def result_line(
-    r: TriggerResult, *, units: dict[str, str | None] | None = None, width: int = 100
+    r: TriggerResult,
+    *,
+    units: dict[str, str | None] | None = None,
+    width: int = 100,
+    detail: bool = False,
 ) -> str:
     """'Caffeine: episodes on 9 of 14 days with it, against 3 of 47 without: linked
-    (about 3.8× the rate, 95% interval 2.2× to 6.8×)', then the numbers."""
+    (about 3.8× the rate, 95% interval 2.2× to 6.8×)', then, with `detail`, the numbers."""
     name = _name(r)
     if r.verdict == NOT_ENOUGH_DATA:
         text = f"{name}: not enough data: {r.missing}."
@@ -154,34 +166,59 @@ def result_line(
             f" ({about}{_times(r.rate_ratio)} the rate, 95% interval "
             f"{_times(r.ci95[0])} to {_times(r.ci95[1])})"
         )
+        low, high = r.ci95
+        apart = (low is not None and low > 1) or (high is not None and high < 1)
+        if r.verdict not in (LINKED, PROTECTIVE) and apart:
+            words += f"; {CHANCE}"
+    text = _wrapped(f"{words}.", first="  ", width=width)
+    if not detail:
+        return text
     numbers = (
-        f"{r.episodes_exposed} vs {r.episodes_unexposed} episodes; "
+        f"{r.episodes_exposed} vs {r.episodes_unexposed} contractions; "
         f"p {_p(r.p)}, days p {_p(r.p_days)}, permutation p {_p(r.p_permutation)}, "
         f"q {_p(r.q)}"
     )
     if r.dispersion is not None and r.dispersion > 1:
         numbers += f"; days vary {r.dispersion:.1f}× Poisson, interval widened"
     if r.in_runs:
-        numbers += "; it came in runs of days, so less certain"
-    return (
-        _wrapped(f"{words}.", first="  ", width=width)
-        + "\n"
-        + _wrapped(numbers, first="      ", hang="      ", width=width)
-    )
+        numbers += f"; it came in runs of days: shifted whole, p {_p(r.p_runs)}"
+    if r.runs_note:
+        numbers += f". {r.runs_note}"
+    return text + "\n" + _wrapped(numbers, first="      ", hang="      ", width=width)
 
 
-def _dose_line(d: DoseResponse, units: dict[str, str | None]) -> str:
+def _dose_line(
+    d: DoseResponse,
+    units: dict[str, str | None],
+    *,
+    linked: bool,
+    width: int = 100,
+    detail: bool = False,
+) -> str:
     unit = units.get(d.trigger) or ""
-    verdict = "the rate rises with the amount" if d.rises else "no clear rise with the amount"
     title = d.trigger[:1].upper() + d.trigger[1:]
-    lines = [f"{title} by amount, on the same day: {verdict} (trend p {_p(d.p)})."]
+    if d.rises and linked:
+        verdict = "more contractions on days with more of it"
+    elif d.rises:
+        verdict = (
+            "more contractions on days with more of it, though days with it and without it "
+            "show no clear link: a hint worth testing, not a finding"
+        )
+    else:
+        verdict = "no clear rise with the amount"
+    trend = f" (trend p {_p(d.p)})" if detail else ""
+    lines = [_wrapped(f"{title} by amount, on the same day: {verdict}{trend}.", width=width)]
     for level in d.levels:
         named = unit[:-1] if level.amount == 1 and unit.endswith("s") else unit
         amount = f"{level.amount:g}{' ' + named if named else ''}"
-        lines.append(
-            f"  {amount:>9}: {level.rate:4.1f} episodes a day (95% interval "
-            f"{level.ci95[0]:.1f} to {level.ci95[1]:.1f}) over {_days(level.days)}"
-        )
+        if detail:
+            text = (
+                f"{amount}: {level.rate:.1f} contractions a day (95% interval "
+                f"{level.ci95[0]:.1f} to {level.ci95[1]:.1f}) over {_days(level.days)}"
+            )
+        else:
+            text = f"{amount}: {level.rate:.1f} contractions a day over {_days(level.days)}"
+        lines.append(_wrapped(text, first="  ", width=width))
     return "\n".join(lines)
 
 
@@ -198,28 +235,43 @@ def _wrapped(text: str, *, first: str = "", hang: str | None = None, width: int 
 
 
 def triggers_text(
-    report: TriggerReport, *, units: dict[str, str | None] | None = None, width: int = 100
+    report: TriggerReport,
+    *,
+    units: dict[str, str | None] | None = None,
+    width: int = 100,
+    detail: bool = False,
 ) -> str:
+    """The plain-words summary first; the statistics with `detail`."""
     units = units or {}
     lines = [
-        f"Triggers: kept days from {report.since:%a %d %b %Y} to {report.until:%a %d %b %Y} "
-        f"({report.kept_days} of {report.period_days} days kept)"
+        _wrapped(
+            f"Triggers: kept days from {report.since:%a %d %b %Y} to {report.until:%a %d %b %Y} "
+            f"({report.kept_days} of {report.period_days} days kept)",
+            width=width,
+        )
     ]
     if report.kept_days == 0:
         lines += [
             "",
-            "No kept days in this period, so nothing can be compared: only days checked in "
-            "with `diary day` count (a day never checked in says nothing about what happened).",
+            _wrapped(
+                "No kept days in this period, so nothing can be compared: only days checked "
+                "in with `diary day` count (a day never checked in says nothing about what "
+                "happened).",
+                width=width,
+            ),
         ]
         return "\n".join(lines) + "\n"
     if not report.results:
         lines += [
             "",
-            "No exposure was named at a check-in in this period: `diary day --had "
-            "coffee=2` records one.",
+            _wrapped(
+                "No exposure was named at a check-in in this period: `diary day --had "
+                "coffee=2` records one.",
+                width=width,
+            ),
         ]
-    if report.results:
-        lines += ["", _wrapped(_in_short(report), width=width)]
+    if report.results:  # the plain words open the report
+        lines = [_wrapped(_in_short(report), width=width), "", *lines]
     for kind in report.kinds:
         mine = [r for r in report.results if r.kind == kind]
         if not mine:
@@ -228,18 +280,24 @@ def triggers_text(
         next_day = [r for r in mine if r.lag_days == 1]
         lines += ["", f"{KIND_TITLES[kind]}, on the same day:"]
         if kind == "all":
-            lines += [result_line(r, width=width) for r in same_day]
+            lines += [result_line(r, width=width, detail=detail) for r in same_day]
         else:
             clear = [r for r in same_day if r.verdict in (LINKED, PROTECTIVE)]
-            lines += [result_line(r, width=width) for r in clear]
-            lines.append(f"  {_others(same_day, clear)}")
+            lines += [result_line(r, width=width, detail=detail) for r in clear]
+            lines.append(_wrapped(_others(same_day, clear), first="  ", width=width))
         clear_next = [r for r in next_day if r.verdict in (LINKED, PROTECTIVE)]
         lines.append(f"{KIND_TITLES[kind]}, on the day after:")
-        lines += [result_line(r, width=width) for r in clear_next]
-        lines.append(f"  {_others(next_day, clear_next)}")
+        lines += [result_line(r, width=width, detail=detail) for r in clear_next]
+        lines.append(_wrapped(_others(next_day, clear_next), first="  ", width=width))
     if report.dose:
         for d in report.dose:
-            lines += ["", _dose_line(d, units)]
+            linked = any(
+                r.trigger == d.trigger and r.lag_days == 0 and r.verdict == LINKED
+                for r in report.results
+            )
+            lines += ["", _dose_line(d, units, linked=linked, width=width, detail=detail)]
+    if not detail and report.results:
+        lines += ["", _wrapped("`diary triggers --detail` adds the statistics.", width=width)]
     for group in report.together:
         names = " and ".join(group.members)
         lines += [

@@ -100,7 +100,7 @@ def _headline(s: WeeklySummary) -> str:
         if s.this.contractions != s.this.episodes
         else ""
     )
-    return f"{_n(s.this.episodes, 'episode')} logged{bouts}" + (f": {labels}" if labels else "")
+    return f"{_n(s.this.episodes, 'episode')}{bouts}" + (f": {labels}" if labels else "")
 
 
 TYPE_WORDS = {"twitch": "twitches", "spasm": "cramps and spasms", "unclear": "unclear"}
@@ -110,7 +110,9 @@ def pain_line(s: WeeklySummary) -> str:
     """'Pain of cramps and spasms: median 6/10, worst 7/10 (6 episodes); twitches: 3
     episodes, none painful.' Each type apart: painless twitches never dilute cramp pain."""
     parts = []
-    for label, p in s.pain_by_type.items():
+    for label in ("spasm", "unclear", "twitch"):
+        if (p := s.pain_by_type.get(label)) is None:
+            continue
         entries = int(p["entries"] or 0)
         if label == "twitch":
             painful = int(p["painful"] or 0)
@@ -309,8 +311,8 @@ def weekly_text(
             f"Time in episodes: {format_duration(s.total_duration_s)}; longest {_longest(s)}."
         )
         console.print(kept_line(s))
-        if line := triggers_line(s):
-            console.print(line)
+        if found := triggers_line(s):
+            console.print(found)
         parts = [
             _table("Site", s.by_site, {k: _where(k, v) for k, v in s.by_site_side.items()}),
             _table("Type", s.by_subtype),
