@@ -1,6 +1,7 @@
 """Does `diary experiment result` keep quiet without an effect and find a real one? Seeded.
 
     python bench/simulate_experiment.py [--seeds 1000] [--power-seeds 1000]
+        [--first-seed 0] [--shapes 1 3] [--rates 0.5 1 3]
 
 Every diary is a planned experiment of 12 weekly pairs (washout 2 days) with its own
 random order, analysed by `diary.analysis.experiment.analyse`, the function behind the
@@ -109,6 +110,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=1000)
     parser.add_argument("--power-seeds", type=int, default=1000)
+    parser.add_argument("--first-seed", type=int, default=0, help="start of the seed range")
+    parser.add_argument("--shapes", type=float, nargs="+", default=[1.0, 3.0])
+    parser.add_argument("--rates", type=float, nargs="+", default=[0.5, 1.0, 3.0])
     args = parser.parse_args()
     started = time.perf_counter()
     print(
@@ -117,10 +121,10 @@ def main() -> None:
     )
     print(f"{'scenario':<44} {'diary verdict':>24} {'pooled Poisson p<0.05':>26}")
     worst = 0.0
-    for shape in (1.0, 3.0):
-        for rate in (0.5, 1.0, 3.0):
+    for shape in args.shapes:
+        for rate in args.rates:
             called = pooled = 0
-            for seed in range(args.seeds):
+            for seed in range(args.first_seed, args.first_seed + args.seeds):
                 x, days = diary(seed, rate_without=rate, ratio=1.0, shape=shape)
                 result = analyse(x, days, today=date(2030, 1, 1))
                 called += result.verdict in (LIKELY_RAISES, LIKELY_LOWERS)
@@ -130,7 +134,7 @@ def main() -> None:
             print(f"{name:<44} {share(called, args.seeds):>24} {share(pooled, args.seeds):>26}")
     for rate_with, rate_without in ((2.0, 1.0), (1.0, 0.5)):
         found = 0
-        for seed in range(args.power_seeds):
+        for seed in range(args.first_seed, args.first_seed + args.power_seeds):
             x, days = diary(
                 100_000 + seed, rate_without=rate_without, ratio=rate_with / rate_without, shape=3
             )

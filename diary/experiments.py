@@ -341,6 +341,17 @@ def charted(
     return out
 
 
+def charted_between(
+    db: Database, first: date, last: date, *, today: date, thresholds: Thresholds
+) -> list[tuple[ExperimentResult, dict[date, DayObservation]]]:
+    """The experiments that are over and overlap `first`..`last` (charts, doctor PDF)."""
+    return [
+        (result, days)
+        for result, days in charted(db, today, thresholds)
+        if result.experiment.start <= last and result.cutoff >= first
+    ]
+
+
 def finished_experiments(db: Database, today: date) -> list[Experiment]:
     """Experiments that ended (finished or abandoned) by `today`, oldest first."""
     with db.reading() as connection:

@@ -197,6 +197,14 @@ def charts(
     from diary.reports.charts import write_charts
 
     written, skipped = write_charts(shown, out, fmt.value)
+    if shown is data:  # each experiment that is over (calm mode: no daily counts, so none)
+        from diary.experiments import charted_between
+        from diary.reports.experiment import write_experiment_charts
+
+        over = charted_between(
+            state.database(), start, end, today=state.now().date(), thresholds=state.thresholds
+        )
+        written += write_experiment_charts(over, out, fmt.value)
     for reason in skipped:
         typer.echo(f"diary: skipped {reason}", err=True)
     if as_json:

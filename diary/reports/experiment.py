@@ -9,9 +9,11 @@ the order of blocks is never revealed before its end.
 
 from __future__ import annotations
 
+import io
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from pathlib import Path
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -230,3 +232,32 @@ def draw_experiment_page(
             figure.text(left / page_w, 1 - y / page_h, line, fontsize=font, va="top")
             y += per_line
         y += per_line * 0.4
+
+
+def write_experiment_charts(
+    charted: Sequence[tuple[ExperimentResult, Mapping[date, DayObservation]]],
+    out_dir: Path,
+    fmt: str,
+) -> list[Path]:
+    """One file per experiment that is over: `experiment-caffeine-2026-08-25.png`."""
+    from diary.files import private_file, private_folder
+
+    drawn = []
+    for result, days in charted:
+        buffer = io.BytesIO()
+        metadata = {"png": {"Software": None}, "svg": {"Date": None}}.get(
+            fmt, {"CreationDate": None}
+        )
+        experiment_figure(result, days).savefig(buffer, format=fmt, metadata=metadata)
+        x = result.experiment
+        name = f"experiment-{x.exposure.replace(' ', '-')}-{x.start.isoformat()}.{fmt}"
+        drawn.append((name, buffer.getvalue()))
+    written = []
+    if drawn:
+        private_folder(out_dir)
+    for name, content in drawn:
+        path = out_dir / name
+        with private_file(path, binary=True) as handle:
+            handle.write(content)
+        written.append(path)
+    return written
