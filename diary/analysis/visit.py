@@ -35,6 +35,7 @@ class VisitReport:
     patient: str | None = None  # --name
     born: int | None = None  # --born YEAR
     medicines: tuple[Medicine, ...] = ()
+    checks_note: str | None = None  # calm mode: how often summaries were opened (page 1)
 
     @property
     def questions(self) -> list[tuple[Episode, str]]:

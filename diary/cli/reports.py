@@ -154,6 +154,11 @@ def doctor(
         patient=patient,
         born=born,
     )
+    from dataclasses import replace
+
+    from diary.calm import checks_note  # calm mode: page 1 adds the count of opened summaries
+
+    report = replace(report, checks_note=checks_note(state.database(), today))
     pages = write_visit_pdf(report, out, paper=paper.value)
     entries = len(report.episodes)
     typer.echo(

@@ -408,6 +408,8 @@ def _summary_pages(report: VisitReport, paper: str) -> list[_Page]:
             + "."
         )
     _questions(flow, report)
+    if report.checks_note:  # calm mode: the count of opened summaries, nothing else changes
+        flow.line(report.checks_note)
     flow.heading("About these data")
     flow.line(
         "The patient enters time, body site, duration, pain 0–10, visible sign, tightness, "
