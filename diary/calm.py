@@ -335,8 +335,12 @@ def checks_note(db: Database, today: date) -> str | None:
     if not state.calm:
         return None
     this, last = checks_this_and_last_week(db, today)
-    since = f" (calm mode since {state.since:%d %b %Y})" if state.since else ""
-    return CHECKS_LINE.format(this=this, last=last).rstrip(".") + since + "."
+    since = f" since {state.since:%d %b %Y}" if state.since else ""
+    return (
+        f"Calm mode{since} (a setting for health worry that feeds on checking): the patient "
+        f"opened the diary's summaries, flags or charts {this} times this week (from Monday), "
+        f"{last} times last week."
+    )
 
 
 # --- export and import --------------------------------------------------------------------------
