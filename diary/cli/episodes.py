@@ -213,14 +213,9 @@ def log(
         data["disclaimer"] = NOT_A_DIAGNOSIS
         render.print_json(data)
         return
-    from diary.experiments import stop_line
-
-    stop = stop_line(state.database(), result.active_flags, now.date())
-    if stop:  # safety first: before the label, in calm mode too
-        typer.secho(stop, fg="red", bold=True)
-    from diary import calm
-
-    if calm.is_calm(state.database()):  # "Noted." and any urgent or doctor flag
+    if result.stop:  # safety first: before the label, in calm mode too
+        typer.secho(result.stop, fg="red", bold=True)
+    if result.calm:  # "Noted." and any urgent or doctor flag
         from diary.cli.calm import echo_noted
 
         echo_noted(result)
