@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from diary.domain import SIGN_FIELDS, Classification, Episode, ReliefEntry
-from diary.parsing import format_duration
+from diary.parsing import format_duration, part_of_day_of
 from diary.shapes import shown
 
 
@@ -21,8 +21,11 @@ def when_of(e: Episode) -> str:
     """When an episode happened, as precisely as it was given: never an invented time."""
     if e.time_known:
         return when(e.at)
-    if e.part_of_day == "night":
+    part = part_of_day_of(e.at, time_known=False, part_of_day=e.part_of_day)
+    if part == "night":
         return f"night of {e.at:%a %d %b %Y} (hour not given)"
+    if part is not None:  # 'this afternoon': stored at a representative hour, never shown
+        return f"{e.at:%a %d %b %Y}, {part} (hour not given)"
     return f"{e.at:%a %d %b %Y} (time not given)"
 
 
@@ -30,14 +33,16 @@ def short_when(e: Episode) -> str:
     """The 'when' cell of a table: the time, 'night' or 'time not given'."""
     if e.time_known:
         return f"{e.at:%a %Y-%m-%d %H:%M}"
-    return f"{e.at:%a %Y-%m-%d} " + ("night" if e.part_of_day == "night" else "--:--")
+    part = part_of_day_of(e.at, time_known=False, part_of_day=e.part_of_day)
+    return f"{e.at:%a %Y-%m-%d} " + (part or "--:--")
 
 
 def time_of_day(e: Episode) -> str:
     """The time within a day already named: '23:40', 'night (hour not given)'."""
     if e.time_known:
         return f"{e.at:%H:%M}"
-    return "night (hour not given)" if e.part_of_day == "night" else "time not given"
+    part = part_of_day_of(e.at, time_known=False, part_of_day=e.part_of_day)
+    return f"{part} (hour not given)" if part else "time not given"
 
 
 def label_text(c: Classification) -> str:

@@ -14,7 +14,8 @@ DATETIME_FORMS = (
     "ISO 8601 (2026-11-20T14:30, 2026-11-20 14:30, or a date alone), 'now', a time alone "
     "('23:40', '3am': the latest such moment), 'yesterday 22:30', 'today 7am', 'monday 8pm', "
     "'3 days ago', '3 days ago 8pm', '2 hours ago', '30 min ago', 'last night', "
-    "'last night 3am', 'this morning 6am', 'tonight 11pm', 'Nov 20', 'Nov 20 3am', '20 Nov 3am'"
+    "'last night 3am', '3am last night', 'sunday night', 'this morning 6am', 'this afternoon', "
+    "'tonight 11pm', '23.40', 'Nov 20', 'Nov 20 3am', '20 Nov 3am'"
 )
 DATE_FORMS = "ISO 8601 (2026-11-20), 'today', 'yesterday', 'monday', '7 days ago', 'Nov 20'"
 EARLIEST_YEAR = 1900  # episodes and kept days before this are refused as typos
@@ -29,7 +30,7 @@ _DURATION = re.compile(
     r"^(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)m)?(?:(?P<s>\d+(?:\.\d+)?)s?)?$"
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_CLOCK = re.compile(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$")
+_CLOCK = re.compile(r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$")
 _DAYS_AGO = re.compile(r"^(?P<n>\d+)\s*(?:d|days?)\s+ago$")
 _WEEK = re.compile(r"^(?P<y>\d{4})-?W(?P<w>\d{1,2})$", re.IGNORECASE)
 
@@ -86,7 +87,7 @@ def _parse_clock(text: str) -> time | None:
     if match["ampm"]:
         if not 1 <= hour <= 12:
             return None
-        hour = hour % 12 + (12 if match["ampm"] == "pm" else 0)
+        hour = hour % 12 + (12 if match["ampm"][0] == "p" else 0)
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
@@ -130,7 +131,23 @@ _NIGHT_WORD = re.compile(
     r"^(?P<word>last night|tonight|this morning|this evening|this afternoon)"
     r"(?:\s+(?:at\s+|around\s+|about\s+)?(?P<clock>.+))?$"
 )
+# 'sunday night', 'yesterday afternoon', 'monday evening 9pm'
+_DAY_PART = re.compile(
+    r"^(?P<word>today|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"\s+(?P<part>night|morning|afternoon|evening)"
+    r"(?:\s+(?:at\s+|around\s+|about\s+)?(?P<clock>.+))?$"
+)
+# A time before the day it belongs to: '3am last night', '11pm yesterday', '8 pm monday'.
+_CLOCK_FIRST = re.compile(
+    r"^(?P<clock>\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)\s+(?:on\s+)?(?P<rest>\S.*)$"
+)
 _NOON = 12
+# A part of the day given without an hour is stored at a representative hour, marked "time
+# not given" (so never read as a time, never a label of its own): the middle of the part as
+# `diary report weekly` counts them (morning from 06:00, afternoon from 12:00, evening from
+# 18:00, night from 22:00). The night keeps its own mark (part_of_day) at the evening's date.
+PART_HOURS = {"morning": 9, "afternoon": 15, "evening": 20}
+PART_BEGINS = {"morning": 6, "afternoon": 12, "evening": 18}
 
 
 class When(NamedTuple):
@@ -192,7 +209,13 @@ def parse_when(text: str, *, now: datetime, allow_future: bool = False) -> When:
     key = " ".join(text.strip().lower().split())
     if not key:
         raise BadInput(f"date-time {text!r} is empty; accepted: {DATETIME_FORMS}")
-    when = _parse_when(text.strip(), key, now)
+    try:
+        when = _parse_when(text.strip(), key, now)
+    except _NotBegun as early:
+        raise BadInput(
+            f"date-time {text!r} is in the future: the {early.part} has not begun yet; "
+            "log episodes that have happened"
+        ) from None
     if when is None:
         raise BadInput(f"date-time {text!r} is not understood; accepted: {DATETIME_FORMS}")
     at = when.at.replace(microsecond=0)
@@ -230,7 +253,7 @@ def _check_not_skipped(text: str, at: datetime) -> None:
         )
 
 
-def _parse_when(raw: str, key: str, now: datetime) -> When | None:
+def _parse_when(raw: str, key: str, now: datetime, *, moved: bool = False) -> When | None:
     today = now.date()
     if key == "now":
         return When(now)
@@ -244,6 +267,9 @@ def _parse_when(raw: str, key: str, now: datetime) -> When | None:
         pass
     if (match := _AGO.match(key)) is not None:
         return _ago(match, now)
+    if (match := _DAY_PART.match(key)) is not None:
+        day = _relative_day(match["word"], today)
+        return _part_of_day(day, match["part"], match["clock"], now) if day else None
     if (match := _DAY_WORD.match(key)) is not None:
         day = _relative_day(match["word"], today)
         return _on_day(day, match["clock"]) if day else None
@@ -251,10 +277,14 @@ def _parse_when(raw: str, key: str, now: datetime) -> When | None:
         return _night_word(match["word"], match["clock"], now)
     if (match := _MONTH_DAY.match(key)) is not None:
         day = _month_day(match, today)
-        return _on_day(day, match["clock"]) if day else None
+        if day is not None:  # else '3 am' (no month 'am'): a clock, below
+            return _on_day(day, match["clock"])
     clock = _parse_clock(key)
     if clock is None:
-        return None
+        match = None if moved else _CLOCK_FIRST.match(key)
+        if match is None or _parse_clock(match["clock"]) is None:
+            return None
+        return _parse_when(raw, f"{match['rest']} {match['clock']}", now, moved=True)
     moment = datetime.combine(today, clock)  # the latest such moment that is not future
     if moment > now + FUTURE_TOLERANCE:
         moment -= timedelta(days=1)
@@ -289,7 +319,7 @@ def _night_word(word: str, clock_text: str | None, now: datetime) -> When | None
     date from noon on, else on the next morning's."""
     today = now.date()
     if word in ("this morning", "this afternoon", "this evening"):
-        return _on_day(today, clock_text)
+        return _part_of_day(today, word.split()[1], clock_text, now)
     evening = today - timedelta(days=1)
     if word == "tonight" and now.hour >= _NOON:
         evening = today
@@ -302,6 +332,50 @@ def _night_word(word: str, clock_text: str | None, now: datetime) -> When | None
         return None
     day = evening if clock.hour >= _NOON else evening + timedelta(days=1)
     return When(datetime.combine(day, clock))
+
+
+def _part_of_day(day: date, part: str, clock_text: str | None, now: datetime) -> When | None:
+    """'sunday night', 'yesterday afternoon', 'this morning 6am': a part of a named day.
+
+    A night is the one that begins on that day's evening, as 'last night' is yesterday's.
+    Without an hour, morning, afternoon and evening are stored at their representative hour
+    (PART_HOURS) with the time marked as not given; one not yet begun is in the future."""
+    if part == "night":
+        if clock_text is None:
+            if day == now.date() and now.hour < PART_BEGINS["evening"]:
+                raise _NotBegun(part)
+            return When(datetime.combine(day, time()), time_known=False, part_of_day="night")
+        clock = _parse_clock(clock_text)
+        if clock is None:
+            return None
+        return When(datetime.combine(day if clock.hour >= _NOON else day + timedelta(1), clock))
+    if clock_text is not None:
+        return _on_day(day, clock_text)
+    if day == now.date() and now.hour < PART_BEGINS[part]:
+        raise _NotBegun(part)
+    return When(datetime.combine(day, time(PART_HOURS[part])), time_known=False)
+
+
+class _NotBegun(Exception):
+    """A part of today that has not begun yet ('this evening' at 10:00)."""
+
+    def __init__(self, part: str) -> None:
+        super().__init__(part)
+        self.part = part
+
+
+def part_of_day_of(at: datetime, *, time_known: bool, part_of_day: str | None) -> str | None:
+    """The part of the day a person gave without an hour ('night', 'afternoon'), or None
+    (a time was given, or only the date)."""
+    if time_known:
+        return None
+    if part_of_day is not None:
+        return part_of_day
+    if at.minute == 0 and at.second == 0:
+        for part, hour in PART_HOURS.items():
+            if at.hour == hour:
+                return part
+    return None
 
 
 def _month_day(match: re.Match[str], today: date) -> date | None:

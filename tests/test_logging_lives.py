@@ -156,7 +156,8 @@ def test_prompted_log_asks_what_decides_the_label(
     diary: Diary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("diary.cli.episodes.stdin_is_interactive", lambda: True)
-    result = diary("log", input="eyelid\n2m\n0\nflicker\nn\ncoffee, stress\n")
+    # When? and what was done for it: Enter (now; nothing)
+    result = diary("log", input="eyelid\n2m\n0\n\nflicker\nn\ncoffee, stress\n\n")
     assert result.exit_code == 0, result.output
     episode = diary.json("list")[0]
     assert episode["visible"] == "flicker" and episode["triggers"] == ["caffeine", "stress"]

@@ -428,3 +428,52 @@ def test_a_diary_in_a_read_only_folder_can_be_read(cannot_write_folder: Path) ->
     diary = Diary()
     assert [e["note"] for e in diary.json("list")] == ["kept"]
     refused(diary(*LOG), 1, "read-only")
+
+
+# --- a newcomer's month -----------------------------------------------------------------------
+
+
+def test_a_night_of_unknown_hour_follows_its_day(
+    diary: Diary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The night of 25 Nov was listed before that day's 10:00 entry."""
+    monkeypatch.setenv("DIARY_NOW", "2026-11-26T08:00")
+    morning = diary.log(*LOG[1:], "--at", "2026-11-25 10:00")["id"]
+    night = diary.log(*LOG[1:], "--at", "last night", "--note", "night")["id"]
+    before = diary.log(*LOG[1:], "--at", "2026-11-25 00:30")["id"]
+    next_morning = diary.log(*LOG[1:], "--at", "2026-11-26 07:00")["id"]
+    expected = [before, morning, night, next_morning]
+    assert [e["id"] for e in diary.json("list")] == expected
+    assert [e["id"] for e in diary.json("list", "--since", "2026-11-25")] == expected
+    table = diary.ok("list").stdout
+    rows = [line for line in table.splitlines() if "calf" in line and line.split()[0].isdigit()]
+    assert [int(line.split()[0]) for line in rows] == expected
+    exported = json.loads(diary.ok("export", "--format", "json").stdout)["episodes"]
+    assert [e["id"] for e in exported] == expected
+
+
+def test_a_part_of_the_day_is_kept_and_shown(diary: Diary, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'this afternoon' was stored as "time not given"; '3 am', '23.40', '3am last night' and
+    'sunday night' were refused."""
+    monkeypatch.setenv("DIARY_NOW", "2026-11-23T16:00")  # a Monday
+    afternoon = diary.log(*LOG[1:], "--at", "this afternoon")
+    assert afternoon["time_known"] is False
+    shown = diary.ok("show", str(afternoon["id"])).stdout
+    assert "afternoon (hour not given)" in shown and "15:00" not in shown
+    assert "afternoon" in diary.ok("list").stdout
+    for typed, at in [
+        ("3 am", "2026-11-23T03:00:00"),
+        ("23.40", "2026-11-22T23:40:00"),
+        ("3am last night", "2026-11-23T03:00:00"),
+        ("11 pm yesterday", "2026-11-22T23:00:00"),
+    ]:
+        episode = diary.log(*LOG[1:], "--at", typed)
+        assert (episode["at"], episode["time_known"]) == (at, True), typed
+    night = diary.log(*LOG[1:], "--at", "sunday night")
+    assert (night["at"][:10], night["time_known"], night["part_of_day"]) == (
+        "2026-11-22",
+        False,
+        "night",
+    )
+    assert night["classification"]["subtype"] == "nocturnal"
+    refused(diary(*LOG, "--at", "this evening"), 2, "'this evening'", "not begun")
