@@ -323,12 +323,14 @@ class ParsedFile:
     rows: int
     days: list[KeptDay] = field(default_factory=list)
     calm: CalmRecord | None = None  # calm mode and its checks (JSON "calm", "checks")
+    experiments: list[Any] = field(default_factory=list)  # planned experiments, checked
 
 
 def parse_file(text: str, *, kind: str, now: datetime | None = None) -> ParsedFile:
     """Validate every row; raises ImportRejected listing each bad row, or returns them all."""
     days: list[KeptDay] = []
     calm = None
+    experiments: list[Any] = []
     if kind == "json":
         document = _json_document(text)
         records = _json_records(document)
@@ -343,6 +345,10 @@ def parse_file(text: str, *, kind: str, now: datetime | None = None) -> ParsedFi
             from diary.calm import record_from_json
 
             calm = record_from_json(document.get("calm"), document.get("checks"))
+        if isinstance(document, dict) and document.get("experiments") is not None:
+            from diary.experiments import records_from_json
+
+            experiments = records_from_json(document["experiments"])
     else:
         records = _csv_records(text)
     episodes, problems, rows = [], [], 0
@@ -356,7 +362,7 @@ def parse_file(text: str, *, kind: str, now: datetime | None = None) -> ParsedFi
             problems.append(f"{label}: {exc}")
     if problems:
         raise ImportRejected(problems)
-    return ParsedFile(episodes, rows, days, calm)
+    return ParsedFile(episodes, rows, days, calm, experiments)
 
 
 def _json_document(text: str) -> Any:

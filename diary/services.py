@@ -478,6 +478,10 @@ def import_episodes(
                 from diary.calm import import_record
 
                 import_record(parsed.calm, connection=connection)
+            if parsed.experiments:  # planned experiments not held yet
+                from diary.experiments import import_records
+
+                import_records(parsed.experiments, connection=connection)
     return ImportResult(
         parsed.rows,
         len(fresh),
@@ -535,8 +539,13 @@ def export_episodes(
                 write_days_csv(days, days_out)
         else:
             from diary.calm import export_record
+            from diary.experiments import export_record as experiments_record
 
-            write_json(episodes, counted, out, days, extra=export_record(connection=connection))
+            extra = {
+                **export_record(connection=connection),
+                **experiments_record(connection=connection),
+            }
+            write_json(episodes, counted, out, days, extra=extra)
     return count
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -228,3 +229,47 @@ def test_the_check_in_shows_todays_assignment(diary: Diary) -> None:
     again = run(diary, START, "day").stdout
     assert "Experiment: today" in again and "pair 1 of 6" in again
     assert "washout day 1 of 1" in again
+
+
+def test_export_import_and_backup_restore_keep_the_experiment(
+    diary: Diary, tmp_path: Path, db_target: str
+) -> None:
+    plan(diary)
+    day = START + timedelta(days=3)
+    run(diary, day, "experiment", "pause")
+    run(diary, START + timedelta(days=12), "experiment", "resume")
+    later = START + timedelta(days=25)
+    before = run_json(diary, later, "experiment", "status")
+    exported = tmp_path / "diary.json"
+    run(diary, later, "export", "--format", "json", "--out", str(exported))
+    document = json.loads(exported.read_text())
+    (item,) = document["experiments"]
+    assert item["exposure"] == "caffeine" and item["seed"] == 11
+    assert item["pauses"] == [
+        {"paused_on": day.isoformat(), "resumed_on": (START + timedelta(days=12)).isoformat()}
+    ]
+    copy = str(tmp_path / "copy.sqlite3")
+    run(diary, later, "--db", copy, "import", str(exported))
+    assert run_json(diary, later, "--db", copy, "experiment", "status") == before
+    run(diary, later, "--db", copy, "import", str(exported))  # again: nothing doubled
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("SELECT count(*) FROM experiments").fetchone()[0] == 1
+    if not db_target.endswith(".sqlite3"):
+        return
+    backup = str(tmp_path / "backup.sqlite3")
+    run(diary, later, "backup", backup)
+    restored = str(tmp_path / "restored.sqlite3")
+    run(diary, later, "--db", restored, "restore", backup, "--yes")
+    assert run_json(diary, later, "--db", restored, "experiment", "status") == before
+
+
+def test_a_bad_experiment_in_an_import_rejects_the_file(diary: Diary, tmp_path: Path) -> None:
+    plan(diary)
+    exported = tmp_path / "diary.json"
+    run(diary, START, "export", "--format", "json", "--out", str(exported))
+    document = json.loads(exported.read_text())
+    document["experiments"][0]["sequence"] = "WW"
+    exported.write_text(json.dumps(document))
+    copy = str(tmp_path / "copy.sqlite3")
+    refused = diary("--db", copy, "import", str(exported), env=at(START))
+    assert refused.exit_code == 2 and "sequence" in refused.stderr
