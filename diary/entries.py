@@ -8,7 +8,7 @@ value `diary edit` refuses is refused with `diary log`'s message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,7 @@ from diary.vocabulary import split_side, split_typed
 REQUIRED = (("site", "--site"), ("duration", "--duration"), ("pain", "--pain"))
 # Asked on a terminal when not typed (`diary log`); every other field has a default.
 ASKED = ("site", "duration_s", "pain")
+WHEN_FIELDS = ("at", "time_known", "part_of_day")  # what `--at` sets
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,12 @@ class LogInput:
             pain=values.pop("pain", None),
             fields=values,
         )
+
+    def answered(self, option: str, text: str, *, now: datetime) -> Checked:
+        """Everything checked with `text` as the option `option` (a prompt's answer): an
+        answer is checked as the option typed on the command line would be."""
+        given: dict[str, Any] = {option: text}
+        return replace(self, **given).checked(now=now)
 
     def episode(self, *, now: datetime) -> NewEpisode:
         """The episode, or BadInput naming what is missing or wrong."""

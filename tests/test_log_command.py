@@ -250,9 +250,9 @@ def test_a_prompted_log_asks_when_and_enter_keeps_now(
 ) -> None:
     monkeypatch.setattr("diary.cli.episodes.stdin_is_interactive", lambda: True)
     env = {"DIARY_NOW": "2026-11-21T08:00:00"}
-    # site, duration, pain; when: a typo, then the night's cramp; nothing seen, not stiff,
-    # nothing done for it
-    answers = "calf\n2m\n7\nwhenever\nlast night 3am\n\n\n\n"
+    # site (with its side, as --site takes it), duration, pain; when: a typo, then the
+    # night's cramp; nothing seen, not stiff, nothing done for it
+    answers = "left calf\n2m\n7\nwhenever\nlast night 3am\n\n\n\n"
     result = diary("log", "--trigger", "exercise", input=answers, env=env)
     assert result.exit_code == 0, result.output
     assert "When? [now]" in result.output and "'whenever' is not understood" in result.output
@@ -261,9 +261,9 @@ def test_a_prompted_log_asks_when_and_enter_keeps_now(
     )
     assert result.exit_code == 0, result.output
     stored = diary.json("list")
-    assert [(e["site"], e["at"]) for e in stored] == [
-        ("calf", "2026-11-21T03:00:00"),
-        ("eyelid", "2026-11-21T08:00:00"),
+    assert [(e["site"], e["side"], e["at"]) for e in stored] == [
+        ("calf", "left", "2026-11-21T03:00:00"),
+        ("eyelid", None, "2026-11-21T08:00:00"),
     ]
     typed_at = diary(
         "log", "--at", "07:30", "--trigger", "coffee", input="thumb\n3s\n0\n\n\n\n", env=env

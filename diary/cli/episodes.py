@@ -13,11 +13,11 @@ from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.cli import render
 from diary.cli.state import ask, state_of, stdin_is_interactive
 from diary.describe import episode_summary, label_text, when_of
-from diary.entries import SIGN_OPTIONS, LogInput
+from diary.entries import SIGN_OPTIONS, WHEN_FIELDS, LogInput
 from diary.errors import BadInput, DiaryError
-from diary.parsing import DURATION_FORMS, parse_duration, parse_period, parse_when
+from diary.parsing import DURATION_FORMS, parse_period
 from diary.shapes import episode_dict, flag_dict
-from diary.vocabulary import resolve_site, split_typed
+from diary.vocabulary import split_typed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -193,14 +193,21 @@ def log(
     # Validate everything typed before asking for anything, so a typo is caught at once.
     checked = typed.checked(now=now)
     if checked.site is None:
-        checked.site = ask("Site (e.g. eyelid, calf, lower back)", resolve_site)
+        got = ask(
+            "Site (e.g. eyelid, left calf, lower back)",
+            lambda text: typed.answered("site", text, now=now),
+        )
+        checked.site, checked.fields["side"] = got.site, got.fields["side"]
     if checked.duration_s is None:
-        checked.duration_s = ask(f"Duration ({DURATION_FORMS})", parse_duration)
+        checked.duration_s = ask(
+            f"Duration ({DURATION_FORMS})",
+            lambda text: typed.answered("duration", text, now=now).duration_s,
+        )
     if checked.pain is None:
-        checked.pain = ask("Pain 0-10", checks.check_pain)
+        checked.pain = ask("Pain 0-10", lambda text: typed.answered("pain", text, now=now).pain)
     if missing and at is None:  # a 3 am cramp logged at breakfast gets its own time
-        when = ask("When?", lambda text: parse_when(text, now=now), default="now")
-        checked.fields.update(at=when.at, time_known=when.time_known, part_of_day=when.part_of_day)
+        got = ask("When?", lambda text: typed.answered("at", text, now=now), default="now")
+        checked.fields.update({name: got.fields[name] for name in WHEN_FIELDS})
     if missing:  # asked on a terminal: also the few questions that decide the label
         checked.fields.update(
             _ask_what_decides(checked.fields, visible=visible, trigger=trigger, relief=relief)
@@ -395,10 +402,7 @@ def delete(
     if not yes:
         if not stdin_is_interactive():
             raise BadInput(f"not deleting #{episode_id} without confirmation; add --yes")
-        question = (
-            f"Delete episode #{episode_id} ({episode_summary(episode)}, "
-            f"{when_of(episode)})?"
-        )
+        question = f"Delete episode #{episode_id} ({episode_summary(episode)}, {when_of(episode)})?"
         if not typer.confirm(question, default=False):
             raise DiaryError("nothing deleted")
     services.delete_episode(db, episode_id)
