@@ -3,6 +3,7 @@ against scipy (a test-only dependency); the verdicts against diaries whose truth
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from diary.analysis.triggers import (
     NOT_ENOUGH_DATA,
     TriggerDay,
     analyse_triggers,
+    circular_shift_p_value,
     permutation_p_value,
 )
 from tests.conftest import Diary
@@ -163,6 +165,52 @@ def test_runs_test_sees_a_stressful_week() -> None:
     assert z_weekly is not None and z_weekly < -3
     assert z_alternating is not None and z_alternating > 3
     assert runs_test_z([True] * 10) is None
+
+
+def test_circular_shift_test_counts_the_shifts_as_far_apart_as_the_one_seen() -> None:
+    weekly = ([True] * 7 + [False] * 7) * 6  # 84 days, stress every other week
+    outcomes = [3 if had else 0 for had in weekly]
+    # Shifts by 0, 14, 28... weeks give the same difference and shifts by 7, 21... the same
+    # with the sign turned: 12 of the 84 shifts are as far apart as the one seen.
+    assert circular_shift_p_value(outcomes, weekly) == pytest.approx(12 / 84)
+    assert circular_shift_p_value(outcomes, [True] * 84) == 1.0
+    rng = random.Random(5)
+    for _ in range(20):
+        exposed = [rng.random() < 0.3 for _ in range(40)]
+        counts = [_poisson(rng, 1.0) for _ in exposed]
+        assert 1 / 40 <= circular_shift_p_value(counts, exposed) <= 1.0
+
+
+def _drifting_weeks(seed: int, base: float, days: int = 120) -> list[TriggerDay]:
+    """No effect: negative-binomial days (shape 3) around a log rate that drifts (AR(1), sd
+    0.4, correlation 0.9), stress on 30% of whole weeks (bench/simulate_triggers.py --runs)."""
+    rng = random.Random(seed)
+    level = rng.gauss(0.0, 0.4)
+    in_week = False
+    found = []
+    for offset in range(days):
+        if offset % 7 == 0:
+            in_week = rng.random() < 0.3
+        level = 0.9 * level + rng.gauss(0.0, 0.4 * math.sqrt(1 - 0.81))
+        mean = rng.gammavariate(3.0, base * math.exp(level) / 3.0)
+        had: dict[str, float | None] = {"stress": None} if in_week else {}
+        found.append(TriggerDay(START + timedelta(days=offset), had, {"all": _poisson(rng, mean)}))
+    return found
+
+
+def test_an_exposure_in_whole_weeks_meeting_a_bad_spell_is_no_clear_link_with_the_way_out() -> None:
+    # Stress does nothing here; its weeks happen to meet bad spells. Both day-level tests
+    # would call a link (p and the permutation p under 0.05 at both lags, q < 0.05 as the
+    # verdict used to be); shifting the weeks whole shows chance can do it.
+    report = _analyse(_drifting_weeks(2, 3.0))
+    assert len(report.results) == 2
+    old_q = benjamini_hochberg([max(r.p or 1, r.p_permutation or 1) for r in report.results])
+    assert max(old_q) < 0.05
+    for r in report.results:
+        assert r.in_runs and r.p_runs is not None and r.p_runs > 0.05
+        assert r.p_verdict == max(r.p or 0, r.p_permutation or 0, r.p_runs)
+        assert r.verdict == NO_CLEAR_LINK
+        assert r.runs_note is not None and "diary experiment plan stress" in r.runs_note
 
 
 # --- verdicts on diaries whose truth is known --------------------------------------------
@@ -314,6 +362,31 @@ def test_triggers_json_has_the_contract_shape(diary: Diary, autumn: None) -> Non
     assert coffee["verdict"] == "linked"
     assert len(coffee["ci95"]) == 2 and coffee["ci95"][0] > 1
     assert 0 <= coffee["p"] <= coffee["q"] <= 1
+
+
+@pytest.mark.backend
+def test_stress_weeks_inside_a_bad_spell_are_no_clear_link_on_the_command_line(
+    diary: Diary, autumn: None
+) -> None:
+    # Six weeks: a bad spell (6 twitches a day) for four, quiet (1 a day) for two; stress in
+    # weeks 2 and 3, inside the bad spell. Days taken one by one, stress looks linked.
+    first = date(2026, 10, 1)
+    for i in range(42):
+        day = (first + timedelta(days=i)).isoformat()
+        had = ["--had", "stress"] if 7 <= i < 21 else []
+        diary.ok("day", day, *had, "--yes")
+        count = "6" if i < 28 else "1"
+        diary.log("--site", "eyelid", "--duration", "3s", "--pain", "0", "--count", count,
+                  "--at", f"{day} 10:00")  # fmt: skip
+    data = diary.json("triggers", "--since", "2026-10-01", "--until", "2026-11-11")
+    stress = next(r for r in data["results"] if r["trigger"] == "stress" and r["lag_days"] == 0)
+    assert set(stress) >= CONTRACT_KEYS
+    assert stress["p"] < 0.001 and stress["p_permutation"] < 0.01  # the day-level tests
+    assert stress["in_runs"] and stress["p_runs"] > 0.05
+    assert stress["verdict"] == "no clear link"
+    assert "diary experiment plan stress" in stress["runs_note"]
+    text = diary.ok("triggers", "--since", "2026-10-01", "--until", "2026-11-11").stdout
+    assert "diary experiment plan stress" in text
 
 
 @pytest.mark.backend

@@ -168,7 +168,9 @@ def result_line(
         )
         low, high = r.ci95
         apart = (low is not None and low > 1) or (high is not None and high < 1)
-        if r.verdict not in (LINKED, PROTECTIVE) and apart:
+        if r.runs_note:  # it came in runs: why it stays uncertain, and the way to know
+            words += f"; {r.runs_note}"
+        elif r.verdict not in (LINKED, PROTECTIVE) and apart:
             words += f"; {CHANCE}"
     text = _wrapped(f"{words}.", first="  ", width=width)
     if not detail:
@@ -182,8 +184,6 @@ def result_line(
         numbers += f"; days vary {r.dispersion:.1f}× Poisson, interval widened"
     if r.in_runs:
         numbers += f"; it came in runs of days: shifted whole, p {_p(r.p_runs)}"
-    if r.runs_note:
-        numbers += f". {r.runs_note}"
     return text + "\n" + _wrapped(numbers, first="      ", hang="      ", width=width)
 
 
