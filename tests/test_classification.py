@@ -9,10 +9,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diary.analysis.classify import Classifier, classify, features_of, weigh
+from diary.analysis.classify import (
+    LEG_SITES,
+    Classifier,
+    classify,
+    features_of,
+    is_night,
+    weigh,
+)
 from diary.analysis.explain import reasons
-from diary.domain import Episode, TriggerEntry
 from diary.config import apply_overrides
+from diary.domain import Episode, TriggerEntry
 from diary.thresholds import DEFAULTS
 from diary.vocabulary import SITES, TRIGGERS
 from tests.factories import episode
@@ -325,6 +332,12 @@ episodes = st.builds(
     weakness=st.booleans(),
     breathing=st.booleans(),
     appearance_change=st.booleans(),
+    speech=st.booleans(),
+    swallowing=st.booleans(),
+    soreness_hours=st.none() | st.floats(min_value=0, max_value=2160, allow_nan=False),
+    count=st.integers(1, 500),
+    time_known=st.booleans(),
+    part_of_day=st.sampled_from([None, "night"]),
 )
 
 
@@ -338,3 +351,11 @@ def test_classification_is_total_and_deterministic(e: Episode) -> None:
     # result, and a copy of the episode shares it.
     assert Classifier()(replace(e)) == first
     assert weigh(features_of(e), DEFAULTS) == first
+    # How many an entry stands for, and the signs that raise flags of their own, say
+    # nothing about what kind of contraction it was.
+    plain = replace(e, count=1, speech=False, swallowing=False, soreness_hours=None)
+    assert classify(plain) == first
+    # A leg cramp is nocturnal by the hour when the hour is known, else by 'last night'.
+    if first.label == "spasm" and first.subtype in ("nocturnal", "skeletal"):
+        night = is_night(e.at.hour) if e.time_known else e.part_of_day == "night"
+        assert (first.subtype == "nocturnal") == (night and e.site in LEG_SITES)
