@@ -244,6 +244,7 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
 
         start, end = _chart_period(diary)
         data = _chart_data(diary, start, end)
+        calm.opened(diary.database, "charts", diary.now())  # calm mode counts this opening
         shown_charts = [c for c in CHARTS if c.enough(data)]
         skipped = [f"{c.title}: {c.too_little}" for c in CHARTS if not c.enough(data)]
         return render_template(
@@ -563,7 +564,8 @@ def _chart_period(diary: Diary) -> tuple[date, date]:
 
 
 def _chart_data(diary: Diary, start: date, end: date) -> Any:
-    return services.chart_data_for(diary.database, start, end, diary.config.thresholds)
+    data = services.chart_data_for(diary.database, start, end, diary.config.thresholds)
+    return calm.charts_view(data) if _calm(diary) else data  # no per-day twitch series
 
 
 def _chart_svg(diary: Diary, name: str, size: str) -> bytes:
@@ -578,7 +580,7 @@ def _chart_svg(diary: Diary, name: str, size: str) -> bytes:
     if chart is None:
         abort(404)
     start, end = _chart_period(diary)
-    key = (name, size, start, end, services.diary_state(diary.database))
+    key = (name, size, start, end, services.diary_state(diary.database), _calm(diary))
     now = time.monotonic()
     with diary.chart_lock:
         cached = diary.chart_cache.get(key)
