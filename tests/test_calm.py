@@ -7,6 +7,7 @@ import json
 import re
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import Result
@@ -315,3 +316,136 @@ def test_opened_twice_this_week_and_nine_times_last_week_and_after_a_restore(
     pair.calm("restore", str(copy), "--yes")
     again = pair.calm("report", "weekly").stdout
     assert "Summaries opened this week: 3 (last week 9)." in again
+
+
+# --- charts and the doctor PDF --------------------------------------------------------------------
+
+
+def test_charts_leave_out_per_day_twitch_counts_and_trends(pair: Pair, tmp_path: Path) -> None:
+    plain = pair.plain("charts", "--out", str(tmp_path / "plain"), "--format", "svg")
+    calm = pair.calm("charts", "--out", str(tmp_path / "calm"), "--format", "svg")
+    assert "twitch trends" in calm.stderr and "twitch trends" not in plain.stderr
+    per_day = {
+        name: (tmp_path / name / "episodes_per_day.svg").read_text() for name in ("plain", "calm")
+    }
+    assert ">twitch<" in per_day["plain"] and ">twitch<" not in per_day["calm"]
+    assert ">spasm<" in per_day["calm"]  # spasm and cramp bars stay
+    assert (tmp_path / "calm" / "pain_over_time.svg").is_file()
+    assert _counted(pair.calm_db, date(2026, 11, 22)) == (1, 0)
+    scripted = pair.calm("charts", "--out", str(tmp_path / "json"), "--format", "svg", "--json")
+    assert json.loads(scripted.stdout)  # JSON: the same list of paths, not counted
+    assert _counted(pair.calm_db, date(2026, 11, 22)) == (1, 0)
+
+
+def test_the_chart_view_drops_only_the_twitch_series() -> None:
+    from diary.analysis.classify import classify_all
+    from diary.analysis.series import chart_data
+    from diary.calm import charts_view
+    from tests.factories import spasm, twitch
+
+    start = date(2026, 11, 1)
+    episodes = [twitch(i, date(2026, 11, 1 + i)) for i in range(1, 15)]
+    episodes += [spasm(20 + i, date(2026, 11, 2 + 2 * i), pain=3 + i) for i in range(6)]
+    labels = classify_all(episodes)
+    data = chart_data(episodes, lambda e: labels[e.id], start, date(2026, 11, 20))
+    assert sum(data.daily["twitch"]) == 14 and any(v is not None for v in data.rolling_mean)
+    calm = charts_view(data)
+    assert sum(calm.daily["twitch"]) == 0 and all(v is None for v in calm.rolling_mean)
+    assert calm.daily["spasm"] == data.daily["spasm"]
+    assert calm.pain_points["spasm"] == data.pain_points["spasm"]
+    assert not calm.pain_points["twitch"]
+    assert (calm.sites, calm.total) == (data.sites, data.total)
+
+
+def test_the_doctor_pdf_is_the_same_plus_the_count_of_checks(
+    pair: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matplotlib.text import Text
+
+    import diary.reports.doctor as doctor
+
+    made: list[Any] = []
+
+    def capture(report: Any, out: Path, *, paper: str = "a4") -> int:
+        made.append(report)
+        return 1
+
+    monkeypatch.setattr(doctor, "write_visit_pdf", capture)
+    pair.calm("report", "weekly")
+    pair.plain("report", "doctor", "--out", str(tmp_path / "plain.pdf"))
+    pair.calm("report", "doctor", "--out", str(tmp_path / "calm.pdf"))
+    plain, calm = made
+    assert plain.checks_note is None
+    assert "summaries, flags or charts 1 times this week" in calm.checks_note
+    assert "since 22 Nov 2026" in calm.checks_note
+
+    def text(report: Any) -> str:  # every text of every page, in order, wrapped lines joined
+        return " ".join(
+            t.get_text() for page in doctor.visit_pages(report) for t in page.findobj(Text)
+        )
+
+    with_note = text(calm)
+    assert calm.checks_note in with_note
+    assert with_note.replace(" " + calm.checks_note, "", 1) == text(plain)  # nothing else
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+TOKEN = "c" * 40
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def _page(db: str) -> Any:
+    pytest.importorskip("flask", reason="the web extra is not installed")
+    from diary.config import load_config
+    from diary.storage import open_database
+    from diary.web.app import Diary as WebDiary
+    from diary.web.app import create_app
+    from diary.web.security import LOCAL_HOSTS
+
+    database = open_database(db)
+    web = WebDiary(database, load_config(), lambda: datetime.fromisoformat(NOW))
+    return create_app(web, TOKEN, hosts=LOCAL_HOSTS).test_client(), database
+
+
+def _sections(page: str, kind: str) -> list[str]:
+    return re.findall(rf'<section class="{kind}".*?</section>', page, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize("sign", WARNING_SIGNS)
+def test_the_page_shows_the_same_urgent_or_doctor_flag_at_once_in_calm_mode(
+    pair: Pair, sign: str
+) -> None:
+    pages = {}
+    for name, db in (("plain", pair.plain_db), ("calm", pair.calm_db)):
+        client, database = _page(db)
+        try:
+            form = {"site": "calf", "duration": "20s", "pain": "3", sign.removeprefix("--"): "1"}
+            posted = client.post("/log", data=form, headers=BEARER)
+            assert posted.status_code == 303, posted.get_data(as_text=True)
+            pages[name] = client.get(posted.headers["Location"], headers=BEARER).get_data(
+                as_text=True
+            )
+        finally:
+            database.dispose()
+    plain, calm = pages["plain"], pages["calm"]
+    assert "Noted." in calm and "Looks like" in plain and "Looks like" not in calm
+    loud = _sections(plain, "urgent") + _sections(plain, "doctor")
+    assert loud, "a warning sign raises an urgent or a doctor flag"
+    assert _sections(calm, "urgent") + _sections(calm, "doctor") == loud
+
+
+def test_the_charts_page_leaves_out_twitch_series_and_counts_its_opening(pair: Pair) -> None:
+    drawn = {}
+    for name, db in (("plain", pair.plain_db), ("calm", pair.calm_db)):
+        client, database = _page(db)
+        try:
+            assert client.get("/charts", headers=BEARER).status_code == 200
+            svg = client.get("/charts/episodes_per_day.svg?size=phone", headers=BEARER)
+            assert svg.status_code == 200
+            drawn[name] = svg.data
+        finally:
+            database.dispose()
+    assert b">twitch<" in drawn["plain"] and b">twitch<" not in drawn["calm"]
+    assert _counted(pair.calm_db, date(2026, 11, 22)) == (1, 0)
+    assert _counted(pair.plain_db, date(2026, 11, 22)) == (0, 0)
