@@ -132,7 +132,7 @@ def main() -> None:
             worst = max(worst, called / args.seeds)
             name = f"no effect, shape {shape:g}, {rate:g} a day ({args.seeds})"
             print(f"{name:<44} {share(called, args.seeds):>24} {share(pooled, args.seeds):>26}")
-    for rate_with, rate_without in ((2.0, 1.0), (1.0, 0.5)):
+    for rate_with, rate_without in ((2.0, 1.0), (1.0, 0.5)) if args.power_seeds else ():
         found = 0
         for seed in range(args.first_seed, args.first_seed + args.power_seeds):
             x, days = diary(

@@ -64,6 +64,11 @@ def check_design(block_days: int, pairs: int, washout_days: int, seed: int | Non
         raise BadInput(
             f"--pairs {pairs} is not accepted; give from 2 to {stats.MAX_PAIRS} pairs of blocks"
         )
+    if 2 * block_days * pairs > stats.MAX_EXPERIMENT_DAYS:
+        raise BadInput(
+            f"--pairs {pairs} of --block {block_days} days last {2 * block_days * pairs} days; "
+            f"plan at most {stats.MAX_EXPERIMENT_DAYS} days (two years)"
+        )
     if seed is not None and not 0 <= seed < stats.SEED_LIMIT:
         raise BadInput(f"--seed {seed} is not accepted; give a whole number from 0 to 2^63 - 1")
 

@@ -150,6 +150,8 @@ def experiments_in(db: str) -> int:
         (["caffeine", "--pairs", "1"], "--pairs 1"),
         (["caffeine", "--start", "2020-01-01"], "in the past"),
         (["caffeine", "--seed", "-1"], "--seed -1"),
+        (["caffeine", "--block", "30", "--pairs", "13"], "at most 730 days"),
+        (["caffeine", "--outcome", "cramps"], "--outcome"),
     ],
 )
 def test_bad_plans_are_refused_and_nothing_is_written(
@@ -173,6 +175,14 @@ def test_one_experiment_at_a_time(diary: Diary, db_target: str) -> None:
     run(diary, START + timedelta(days=3), "experiment", "abandon", "--yes")
     later = run_json(diary, START + timedelta(days=3), "experiment", "plan", "alcohol")
     assert later["exposure"] == "alcohol"
+
+
+def test_blocks_too_short_to_count_warn(diary: Diary) -> None:
+    result = diary(
+        "experiment", "plan", "caffeine", "--block", "3", "--washout", "2", env=at(START)
+    )
+    assert result.exit_code == 0
+    assert "no pair can count" in result.stderr
 
 
 def test_fewer_than_six_pairs_warns(diary: Diary) -> None:

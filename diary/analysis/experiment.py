@@ -33,6 +33,7 @@ ALPHA = 0.05
 LARGE_EFFECT = 2.0  # "no large effect": the interval excludes a doubling and a halving
 MAX_BLOCK_DAYS = 90
 MAX_PAIRS = 100
+MAX_EXPERIMENT_DAYS = 730  # two years: longer, and the person it describes has changed
 SEED_LIMIT = 2**63  # the seed column is a signed 64-bit integer
 
 LIKELY_RAISES = "likely raises"
@@ -546,7 +547,9 @@ def simulated_power(
     rejected = 0
     done = 0
     while done < experiments:
-        batch = min(POWER_BATCH, experiments - done)
+        # about 2 million simulated days at a time: a few tens of MB, whatever the design
+        per_batch = max(10, min(POWER_BATCH, 2_000_000 // (2 * pairs * block_days)))
+        batch = min(per_batch, experiments - done)
         diffs = _simulated_differences(
             rng, history, batch, block_days, pairs, washout_days, ratio, drift
         )

@@ -73,7 +73,7 @@ def plan(
     hidden until the end (`status` tells each day's assignment on the day).
     """
     from diary import experiments
-    from diary.analysis.experiment import MIN_PAIRS_FOR_5_PERCENT
+    from diary.analysis.experiment import MIN_ANALYSED_DAYS, MIN_PAIRS_FOR_5_PERCENT
     from diary.parsing import parse_date
 
     state = state_of(ctx)
@@ -81,6 +81,13 @@ def plan(
     first = parse_date(start, today=now.date()) if start is not None else None
     experiments.check_design(block, pairs, washout, seed)
     experiments.resolve_exposure(exposure)
+    if block - washout < MIN_ANALYSED_DAYS:
+        typer.echo(
+            f"diary: warning: {block}-day blocks with {washout} washout days leave "
+            f"{block - washout} day(s) to count; a block needs {MIN_ANALYSED_DAYS}, so no pair "
+            "can count. Lengthen --block or shorten --washout.",
+            err=True,
+        )
     if pairs < MIN_PAIRS_FOR_5_PERCENT:
         typer.echo(
             f"diary: warning: {pairs} pairs can never give p below 0.05 (the smallest "
