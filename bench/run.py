@@ -389,7 +389,7 @@ def main() -> None:
         ),
         (
             "diary export --format csv",
-            [*DIARY, "export", "--format", "csv", "--out", str(csv_file)],
+            [*DIARY, "export", "--format", "csv", "--out", str(csv_file), "--yes"],
             whole,
             None,
         ),
@@ -441,7 +441,7 @@ def main() -> None:
     reads_csv = any(str(csv_file) in argv and "export" not in argv for _, argv, _, _ in plan)
     if reads_csv and not csv_file.exists():  # the import lines read the CSV export
         subprocess.run(
-            [*DIARY, "export", "--format", "csv", "--out", str(csv_file)],
+            [*DIARY, "export", "--format", "csv", "--out", str(csv_file), "--yes"],
             check=True,
             env=env,
             capture_output=True,
@@ -515,12 +515,6 @@ def command_targets(by_name: dict[str, Timing]) -> list[Target]:
             "list (whole) / export csv --out -",
             "diary list (whole diary)",
             "diary export --format csv --out -",
-            2.0,
-        ),
-        *ratio(
-            "list --json (whole) / export json",
-            "diary list --json (whole diary)",
-            "diary export --format json",
             2.0,
         ),
         *ratio(

@@ -285,20 +285,33 @@ def list_(
 
     state = state_of(ctx)
     first, final = parse_period(since, until, today=state.now().date())
-    listed = services.labelled_episodes(
+    # Streamed: ten years of episodes are never held at once (the table is read twice,
+    # once to measure its columns and once to print it).
+    with services.labelled_stream(
         state.database(), first, final, thresholds=state.thresholds, last=last
-    )
-    if as_json:
-        render.print_json([episode_dict(e, label) for e, label in listed])
-        return
-    if not listed.episodes:
-        typer.echo(
-            "No episodes in that period. Log one with: diary log --site calf "
-            "--duration 90s --pain 6"
+    ) as listed:
+        if as_json:
+            render.print_json_array(episode_dict(e, label) for e, label in listed)
+            return
+        rows = [0]
+
+        def measured() -> Iterator[tuple[str, ...]]:
+            for e, label in listed:
+                rows[0] += 1
+                yield render.episode_cells(e, label)
+
+        widths = render.table_widths(measured(), render.EPISODE_COLUMNS)
+        if not rows[0]:
+            typer.echo(
+                "No episodes in that period. Log one with: diary log --site calf "
+                "--duration 90s --pain 6"
+            )
+            return
+        typer.echo(render.table_line(render.EPISODE_COLUMNS, widths))
+        render.echo_lines(
+            render.table_line(render.episode_cells(e, label), widths) for e, label in listed
         )
-        return
-    typer.echo(render.episode_table(listed.episodes, listed.labels))
-    typer.echo(f"{len(listed.episodes)} episode(s).")
+    typer.echo(f"{rows[0]} episode(s).")
 
 
 def show(

@@ -28,6 +28,7 @@ _EPISODES = schema.episodes
 _TRIGGERS = schema.episode_triggers
 _RELIEF = schema.episode_relief
 INSERT_BATCH = 5000
+EPISODE_PAGE = 5000  # episodes a streamed read holds at once (~8 MB)
 _Paged = TypeVar("_Paged", Episode, Observation)
 # (field name, column name) of every field stored in the episodes table itself.
 _STORED = tuple(
@@ -215,11 +216,29 @@ def get_episode(episode_id: int, *, connection: Connection) -> Episode:
     return episodes[0]
 
 
+def in_day_order(episodes: Iterable[Episode]) -> Iterator[Episode]:
+    """Episodes read in (time, id) order, with each night of unknown hour moved after the
+    rest of its day. Such a night is stored at its evening's date, 00:00 (nothing invents
+    an hour for it), so the query alone lists the night of 25 Nov before that day's 10:00
+    entry. A stream: it holds back only the nights of the day being read."""
+    held: list[Episode] = []
+    for episode in episodes:
+        if held and episode.at.date() != held[0].at.date():
+            yield from held
+            held.clear()
+        if episode.part_of_day == "night" and not episode.time_known:
+            held.append(episode)
+        else:
+            yield episode
+    yield from held
+
+
 def episodes_between(
     start: datetime | None, end: datetime | None, *, connection: Connection
 ) -> list[Episode]:
-    """Episodes with start <= time < end (either bound open), oldest first."""
-    return _load(connection, *_time_filter(start, end))
+    """Episodes with start <= time < end (either bound open), oldest first (a night of
+    unknown hour after its day)."""
+    return list(in_day_order(_load(connection, *_time_filter(start, end))))
 
 
 def latest_episodes(
@@ -227,25 +246,40 @@ def latest_episodes(
 ) -> list[Episode]:
     """The latest `count` episodes with start <= time < end, oldest first: one LIMIT query
     finds where they begin, however long the diary."""
+    latest = _latest(count, start, end, connection)
+    return list(in_day_order(_load(connection, *_time_filter(start, end), *latest)))
+
+
+def _latest(
+    count: int, start: datetime | None, end: datetime | None, connection: Connection
+) -> list[Any]:
+    """The condition that keeps only the latest `count` episodes of the period."""
     e = _EPISODES.c
-    conditions = _time_filter(start, end)
     first = connection.execute(
         select(e.occurred_at, e.id)
-        .where(*conditions)
+        .where(*_time_filter(start, end))
         .order_by(e.occurred_at.desc(), e.id.desc())
         .limit(1)
         .offset(count - 1)
     ).first()
-    if first is not None:
-        conditions.append(tuple_(e.occurred_at, e.id) >= tuple_(*first))
-    return _load(connection, *conditions)
+    return [] if first is None else [tuple_(e.occurred_at, e.id) >= tuple_(*first)]
 
 
 def iter_episodes_between(
-    start: datetime | None, end: datetime | None, *, connection: Connection, page: int = 5000
+    start: datetime | None,
+    end: datetime | None,
+    *,
+    connection: Connection,
+    page: int | None = None,
+    last: int | None = None,
 ) -> Iterator[Episode]:
-    """Like `episodes_between`, a page at a time: memory stays flat however long the diary."""
-    return _paged(start, end, page, lambda *where: _load(connection, *where, limit=page))
+    """Like `episodes_between` (`last`: only the latest so many), a page at a time: memory
+    stays flat however long the diary."""
+    page = page or EPISODE_PAGE
+    latest = _latest(last, start, end, connection) if last is not None else []
+    return in_day_order(
+        _paged(start, end, page, lambda *where: _load(connection, *where, *latest, limit=page))
+    )
 
 
 def iter_observations_between(
