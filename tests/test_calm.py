@@ -449,3 +449,21 @@ def test_the_charts_page_leaves_out_twitch_series_and_counts_its_opening(pair: P
     assert b">twitch<" in drawn["plain"] and b">twitch<" not in drawn["calm"]
     assert _counted(pair.calm_db, date(2026, 11, 22)) == (1, 0)
     assert _counted(pair.plain_db, date(2026, 11, 22)) == (0, 0)
+
+
+def test_the_home_page_in_calm_mode_leaves_watch_notes_and_todays_list_to_the_week(
+    pair: Pair,
+) -> None:
+    shown = {}
+    for name, db in (("plain", pair.plain_db), ("calm", pair.calm_db)):
+        client, database = _page(db)
+        try:
+            shown[name] = client.get("/", headers=BEARER).get_data(as_text=True)
+            week = client.get("/week?week=2026-W47", headers=BEARER).get_data(as_text=True)
+        finally:
+            database.dispose()
+    assert "Keep an eye on" in shown["plain"] and "Keep an eye on" not in shown["calm"]
+    assert 'href="/week"' in shown["calm"]
+    assert "Twitching on 4 of 7 days." in week  # the calm week page
+    assert "Summaries opened this week: 1 (last week 0)." in week
+    assert _counted(pair.calm_db, date(2026, 11, 22)) == (1, 0)
