@@ -68,7 +68,7 @@ BASE_RATES = (
     "2013): weakness is a sign to log, and the diary flags it at once.",
 )
 BASE_RATES_ONCE = "These figures show once a week."
-CHECKS_LINE = "Summaries opened this week: {this} (last week {last})."
+CHECKS_LINE = "summaries opened this week: {this} (last week {last})"
 CHECKS_ADVICE = (
     "Checking the body and seeking reassurance keep health worry going (Salkovskis & Warwick, "
     "Behav Res Ther 1986); the NHS advice on health anxiety is to count checks and cut them "

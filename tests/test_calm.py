@@ -243,7 +243,7 @@ def _section(text: str, start: str, ends: tuple[str, ...]) -> str:
 
 
 COUNTS = (r"\d+ twitch", r"\d+ episode", r"→", r"Time in episodes", r"(?m)^Site\s")
-FLAGS_ENDS = ("Self-care from", "Twitching: what is known", "Summaries opened", NOT_A_DIAGNOSIS)
+FLAGS_ENDS = ("Self-care from", "Twitching: what is known", "summaries opened", NOT_A_DIAGNOSIS)
 
 
 def test_weekly_text_shows_days_not_counts_and_the_same_flags(pair: Pair) -> None:
@@ -257,9 +257,9 @@ def test_weekly_text_shows_days_not_counts_and_the_same_flags(pair: Pair) -> Non
     for gone in COUNTS:  # counts of twitches, the comparison with last week, the tables
         assert re.search(gone, plain), gone
         assert not re.search(gone, calm.replace(flags, "")), gone
-    assert "Summaries opened this week: 1 (last week 0)." in calm
+    assert "summaries opened this week: 1 (last week 0)" in calm
     assert "talk to a GP: CBT for health anxiety works" in calm
-    assert "Summaries opened" not in plain and "Reed & Kurland" not in plain
+    assert "summaries opened" not in plain and "Reed & Kurland" not in plain
 
 
 def test_the_base_rates_show_once_a_week_with_their_sources(
@@ -269,11 +269,11 @@ def test_the_base_rates_show_once_a_week_with_their_sources(
     for source in ("Reed & Kurland 1963", "Blexrud", "Mattiuzzi & Lippi", "Logroscino", "Turner"):
         assert source in first, source
     second = pair.calm("report", "weekly", "--format", "markdown").stdout
-    assert "Reed & Kurland" not in second and "Summaries opened this week: 2" in second
+    assert "Reed & Kurland" not in second and "summaries opened this week: 2" in second
     monkeypatch.setenv("DIARY_NOW", "2026-11-23T08:00:00")  # Monday: a new week
     third = pair.calm("report", "weekly").stdout
     assert "Reed & Kurland 1963" in third
-    assert "Summaries opened this week: 1 (last week 2)." in third
+    assert "summaries opened this week: 1 (last week 2)" in third
     for text in (first, second, third):
         assert "don't have ALS" not in text and "do not have ALS" not in text
 
@@ -309,13 +309,13 @@ def test_opened_twice_this_week_and_nine_times_last_week_and_after_a_restore(
     pair.calm("report", "weekly")
     monkeypatch.setenv("DIARY_NOW", NOW)
     shown = pair.calm("report", "weekly").stdout
-    assert "Summaries opened this week: 2 (last week 9)." in shown
+    assert "summaries opened this week: 2 (last week 9)" in shown
     copy = tmp_path / "calm.backup"
     pair.calm("backup", str(copy))
     pair.calm("calm", "off")
     pair.calm("restore", str(copy), "--yes")
     again = pair.calm("report", "weekly").stdout
-    assert "Summaries opened this week: 3 (last week 9)." in again
+    assert "summaries opened this week: 3 (last week 9)" in again
 
 
 # --- charts and the doctor PDF --------------------------------------------------------------------
@@ -465,5 +465,5 @@ def test_the_home_page_in_calm_mode_leaves_watch_notes_and_todays_list_to_the_we
     assert "Keep an eye on" in shown["plain"] and "Keep an eye on" not in shown["calm"]
     assert 'href="/week"' in shown["calm"]
     assert "Twitching on 4 of 7 days." in week  # the calm week page
-    assert "Summaries opened this week: 1 (last week 0)." in week
+    assert "summaries opened this week: 1 (last week 0)" in week
     assert _counted(pair.calm_db, date(2026, 11, 22)) == (1, 0)
