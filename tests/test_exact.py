@@ -4,9 +4,11 @@ by the tests) on a grid of small and large counts, zeros on either side included
 from __future__ import annotations
 
 import math
+from typing import Any
 
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -14,8 +16,11 @@ from diary.analysis.exact import (
     binomial_two_sided_p,
     clopper_pearson,
     fisher_exact,
+    rate_increase_p_value,
     rate_ratio_interval,
     rate_ratio_p_value,
+    window_permutation_p_value,
+    window_permutation_tail,
 )
 
 GRID = [
@@ -106,3 +111,51 @@ def test_p_values_lie_in_zero_one(a: int, b: int, c: int, d: int) -> None:
         assert 0.0 <= fisher_exact(a, b, c, d, alternative) <= 1.0
     p = rate_ratio_p_value(a, b, c + 1, d + 1)
     assert 0.0 <= p <= 1.0 and not math.isnan(p)
+
+
+@pytest.mark.parametrize(
+    ("recent", "earlier"), [(5, 0), (10, 2), (16, 7), (14, 2), (0, 7), (300, 250)]
+)
+def test_rate_increase_p_value_is_the_one_sided_binomial_test(recent: int, earlier: int) -> None:
+    if recent == 0:
+        assert rate_increase_p_value(recent, earlier) == 1.0
+        return
+    expected = stats.binomtest(recent, recent + earlier, 0.5, alternative="greater").pvalue
+    assert rate_increase_p_value(recent, earlier) == pytest.approx(expected, rel=1e-9)
+
+
+def _sum_of_second(x: Any, y: Any, axis: int) -> Any:
+    return np.sum(y, axis=axis)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(0, 6), min_size=2, max_size=6),
+    st.lists(st.integers(0, 6), min_size=2, max_size=6),
+)
+def test_window_permutation_test_matches_scipy(earlier: list[int], recent: list[int]) -> None:
+    # scipy enumerates every split of the days exactly when there are few of them.
+    expected = stats.permutation_test(
+        (earlier, recent),
+        _sum_of_second,
+        permutation_type="independent",
+        alternative="greater",
+        n_resamples=np.inf,
+        vectorized=True,
+    ).pvalue
+    if sum(recent) == 0:
+        assert window_permutation_p_value(earlier, recent) == 1.0
+        return
+    assert window_permutation_p_value(earlier, recent) == pytest.approx(expected, rel=1e-9)
+    at_least, equal = window_permutation_tail(earlier, recent)
+    mid = window_permutation_p_value(earlier, recent, mid=True)
+    assert mid == pytest.approx(at_least - equal / 2) and 0 < mid <= at_least
+
+
+def test_one_busy_day_lands_in_the_recent_window_in_half_the_splits() -> None:
+    assert window_permutation_p_value([0] * 14, [30] + [0] * 13) == pytest.approx(0.5)
+    # Twitching on 2 of the earlier 14 days, on 7 of the last 14 (2 a day): a rise over days.
+    p = window_permutation_p_value([1, 1] + [0] * 12, [2] * 7 + [0] * 7)
+    exact = (math.comb(21, 7) + 7 * math.comb(19, 6)) / math.comb(28, 14)
+    assert p == pytest.approx(exact)
+    assert p < 0.01

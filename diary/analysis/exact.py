@@ -233,19 +233,26 @@ def window_permutation_p_value(
 ) -> float:
     """One-sided exact permutation test that the recent window's days hold more than the
     earlier window's: the share of the ways of dealing all the days' counts into two
-    windows of the given lengths whose recent total is at least the one seen.
+    windows of the given lengths whose recent total is at least the one seen. `mid`: the
+    mid-p value (Lancaster 1961, J Am Stat Assoc 56:223), P(T > t) + P(T = t) / 2."""
+    at_least, equal = window_permutation_tail(earlier, recent)
+    return at_least - equal / 2 if mid else at_least
+
+
+def window_permutation_tail(earlier: Sequence[int], recent: Sequence[int]) -> tuple[float, float]:
+    """(P(T >= t), P(T = t)) for T the recent window's total when the days are dealt at random
+    between the windows, t the total seen.
 
     Counted exactly, by the number of days taken of each distinct count (the arrangements
     are products of binomial coefficients), so one day of 30 entries weighs as one day:
-    it lands in the recent window in about half of the arrangements. `mid`: the mid-p
-    value (Lancaster 1961, J Am Stat Assoc 56:223), P(T > t) + P(T = t) / 2. Beyond
-    `_MOST_STATES` partial sums the exposed total of a random subset is normal to high
-    accuracy (Hajek 1960, Publ Math Inst Hung Acad Sci 5:361)."""
+    it lands in the recent window in about half of the arrangements. Beyond
+    `_MOST_STATES` partial sums the total of a random subset is normal to high accuracy
+    (Hajek 1960, Publ Math Inst Hung Acad Sci 5:361)."""
     days = [*earlier, *recent]
     n, k = len(days), len(recent)
     seen = sum(recent)
     if k == 0 or k == n or seen == 0:
-        return 1.0
+        return 1.0, 0.0
     # ways[(chosen, sum)] over the distinct counts seen so far; sums above `seen` are
     # clamped to `seen + 1`, since only whether the total reaches or passes it matters.
     ways: dict[tuple[int, int], int] = {(0, 0): 1}
@@ -257,20 +264,20 @@ def window_permutation_p_value(
                 following[key] = following.get(key, 0) + count * comb(many, taken)
         ways = following
         if len(ways) > _MOST_STATES:
-            return _normal_upper(days, k, seen, mid)
+            return _normal_upper(days, k, seen), 0.0
     equal, beyond = ways.get((k, seen), 0), ways.get((k, seen + 1), 0)
-    return (beyond + (equal / 2 if mid else equal)) / comb(n, k)
+    arrangements = comb(n, k)
+    return (equal + beyond) / arrangements, equal / arrangements
 
 
-def _normal_upper(days: Sequence[int], k: int, seen: int, mid: bool) -> float:
+def _normal_upper(days: Sequence[int], k: int, seen: int) -> float:
     n = len(days)
     mean = sum(days) / n
     variance = sum((x - mean) ** 2 for x in days) / n
     spread = sqrt(k * (n - k) / (n - 1) * variance)
     if spread == 0:
         return 1.0
-    correction = 0.0 if mid else 0.5  # continuity: mid-p sits on the count itself
-    return min(1.0, 0.5 * erfc((seen - correction - k * mean) / spread / sqrt(2.0)))
+    return min(1.0, 0.5 * erfc((seen - 0.5 - k * mean) / spread / sqrt(2.0)))
 
 
 def poisson_log_range(lo: int, hi: int, mean: float) -> float:
