@@ -198,3 +198,23 @@ def test_the_page_form_and_the_command_line_meet_the_same_check() -> None:
         ReliefEntry("stretch", None, "yes"),
         ReliefEntry("ice", None, None),
     )
+
+
+def test_the_weekly_report_counts_relief_of_its_week(
+    diary: Diary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIARY_NOW", "2026-11-27T20:00")
+    diary.log(*CRAMP, "--at", "2026-11-16T03:00", "--relief", "ice=yes")  # the week before
+    for day, outcome in (("23", "yes"), ("24", "no"), ("25", "")):
+        stretch = f"stretch={outcome}" if outcome else "stretch"
+        diary.log(*CRAMP, "--at", f"2026-11-{day}T03:00", "--relief", stretch)
+    diary.log(*CRAMP, "--at", "2026-11-26T03:00", "--relief", "sports drink=some")
+    diary.log("--site", "eyelid", "--duration", "3s", "--pain", "0", "--relief", "rest=yes")
+    week = diary.json_format("report", "weekly", "--week", "2026-W48")
+    assert week["relief"] == {
+        "stretch": {"tried": 3, "yes": 1, "some": 0, "no": 1, "unknown": 1},
+        "water": {"tried": 1, "yes": 0, "some": 1, "no": 0, "unknown": 0},
+    }
+    text = diary.ok("report", "weekly", "--week", "2026-W48").stdout
+    assert "stretch: tried 3 times, helped 1, some 0, no 1, not known 1" in text
+    assert "not a test of what works" in text

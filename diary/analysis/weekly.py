@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from diary.analysis.advice import Advice, advice_for
 from diary.analysis.classify import classify_all, is_night
+from diary.analysis.relief import WhatHelped, what_helped
 from diary.domain import LABELS, Classification, DayRecord, Episode, Flag
 from diary.parsing import iso_week_name, part_of_day_of
 from diary.thresholds import DEFAULTS, Thresholds
@@ -78,6 +79,7 @@ class WeeklySummary:
     pain_by_type: dict[str, dict[str, float | int | None]] = field(default_factory=dict)
     night_cramp_entries: int = 0
     windows: tuple[int, int] = (14, 28)  # the flags' rolling windows, in days (thresholds)
+    relief: WhatHelped = field(default_factory=WhatHelped)  # what was tried, as reported
 
 
 def _counts(start: date, episodes: list[Episode], labels: dict[int, Classification]) -> WeekCounts:
@@ -163,6 +165,7 @@ def weekly_summary(
         pain_by_type=_pain_by_type(this, labels),
         night_cramp_entries=len(night),
         windows=(int(thresholds.worsening_window_days), int(thresholds.active_window_days)),
+        relief=what_helped(this, labels),
     )
 
 

@@ -45,6 +45,7 @@ def weekly_dict(s: WeeklySummary) -> dict[str, Any]:
             "at": longest.at.isoformat(timespec="seconds"),
         },
         "triggers": s.triggers,
+        "relief": s.relief.as_dict(),
         "time_of_day": s.time_of_day,
         "night_cramps": s.night_cramps,
         "night_cramp_entries": s.night_cramp_entries,
@@ -218,6 +219,29 @@ def _empty_week(s: WeeklySummary) -> str:
     return text
 
 
+def relief_lines(s: WeeklySummary) -> list[str]:
+    """'What helped': per measure, as the person noted it; descriptive, never a ranking."""
+    helped = s.relief
+    if helped.empty:
+        return []
+    lines = [t.words + "." for t in helped.tallies]
+    for d in helped.durations:
+        lines.append(
+            f"Spasms with {d.measure}: median {format_duration(d.median_with_s)}; without: "
+            f"{format_duration(d.median_without_s)} ({d.n_with} and {d.n_without} spasms)."
+        )
+    for measure in helped.daily:
+        lines.append(
+            f"{measure.capitalize()} was noted on most days, so there are no days without it "
+            "to compare: only a planned experiment can tell (`diary experiment`)."
+        )
+    lines.append("These are your own notes of how it felt, not a test of what works.")
+    return lines
+
+
+RELIEF_HEADING = "What helped (spasms and cramps, as you noted it)"
+
+
 def weekly_markdown(s: WeeklySummary, calm: CalmWeek | None = None) -> str:
     lines = [f"# Contraction diary: week {s.this.week}", "", f"*{_period(s)}*", ""]
     if calm is not None:  # calm mode: days with twitching, no counts (docs/calm-mode.md)
@@ -258,6 +282,8 @@ def weekly_markdown(s: WeeklySummary, calm: CalmWeek | None = None) -> str:
             *(f"| {slot} | {n} |" for slot, n in s.time_of_day.items()),
             "",
         ]
+    if relief := relief_lines(s):
+        lines += [f"## {RELIEF_HEADING}", "", *(f"- {md_cell(line)}" for line in relief), ""]
     lines += ["## Flags", ""]
     if s.flags:
         for f in s.flags:
@@ -325,6 +351,10 @@ def weekly_text(
         for first in range(0, len(parts), across):
             tables.add_row(*parts[first : first + across])
         console.print(tables)
+    if relief := relief_lines(s):
+        console.print(f"[bold]{RELIEF_HEADING}[/bold]")
+        for line in relief:
+            console.print(bullet(escape(line), 2))
     console.print("[bold]Flags at the end of the week[/bold]")
     if not s.flags:
         console.print(indented("None.", 2))
