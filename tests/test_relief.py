@@ -218,3 +218,33 @@ def test_the_weekly_report_counts_relief_of_its_week(
     text = diary.ok("report", "weekly", "--week", "2026-W48").stdout
     assert "stretch: tried 3 times, helped 1, some 0, no 1, not known 1" in text
     assert "not a test of what works" in text
+
+
+def test_the_doctor_pdf_names_every_measure_tried_and_the_tingling() -> None:
+    from diary.analysis.series import chart_data
+    from diary.analysis.visit import VisitReport
+    from diary.reports.doctor import visit_pages
+    from tests.factories import episode
+
+    day = date(2026, 11, 10)
+    tried = (
+        ReliefEntry("stretch", None, "yes"),
+        ReliefEntry("water", "sports drink", "no"),
+        ReliefEntry("warm shower", None, None),
+    )
+    episodes = [
+        spasm(1, day, relief=tried),
+        spasm(2, day, relief=(ReliefEntry("medication", "baclofen", "some"),)),
+        spasm(3, day, relief=(ReliefEntry("heat", None, "yes"), ReliefEntry("ice"))),
+        episode(id=4, day=day, site="eyelid", duration_s=3, pain=0, tingling=True),
+    ]
+    labels = classify_all(episodes)
+    start, end = date(2026, 11, 1), date(2026, 11, 20)
+    charts = chart_data(episodes, lambda e: labels[e.id], start, end)
+    report = VisitReport(start, end, date(2026, 11, 21), episodes, labels, [], charts)
+    text = " ".join(t.get_text() for page in visit_pages(report) for t in page.texts)
+    text = " ".join(text.split())
+    for measure in ("stretch", "water (sports drink)", "warm shower", "heat", "ice"):
+        assert f"{measure}: tried once" in text, measure
+    assert "medication (baclofen): tried once, helped 0, some 1" in text
+    assert "Tingling or numbness noted with 1 entry: 10 Nov" in text

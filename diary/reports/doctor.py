@@ -20,6 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
+from diary.analysis.relief import what_helped
 from diary.analysis.visit import VisitReport
 from diary.domain import LABELS, Episode, Flag
 from diary.files import private_file
@@ -364,6 +365,33 @@ def _flag_section(flow: _Flow, report: VisitReport) -> None:
             flow.page.y += 0.06
 
 
+def _relief(flow: _Flow, report: VisitReport) -> None:
+    """'Tried for relief': what the patient did for spasms and cramps and what they said of
+    it, the medicines named, and tingling with its dates (a sensory symptom, no flag)."""
+    helped = what_helped(report.episodes, report.labels)
+    if not helped.empty:
+        flow.line(
+            "Tried for relief (spasms and cramps; the patient's own report of whether it "
+            "helped): " + "; ".join(t.words for t in helped.tallies) + ".",
+        )
+        for d in helped.durations:
+            flow.line(
+                f"Spasm duration with {d.measure}: median {format_duration(d.median_with_s)} "
+                f"(n={d.n_with}); without: {format_duration(d.median_without_s)} "
+                f"(n={d.n_without}). Descriptive, not a test.",
+                color=MUTED,
+            )
+    tingling = [e for e in report.episodes if e.tingling]
+    if tingling:
+        days = sorted({e.at.date() for e in tingling})
+        shown_days = ", ".join(f"{d:%d %b}" for d in days[:6])
+        more = f" +{len(days) - 6} more days" if len(days) > 6 else ""
+        flow.line(
+            f"Tingling or numbness noted with {_plural(len(tingling), 'entry', 'entries')}: "
+            f"{shown_days}{more}."
+        )
+
+
 def _summary_pages(report: VisitReport, paper: str) -> list[_Page]:
     flow = _Flow(paper)
     page = flow.page
@@ -407,15 +435,16 @@ def _summary_pages(report: VisitReport, paper: str) -> list[_Page]:
             )
             + "."
         )
+    _relief(flow, report)
     _questions(flow, report)
     if report.checks_note:  # calm mode: the count of opened summaries, nothing else changes
         flow.line(report.checks_note)
     flow.heading("About these data")
     flow.line(
         "The patient enters time, body site, duration, pain 0–10, visible sign, tightness, "
-        "range of motion and triggers; an entry may stand for several contractions (a "
-        "bout). Labels weigh that evidence and say 'unclear' when it conflicts. Entry ids "
-        "(#) refer to the table at the end.",
+        "range of motion, triggers and what they tried for relief; an entry may stand for "
+        "several contractions (a bout). Labels weigh that evidence and say 'unclear' when "
+        "it conflicts. Entry ids (#) refer to the table at the end.",
         color=MUTED,
         size=8.5,
     )
@@ -582,6 +611,7 @@ def _signs(e: Episode) -> str:
             ("appearance_change", "LOOKS"),
             ("speech", "SPEECH"),
             ("swallowing", "SWALLOW"),
+            ("tingling", "tingling"),
         )
         if getattr(e, name)
     ]
@@ -607,10 +637,10 @@ GROUPED_COLUMNS = (
     ("type", 1.02),
     ("first ids", 0.75),
     ("entries", 0.48),
-    ("contractions", 0.78),
+    ("contractions", 0.84),
     ("duration", 0.85),
     ("pain", 0.4),
-    ("triggers", 1.17),
+    ("triggers", 1.11),
 )
 GROUP_SPANS = (7, 14, 28)  # days a row covers: a week, a fortnight, four weeks
 
@@ -620,7 +650,7 @@ Row = tuple[str, ...]
 
 def _wrap_cell(cell: str, width: float) -> list[str]:
     """A cell's lines: wrapped to its column, never cut off."""
-    limit = max(4, int((width - 0.05) * 72 / (TABLE_FONT * 0.53)))
+    limit = max(4, int((width - 0.05) * 72 / (TABLE_FONT * 0.64)))  # digits run 0.64 em
     return textwrap.wrap(cell, limit, break_long_words=True) or [""]
 
 
@@ -715,7 +745,7 @@ def _table_plan(
     if summary_pages is None:
         summary_pages = len(_summary_pages(report, paper))
     charts = len(_pdf_charts(report))
-    budget = max(1, MAX_PAGES - summary_pages - math.ceil(charts / 2))
+    budget = max(1, MAX_PAGES - summary_pages - math.ceil(charts / 2) - _experiment_count(report))
     period = f"{report.start:%d %b} – {report.end:%d %b %Y}"
     pages = _paginate(_episode_rows(report), COLUMNS, paper)
     if len(pages) <= budget:
@@ -786,6 +816,7 @@ def visit_pages(report: VisitReport, paper: str = "a4") -> list[Figure]:
     pages = [
         *summary,
         *_chart_pages(report, paper),
+        *_experiment_pages(report, paper),
         *_table_pages(report, paper, len(summary)),
     ]
     for number, page in enumerate(pages, start=1):
@@ -811,4 +842,33 @@ def write_visit_pdf(report: VisitReport, out: Path, *, paper: str = "a4") -> int
 def pages_needed(report: VisitReport, paper: str = "a4") -> int:
     summary = len(_summary_pages(report, paper))
     charts = len(_pdf_charts(report))
-    return summary + math.ceil(charts / 2) + len(_table_plan(report, paper, summary)[2])
+    return (
+        summary
+        + math.ceil(charts / 2)
+        + _experiment_count(report)
+        + len(_table_plan(report, paper, summary)[2])
+    )
+
+
+def _experiment_count(report: VisitReport) -> int:
+    return min(1, len(report.experiments))
+
+
+def _experiment_pages(report: VisitReport, paper: str) -> list[_Page]:
+    """The latest planned experiment over in the period, after CENT (one page)."""
+    from diary.reports.experiment import draw_experiment_page
+
+    pages = []
+    for result, days in report.experiments[-1:]:
+        page = _Page(paper)
+        draw_experiment_page(
+            page.figure,
+            result,
+            days,
+            left=MARGIN_X,
+            top=MARGIN_TOP,
+            width=USABLE_WIDTH,
+            height=USABLE_HEIGHT - 0.3,  # the footer band stays clear
+        )
+        pages.append(page)
+    return pages
