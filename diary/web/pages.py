@@ -59,7 +59,7 @@ def week_view(s: WeeklySummary) -> WeekView:
     )
     lines = []
     if this.episodes:
-        lines.append(f"Compared with the week before ({s.previous.episodes}): {s.change}.")
+        lines.append(f"{s.change[:1].upper()}{s.change[1:]}.")
         lines.append(f"Pain: {this.pain_mean}/10 on average, {s.pain_max}/10 at worst.")
         lines.append(f"Night cramps: {s.night_cramps}.")
         longest = s.longest
