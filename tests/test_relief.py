@@ -248,3 +248,21 @@ def test_the_doctor_pdf_names_every_measure_tried_and_the_tingling() -> None:
         assert f"{measure}: tried once" in text, measure
     assert "medication (baclofen): tried once, helped 0, some 1" in text
     assert "Tingling or numbness noted with 1 entry: 10 Nov" in text
+
+
+def test_the_fhir_bundle_carries_relief_and_stays_valid(diary: Diary) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+
+    diary.log(*CRAMP, "--relief", "stretch=yes", "--relief", "medication:baclofen")
+    fhir = json.loads(diary.ok("export", "--format", "fhir").stdout)
+    Bundle.model_validate(fhir)
+    notes = [
+        n["text"]
+        for entry in fhir["entry"]
+        for n in entry["resource"].get("note", [])
+        if entry["resource"]["resourceType"] == "Observation"
+    ]
+    said = (
+        "Tried for relief (patient-reported): stretch (helped), medication (baclofen) (not known)."
+    )
+    assert said in notes
