@@ -13,7 +13,7 @@ from diary.analysis.flags import NOT_A_DIAGNOSIS
 from diary.cli import render
 from diary.cli.state import ask, state_of, stdin_is_interactive
 from diary.describe import episode_summary, label_text, when_of
-from diary.entries import SIGN_OPTIONS, WHEN_FIELDS, LogInput
+from diary.entries import SIGN_OPTIONS, WHEN_FIELDS, LogInput, SignOption
 from diary.errors import BadInput, DiaryError
 from diary.parsing import DURATION_FORMS, parse_period
 from diary.shapes import episode_dict, flag_dict
@@ -120,7 +120,7 @@ def sign_options(*, after: str, edit: bool = False) -> Callable[[F], F]:
     `after`, with the domain's help: `--stiff` for `log`; `--stiff/--not-stiff` for `edit`
     (None: not given). The command receives them in `**signs`, keyed by field name."""
 
-    def parameter(sign: Any) -> inspect.Parameter:
+    def parameter(sign: SignOption) -> inspect.Parameter:
         if edit:
             names = f"{sign.option}/{sign.off}"
             option: Any = Annotated[bool | None, typer.Option(names, help=sign.help)]
