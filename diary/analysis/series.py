@@ -89,7 +89,9 @@ def chart_data(
             hours[label][e.at.hour] += 1
         durations[label].append(e.duration_s)
     totals = [sum(daily[label][i] for label in LABELS) for i in range(n_days)]
-    recorded = None if kept is None else [d in kept or n > 0 for d, n in zip(days, entries)]
+    recorded = (
+        None if kept is None else [d in kept or n > 0 for d, n in zip(days, entries, strict=True)]
+    )
     return ChartData(
         start=start,
         end=end,

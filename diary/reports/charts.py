@@ -313,7 +313,7 @@ def draw_pain_over_time(ax: Axes, data: ChartData) -> None:
             zorder=3,
         )
         if len(worst) <= 8:
-            for d, p, i in worst:
+            for d, p, i in _apart(worst, (data.end - data.start).days + 1):
                 ax.annotate(
                     f"#{i}",
                     (d, p),
@@ -328,6 +328,17 @@ def draw_pain_over_time(ax: Axes, data: ChartData) -> None:
     _period_axis(ax, data)
     _legend(ax)
     _title(ax, "Pain of each episode", data.period)
+
+
+def _apart(points: list[tuple[float, int, int]], span: int) -> list[tuple[float, int, int]]:
+    """The points whose id label has room: one too close to a labelled one is left unnamed
+    (its ring stays; the flag lists its id)."""
+    room = max(1.0, span / 14)  # days an "#123" label takes on a page-wide axis
+    placed: list[tuple[float, int, int]] = []
+    for point in sorted(points):
+        if all(abs(point[0] - d) >= room or abs(point[1] - p) >= 1 for d, p, _ in placed):
+            placed.append(point)
+    return placed
 
 
 def draw_sites(ax: Axes, data: ChartData) -> None:
