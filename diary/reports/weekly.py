@@ -242,6 +242,13 @@ def relief_lines(s: WeeklySummary) -> list[str]:
 RELIEF_HEADING = "What helped (spasms and cramps, as you noted it)"
 
 
+def _no_flags(s: WeeklySummary) -> str:
+    """'None.', or, with nothing logged or kept to look at, that there was nothing to assess."""
+    if s.this.episodes or s.previous.episodes or s.kept_days:
+        return "None."
+    return "None: nothing was logged to assess, which is not the same as all being well."
+
+
 def weekly_markdown(s: WeeklySummary, calm: CalmWeek | None = None) -> str:
     lines = [f"# Contraction diary: week {s.this.week}", "", f"*{_period(s)}*", ""]
     if calm is not None:  # calm mode: days with twitching, no counts (docs/calm-mode.md)
@@ -296,7 +303,7 @@ def weekly_markdown(s: WeeklySummary, calm: CalmWeek | None = None) -> str:
             lines.append(f"- **{SEEK_CARE_NOW}**")
         lines += ["", windows_line(s)]
     else:
-        lines.append("No flags at the end of the week.")
+        lines.append(f"No flags at the end of the week{_no_flags(s)[4:]}")
     if s.advice:
         lines += ["", "## Self-care from the source documents", ""]
         lines += [f"- {a.text} ({a.because}; sources {a.source})" for a in s.advice]
@@ -357,7 +364,7 @@ def weekly_text(
             console.print(bullet(escape(line), 2))
     console.print("[bold]Flags at the end of the week[/bold]")
     if not s.flags:
-        console.print(indented("None.", 2))
+        console.print(indented(_no_flags(s), 2))
     for f in s.flags:
         style = {"urgent": "bold red", "doctor": "yellow", "watch": "cyan"}[f.severity]
         console.print(indented(f"[{style}]{f.severity.upper()}[/{style}] {f.title}", 2))
