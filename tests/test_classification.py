@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from diary.analysis.classify import (
-    LEG_SITES,
     Classifier,
     classify,
     features_of,
@@ -21,7 +20,7 @@ from diary.analysis.explain import reasons
 from diary.config import apply_overrides
 from diary.domain import Episode, TriggerEntry
 from diary.thresholds import DEFAULTS
-from diary.vocabulary import SITES, TRIGGERS
+from diary.vocabulary import LEG_SITES, SITES, TRIGGERS
 from tests.factories import episode
 
 # (document, what it says, the episode, expected label, expected subtype)

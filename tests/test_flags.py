@@ -126,7 +126,7 @@ def test_flat_vs_rising_rate() -> None:
 
 def _twitch_days(days: dict[int, int], id_start: int) -> list[Episode]:
     """Single-entry eyelid twitches: {days before AS_OF: entries that day}."""
-    found = []
+    found: list[Episode] = []
     for offset, many in days.items():
         for i in range(many):
             found.append(
@@ -293,7 +293,7 @@ def test_flags_cite_recent_evidence_and_older_only_as_its_cause(
     clonus is read against (no further back than the serotonergic window)."""
     history = []
     for i, (offset, pain, weak, short, medicine, rhythmic, breathing) in enumerate(rows):
-        triggers = (f"medication:{medicine}",) if medicine else ()
+        triggers: tuple[str, ...] = (f"medication:{medicine}",) if medicine else ()
         if rhythmic:
             triggers += ("stretch",)
         history.append(
