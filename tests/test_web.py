@@ -208,7 +208,8 @@ def test_the_page_stores_what_diary_log_stores(
         "--site", "left calf", "--duration", "1m30s", "--pain", "7", "--trigger", "coffee",
         "--trigger", "medication:atorvastatin", "--visible", "bulge", "--stiff", "--weakness",
         "--limited-motion", "--soreness-hours", "30", "--at", "last night 3am", "--count", "2",
-        "--note", "  woke me up ",
+        "--note", "  woke me up ", "--relief", "stretch=yes", "--relief", "medication:baclofen",
+        "--tingling",
     ]  # fmt: skip
     by_cli = diary.log(*options)
     csrf = signed_in(client)
@@ -217,6 +218,7 @@ def test_the_page_stores_what_diary_log_stores(
         "trigger": ["coffee"], "other-trigger": "medication:atorvastatin", "visible": "bulge",
         "stiff": "1", "weakness": "1", "limited-motion": "1", "soreness-hours": "30",
         "at": "last night 3am", "count": "2", "note": "  woke me up ", "side": "",
+        "relief": "stretch=yes, medication:baclofen", "tingling": "1",
     }  # fmt: skip
     answer = client.post("/log", data=form, headers={"Origin": ORIGIN})
     assert answer.status_code == 303
@@ -227,6 +229,9 @@ def test_the_page_stores_what_diary_log_stores(
     assert "Stored: left calf · ×2 · 1 min 30 s · pain 7/10" in page
     assert "night of Fri 20 Nov 2026" in page or "Sat 21 Nov 2026 03:00" in page
     assert "Looks like: spasm" in page
+    edit = client.get(f"/entries/{logged}/edit").get_data(as_text=True)  # comes back as typed
+    assert 'value="stretch=yes, medication:baclofen"' in edit
+    assert re.search(r'name="tingling" value="1" checked', edit)
 
 
 @pytest.mark.backend

@@ -390,15 +390,7 @@ def _form_choices(diary: Diary, recent: list[Episode], form: LogForm) -> dict[st
         "signs": ordinary,
         "warning_signs": warning,
         "warning_text": WARNING_TEXT,
-        "relief": _relief_hook(),
     }
-
-
-def _relief_hook() -> bool:
-    """Whether entries carry a `relief` field yet (what helped: MEASURE[=yes|some|no])."""
-    from diary.domain import LOGGED_FIELDS
-
-    return "relief" in LOGGED_FIELDS
 
 
 def _edit_form(diary: Diary, episode: Episode) -> LogForm:

@@ -24,6 +24,7 @@ from diary.domain import (
     SIGN_HELP,
     Episode,
     NewEpisode,
+    ReliefEntry,
     TriggerEntry,
 )
 from diary.entries import LogInput
@@ -139,8 +140,11 @@ class LogForm:
             "other-trigger": ", ".join(trigger_text(t) for t in episode.triggers),
             "note": episode.note or "",
         }
-        relief = [str(r) for r in getattr(episode, "relief", ())]
+        relief = [relief_text(r) for r in episode.relief]
         return cls(values, [], {name for name in SIGN_FIELDS if getattr(episode, name)}, relief)
+
+    def relief_shown(self) -> str:
+        return shown(", ".join(self.relief))
 
     def value(self, name: str, default: str = "") -> str:
         return shown(self.values.get(name) or default)
@@ -150,9 +154,6 @@ class LogForm:
             return self.values.get(name) or None
 
         other = self.values.get("other-trigger", "")
-        extra: dict[str, Any] = {}
-        if "relief" in {f.name for f in dataclasses.fields(LogInput)}:  # when relief exists
-            extra["relief"] = tuple(self.relief)
         return LogInput(
             site=given("site"),
             side=given("side"),
@@ -165,7 +166,7 @@ class LogForm:
             at=given("at"),
             note=self.values.get("note") or None,
             count=given("count"),
-            **extra,
+            relief=tuple(self.relief),
         )
 
     def edited(self, current: Episode, *, now: datetime) -> Episode:
@@ -185,6 +186,12 @@ class LogForm:
 def trigger_text(t: TriggerEntry) -> str:
     """A stored trigger as typed: `medication:atorvastatin`."""
     return f"{t.name}:{t.detail}" if t.detail else t.name
+
+
+def relief_text(r: ReliefEntry) -> str:
+    """A stored relief entry as typed: `medication:baclofen=some`."""
+    what = f"{r.measure}:{r.detail}" if r.detail else r.measure
+    return f"{what}={r.helped}" if r.helped else what
 
 
 def at_text(e: Episode) -> str:
