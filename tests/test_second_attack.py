@@ -195,9 +195,8 @@ def test_the_check_in_never_prints_an_escape_sequence_from_the_config(
     diary: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = tmp_path / "config.toml"
-    config.write_text(
-        '[check-in]\nexposures = ["\\u001b[2J\\u001b[31mcoffee"]\n'
-    )  # clears the screen
+    # A name that clears the screen and turns what follows red.
+    config.write_text('[check-in]\nexposures = ["\\u001b[2J\\u001b[31mcoffee"]\n')
     monkeypatch.setenv("DIARY_CONFIG", str(config))
     monkeypatch.setattr("diary.cli.days.stdin_is_interactive", lambda: True)
     result = diary("day", input="\n\n\n")
