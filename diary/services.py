@@ -426,7 +426,16 @@ def visit_report(
         patient=patient,
         born=born,
         medicines=medicines,
+        experiments=tuple(_experiments_over(db, start, end, today, thresholds)),
     )
+
+
+def _experiments_over(
+    db: Database, start: date, end: date, today: date, thresholds: Thresholds
+) -> list[object]:
+    from diary.experiments import charted_between
+
+    return list(charted_between(db, start, end, today=today, thresholds=thresholds))
 
 
 def add_many(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from diary.analysis.series import ChartData
 from diary.domain import Classification, Episode, Flag
@@ -36,6 +37,9 @@ class VisitReport:
     born: int | None = None  # --born YEAR
     medicines: tuple[Medicine, ...] = ()
     checks_note: str | None = None  # calm mode: how often summaries were opened (page 1)
+    # (ExperimentResult, kept days) of the planned experiments over in the period: the last
+    # one gets a page
+    experiments: tuple[Any, ...] = ()
 
     @property
     def questions(self) -> list[tuple[Episode, str]]:

@@ -224,7 +224,7 @@ def draw_experiment_page(
         draw_experiment(ax, result, days)
     y = top + chart_h + 0.55
     per_line = font * 1.45 / 72
-    chars = int(width / (font * 0.5 / 72))
+    chars = int(width / (font * 0.62 / 72))  # DejaVu Sans averages ~0.58 em a character
     for paragraph in report_lines(result):
         for line in textwrap.wrap(paragraph, chars):
             if y > top + height:
