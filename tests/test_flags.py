@@ -12,6 +12,7 @@ from diary.analysis.exact import rate_increase_p_value
 from diary.analysis.flags import evaluate_flags, lookback_days
 from diary.config import apply_overrides
 from diary.domain import Episode, Flag
+from tests.conftest import Diary
 from tests.factories import AS_OF, days_before, episode, spasm, twitch
 
 
@@ -324,3 +325,32 @@ def test_flags_cite_recent_evidence_and_older_only_as_its_cause(
             assert flag.code == "clonus_with_serotonergic"
             assert all(e.at.date() >= reach for e in older)
             assert all(t.name == "medication" for e in older for t in e.triggers[:1])
+
+
+# --- through the command line -------------------------------------------------------------
+
+
+@pytest.mark.backend
+def test_a_rise_over_days_is_flagged_by_diary_flags(diary: Diary) -> None:
+    for day, count in [(1, 1), (6, 1)] + [(15 + 2 * i, 2) for i in range(7)]:
+        for n in range(count):
+            diary.log("--site", "eyelid", "--duration", "3s", "--pain", "0",
+                      "--at", f"2026-11-{day:02d}T{9 + n:02d}:00")  # fmt: skip
+    data = diary.json("flags", "--as-of", "2026-11-28")
+    (worsening,) = [f for f in data["flags"] if f["code"] == "worsening"]
+    assert worsening["severity"] == "doctor" and len(worsening["episode_ids"]) == 14
+    assert "14 episodes on 7 days in the last 14 days against 2 on 2 days" in worsening["detail"]
+
+
+@pytest.mark.backend
+def test_the_demo_diary_week_2025_w23_reports_worsening_with_its_evidence(
+    diary: Diary, db_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `diary demo --days 90` on Sunday 15 June 2025: its night cramps worsen in its last weeks.
+    monkeypatch.setenv("DIARY_NOW", "2025-06-15T20:00:00")
+    diary.ok("--db", db_target, "demo", "--days", "90")
+    week = diary.json_format("report", "weekly", "--week", "2025-W23")
+    (worsening,) = [f for f in week["flags"] if f["code"] == "worsening"]
+    listed = diary.json("list", "--since", "2025-05-26", "--until", "2025-06-08")
+    assert sorted(worsening["episode_ids"]) == sorted(e["id"] for e in listed)
+    assert "16 episodes on 9 days" in worsening["detail"]
