@@ -1,7 +1,14 @@
 """Patterns that warrant a doctor (docs/clinical-rules.md, "Flags"), evaluated as of a date.
 
-Pure: episodes and their classifications in, flags out. Only episodes of the active window
-ending on the as-of date count, so a flag always cites recent evidence.
+Pure: episodes and their classifications in, flags out.
+
+What a flag cites (the invariant tests/test_flags.py checks on generated diaries): at least
+one episode of the active window (the `active_window_days` up to the as-of date), none
+after the as-of date, and an older episode only as what a recent one is read against: the
+serotonergic medicine logged up to `serotonergic_window_days` before a recent clonus. So a
+flag is active exactly while it has recent evidence. Urgent flags say "seek care now" only
+while their episode is `urgent_recent_days` old or less; later they remind to tell the
+doctor.
 """
 
 from __future__ import annotations

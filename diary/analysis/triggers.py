@@ -16,9 +16,14 @@ twitches and spasms apart when the period holds both):
 - the dispersion of the daily counts: above 1, the interval is widened by its square root
   on the log scale (quasi-Poisson).
 
-The verdict takes the more conservative of the count test and the permutation test,
-adjusted over every test made (Benjamini-Hochberg q), and the widened interval must
-exclude 1 too. The day-level test is reported beside them (see `_compare`).
+- when the exposure comes in runs of days (a stress week), a circular-shift test that
+  moves its runs whole against the daily counts, since bad and quiet spells last days too.
+
+The verdict takes the most conservative of the count test, the permutation test and (in
+runs) the circular-shift test, adjusted over every test made (Benjamini-Hochberg q), and
+the widened interval must exclude 1 too. The day-level test is reported beside them (see
+`_compare`). A result in runs that stays unclear says why and points to a planned
+experiment (`runs_note`).
 """
 
 from __future__ import annotations
