@@ -195,3 +195,26 @@ def test_the_chart_and_the_page_draw_blocks_counts_and_the_cent_items() -> None:
     page = Figure(figsize=(8.27, 11.69))
     draw_experiment_page(page, result, days, left=0.8, top=0.8, width=6.6, height=10)
     assert any("Randomisation" in t.get_text() for t in page.texts)
+
+
+def test_the_doctor_pdf_has_a_page_for_the_finished_experiment(tmp_path: Path) -> None:
+    from diary import services
+    from diary.reports.doctor import MAX_PAGES, visit_pages
+
+    today = date(2026, 11, 21)
+    services.fill_demo(
+        str(tmp_path / "demo.sqlite3"), now=datetime(2026, 11, 21, 20), days=120, seed=7
+    )
+    demo = open_database(str(tmp_path / "demo.sqlite3"))
+    try:
+        report = services.visit_report(
+            demo, today - timedelta(weeks=8), today, today=today, thresholds=Thresholds()
+        )
+    finally:
+        demo.dispose()
+    pages = visit_pages(report)
+    assert len(pages) <= MAX_PAGES
+    texts = ["\n".join(t.get_text() for t in page.texts) for page in pages]
+    (page,) = [t for t in texts if "Planned experiment" in t]
+    for item in ("seed 2026", "Adherence: 99%", "Missing data: 4", "p = 0.0312", "Blinding"):
+        assert item in page, item
