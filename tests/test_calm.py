@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,15 +33,15 @@ WARNING_SIGNS = ["--breathing", "--speech", "--swallowing", "--weakness"]
 
 
 class Pair:
-    """The same diary twice: `plain` as ever, `calm` (a backup of it) with calm mode on."""
+    """The same diary twice: `plain` as ever, `calm` with calm mode on (copies of one
+    diary built once per module: every command run through the CLI costs)."""
 
-    def __init__(self, diary: Diary, folder: Path) -> None:
+    def __init__(self, diary: Diary, folder: Path, template: Path) -> None:
         self.diary = diary
         self.plain_db = str(folder / "plain.sqlite3")
         self.calm_db = str(folder / "calm.sqlite3")
-        for entry in HISTORY:
-            self.plain("log", *entry)
-        self.plain("backup", self.calm_db)
+        shutil.copyfile(template, self.plain_db)
+        shutil.copyfile(template, self.calm_db)
         self.calm("calm", "on")
 
     def plain(self, *args: str) -> Result:
@@ -53,11 +54,29 @@ class Pair:
         return self.plain(*args).stdout, self.calm(*args).stdout
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """HISTORY logged through the CLI, as one self-contained file (a `diary backup`)."""
+    folder = tmp_path_factory.mktemp("calm-template")
+    with pytest.MonkeyPatch.context() as env:  # hermetic, as the autouse fixture is per test
+        for name, value in (("HOME", ""), ("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "cfg")):
+            env.setenv(name, str(folder / value))
+        for name in ("DIARY_DB", "DIARY_CONFIG"):
+            env.delenv(name, raising=False)
+        env.setenv("DIARY_NOW", NOW)
+        built, copy = str(folder / "built.sqlite3"), folder / "history.sqlite3"
+        runner = Diary()
+        for entry in HISTORY:
+            runner.ok("--db", built, "log", *entry)
+        runner.ok("--db", built, "backup", str(copy))
+    return copy
+
+
 @pytest.fixture
-def pair(diary: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pair:
+def pair(diary: Diary, tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch) -> Pair:
     monkeypatch.setenv("DIARY_NOW", NOW)
     monkeypatch.setenv("COLUMNS", "100")
-    return Pair(diary, tmp_path)
+    return Pair(diary, tmp_path, template)
 
 
 def _after_first_lines(text: str, n: int) -> str:
