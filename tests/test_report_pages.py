@@ -326,3 +326,19 @@ def test_text_commands_fit_the_terminal(
     assert "permutation p" in outputs[("triggers", "--detail")]
     assert outputs[("triggers",)].startswith("In short: ")
     assert max(len(line) for line in outputs[("flags",)].splitlines()) > 44 or columns == 44
+
+
+def test_a_duration_is_never_split_inside_a_table_cell() -> None:
+    from diary.reports.doctor import COLUMNS, _episode_rows, _wrap_cell
+
+    episodes = [spasm(1, date(2026, 11, 3), duration_s=90), spasm(2, date(2026, 11, 4),
+                duration_s=3725)]  # fmt: skip
+    labels = classify_all(episodes)
+    report = VisitReport(
+        date(2026, 11, 1), date(2026, 11, 9), date(2026, 11, 9), episodes, labels, [],
+        chart_data(episodes, lambda e: labels[e.id], date(2026, 11, 1), date(2026, 11, 9)),
+    )  # fmt: skip
+    width = dict(COLUMNS)["duration"]
+    cells = [row[4] for row in _episode_rows(report)]
+    assert cells == ["1m30s", "1h2m5s"]
+    assert all(len(_wrap_cell(cell, width)) == 1 for cell in cells)

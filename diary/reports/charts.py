@@ -480,9 +480,8 @@ def draw_durations(ax: Axes, data: ChartData) -> None:
     ax.minorticks_off()
     ax.set_ylabel("duration (log scale)")
     if boxed:
-        ax.set_xlabel(
-            f"box: the middle half, line: median, whiskers: 5–95%; under {BOX_MIN}: each entry"
-        )
+        dots = f"; under {BOX_MIN}: each entry" if len(boxed) < len(present) else ""
+        ax.set_xlabel(f"box: the middle half, line: median, whiskers: 5–95%{dots}")
     else:
         ax.set_xlabel("each entry")
     _title(ax, "How long episodes last", data.period)
@@ -533,7 +532,7 @@ def draw_trigger_effects(ax: Axes, data: ChartData) -> None:
         ax.text(
             1.01,
             y,
-            f"{ratio_text(row.rate_ratio)}×, {row.verdict}",
+            f"{ratio_text(row.rate_ratio)}×" + ("" if _narrow(ax) else f", {row.verdict}"),
             transform=ax.get_yaxis_transform(),
             va="center",
             fontsize="small",
@@ -546,7 +545,9 @@ def draw_trigger_effects(ax: Axes, data: ChartData) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_yticks(range(len(rows)), [r.label for r in rows])
+    narrow = _narrow(ax)  # a phone's page: labels wrap, the verdict is in the colour
+    labels = [_wrapped_label(r.label, 14) if narrow else r.label for r in rows]
+    ax.set_yticks(range(len(rows)), labels)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.grid(axis="y", visible=False)
     notes = ["episodes a day on kept days with it ÷ without it (1 = no difference; line: 95%)"]
@@ -554,7 +555,8 @@ def draw_trigger_effects(ax: Axes, data: ChartData) -> None:
         notes.append(f"scale stops at {RATIO_CAP:g}× and 1/{RATIO_CAP:g}: an arrow runs past it")
     if data.untested:
         notes.append("not tested: " + "; ".join(f"{name} ({why})" for name, why in data.untested))
-    ax.set_xlabel("\n".join(_wrap_note(note) for note in notes), fontsize="small")
+    width = 40 if narrow else 90
+    ax.set_xlabel("\n".join(_wrap_note(note, width) for note in notes), fontsize="small")
     _title(
         ax,
         "Triggers, same day",

@@ -24,7 +24,7 @@ from diary.analysis.relief import what_helped
 from diary.analysis.visit import VisitReport
 from diary.domain import LABELS, Episode, Flag
 from diary.files import private_file
-from diary.parsing import format_duration, part_of_day_of
+from diary.parsing import duration_token, format_duration, part_of_day_of
 from diary.reports.charts import CHARTS, Chart
 from diary.reports.triggers import ratio_text
 
@@ -688,7 +688,7 @@ def _episode_rows(report: VisitReport) -> list[Row]:
                 _when(e),
                 e.where,
                 f"×{e.count}",
-                _unbroken(format_duration(e.duration_s)),
+                duration_token(e.duration_s),  # '1m30s': short, never split in a cell
                 str(e.pain),
                 c.label,
                 c.subtype or "-",
@@ -725,12 +725,8 @@ def _grouped_rows(report: VisitReport, span: int = 7) -> list[Row]:
                 ", ".join(f"#{i}" for i in ids[:2]) + (f" +{len(ids) - 2}" if len(ids) > 2 else ""),
                 str(len(members)),
                 str(sum(e.count for e in members)),
-                _unbroken(format_duration(min(durations)))
-                + (
-                    f"–{_unbroken(format_duration(max(durations)))}"
-                    if max(durations) > min(durations)
-                    else ""
-                ),
+                duration_token(min(durations))
+                + (f"–{duration_token(max(durations))}" if max(durations) > min(durations) else ""),
                 f"{min(pains)}–{max(pains)}" if min(pains) != max(pains) else str(pains[0]),
                 ", ".join(f"{t} ×{n}" if n > 1 else t for t, n in triggers.most_common()),
             )
