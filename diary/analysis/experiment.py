@@ -16,9 +16,32 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
+
+def _lazy_numpy() -> Any:
+    """numpy, loaded at its first use. `diary log` and `diary flags` import this module to
+    say whether an experiment runs, never for its statistics; importing numpy cost them
+    ~0.3 s (more than the rest of `diary log`)."""
+    import importlib.util
+    import sys
+
+    if "numpy" in sys.modules:
+        return sys.modules["numpy"]
+    spec = importlib.util.find_spec("numpy")
+    assert spec is not None and spec.loader is not None
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["numpy"] = module
+    loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = _lazy_numpy()
 
 Arm = Literal["with", "without"]
 WITH_FIRST, WITHOUT_FIRST = "W", "O"
@@ -290,7 +313,7 @@ class _Tester:
 TABLE_PAIRS = 14  # 16,384 x 14 signs, 1.8 MB
 
 
-GRID = np.exp(np.linspace(math.log(1 / 1000), math.log(1000), 121))
+GRID_POINTS = 121  # ratios from 1/1000 to 1000, 12% apart
 
 
 def inverted_interval(
@@ -303,7 +326,8 @@ def inverted_interval(
     tester = _Tester(np.asarray(with_rates, float), np.asarray(without_rates, float), seed)
     # the pair ratios join the grid: all pairs alike accept that one ratio and nothing else
     ratios = {w / o for w, o in zip(with_rates, without_rates, strict=True) if w > 0 and o > 0}
-    grid = sorted({float(t) for t in GRID} | {r for r in ratios if GRID[0] < r < GRID[-1]})
+    base = [float(t) for t in np.exp(np.linspace(math.log(1e-3), math.log(1e3), GRID_POINTS))]
+    grid = sorted(set(base) | {r for r in ratios if base[0] < r < base[-1]})
     accepted = [tester.p(t) >= ALPHA for t in grid]
     if not any(accepted):
         return None, None
@@ -520,6 +544,7 @@ def history_of(counts: Sequence[int], period_days: int) -> History:
 
 def simulate_counts(rng: np.random.Generator, rate: np.ndarray, shape: float | None) -> np.ndarray:
     """Daily counts around `rate`: Poisson, or negative binomial with the given shape."""
+
     if shape is None:
         return rng.poisson(rate)
     return rng.poisson(rng.gamma(shape, rate / shape))
