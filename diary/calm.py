@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from statistics import fmean
 from typing import TYPE_CHECKING, Any
 
-from diary.errors import BadInput
+from diary.errors import BadInput, StorageError
 from diary.storage import Database
 from diary.storage import settings as stored
 
@@ -149,7 +150,8 @@ def opened(db: Database, what: str, now: datetime) -> bool:
     """Whether calm mode is on; if it is, this opening is counted. What a command calls."""
     if not is_calm(db):
         return False
-    record_check(db, what, now)
+    with suppress(StorageError):  # busy or read-only: what was opened shows, uncounted
+        record_check(db, what, now)
     return True
 
 

@@ -486,3 +486,21 @@ def test_the_home_page_in_calm_mode_leaves_watch_notes_and_todays_list_to_the_we
     assert "Twitching on 4 of 7 days." in week  # the calm week page
     assert "summaries opened this week: 1 (last week 0)" in week
     assert _counted(pair.calm_db, date(2026, 11, 22)) == (1, 0)
+
+
+def test_a_diary_busy_with_another_writer_still_shows_the_flags_in_calm_mode(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    pair.both("log", "--site", "calf", "--duration", "20s", "--pain", "2", "--weakness")
+    monkeypatch.setenv("DIARY_LOCK_TIMEOUT", "0.2")
+    writer = sqlite3.connect(pair.calm_db, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        shown = pair.calm("flags").stdout  # the opening cannot be counted: flags show anyway
+        assert "[doctor] Muscle weakness" in shown
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert _counted(pair.calm_db, date(2026, 11, 22)) == (0, 0)
