@@ -22,7 +22,7 @@ from diary.storage import settings as stored
 
 if TYPE_CHECKING:
     from diary.analysis.series import ChartData
-    from diary.domain import Flag
+    from diary.domain import Classification, Episode, Flag
     from diary.thresholds import Thresholds
 
 CALM_KEY = "calm"
@@ -240,8 +240,8 @@ class CalmWeek:
 
 
 def calm_week(
-    episodes: Sequence[Any],
-    labels: dict[int, Any],
+    episodes: Sequence[Episode],
+    labels: dict[int, Classification],
     *,
     week_start: date,
     days: int,
