@@ -583,7 +583,10 @@ def _chart_svg(diary: Diary, name: str, size: str) -> bytes:
             abort(404)
         buffer = io.BytesIO()
         drawn = CHART_SIZES[size]
-        figure = new_figure(drawn["width"], drawn["height"])
+        height = drawn["height"]
+        if name == "trigger_effects" and size == "phone":  # a label above each row
+            height = max(height, 1.7 + 0.42 * len(data.effects.rows))
+        figure = new_figure(drawn["width"], height)
         with matplotlib.rc_context({"font.size": drawn["font"], "axes.titlesize": drawn["title"]}):
             chart.draw(figure.add_subplot(), data)
         figure.savefig(buffer, format="svg", metadata={"Date": None})
