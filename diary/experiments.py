@@ -14,7 +14,9 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from diary.analysis import experiment as stats
-from diary.analysis.experiment import DayObservation, Experiment, ExperimentResult, History, Slot
+from diary.analysis import experiment_power as power
+from diary.analysis.experiment import DayObservation, Experiment, ExperimentResult, Slot
+from diary.analysis.experiment_power import History
 from diary.errors import BadInput, DiaryError
 from diary.storage import experiments as store
 from diary.vocabulary import TRIGGER_ALIASES, TRIGGERS, resolve_trigger
@@ -180,8 +182,8 @@ def plan(
         blinded=blinded,
     )
     history = past_history(db, outcome, today, thresholds)
-    power = {
-        ratio: stats.simulated_power(
+    chances = {
+        ratio: power.simulated_power(
             history,
             block_days=block_days,
             pairs=pairs,
@@ -196,7 +198,7 @@ def plan(
         new_id = store.add_experiment(experiment, planned_at=now, connection=connection)
     experiment = replace(experiment, id=new_id)
     end = stats.schedule_of(experiment).end
-    return Plan(experiment, end, power[0.5], power[2.0], history)
+    return Plan(experiment, end, chances[0.5], chances[2.0], history)
 
 
 def past_history(db: Database, outcome: str, today: date, thresholds: Thresholds) -> History:
@@ -205,9 +207,9 @@ def past_history(db: Database, outcome: str, today: date, thresholds: Thresholds
     last = today - timedelta(days=1)
     seen = observations(db, "", outcome, first, last, thresholds)
     if not seen:
-        return stats.history_of([], HISTORY_DAYS)
+        return power.history_of([], HISTORY_DAYS)
     period = (last - min(seen)).days + 1
-    return stats.history_of([d.contractions for d in seen.values()], period)
+    return power.history_of([d.contractions for d in seen.values()], period)
 
 
 def observations(

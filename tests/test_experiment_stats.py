@@ -10,10 +10,10 @@ from datetime import date, timedelta
 import pytest
 
 from diary.analysis import experiment as stats
+from diary.analysis import experiment_power as power
 from diary.analysis.experiment import (
     DayObservation,
     Experiment,
-    History,
     PairTest,
     Pause,
     analyse,
@@ -23,6 +23,7 @@ from diary.analysis.experiment import (
     schedule_of,
     verdict_of,
 )
+from diary.analysis.experiment_power import History
 
 START = date(2026, 1, 5)
 
@@ -248,17 +249,17 @@ def test_verdicts(
 
 
 def test_history_falls_back_to_a_stated_default() -> None:
-    few = stats.history_of([1, 0, 2], 10)
+    few = power.history_of([1, 0, 2], 10)
     assert few.assumed is not None and "fewer than 14 kept days" in few.assumed
-    steady = stats.history_of([1] * 30, 30)
+    steady = power.history_of([1] * 30, 30)
     assert steady.assumed is None and steady.shape is None and steady.rate == 1.0
 
 
 def test_power_rises_with_pairs_and_is_nil_below_six_pairs() -> None:
     h = History(1.0, None, 1.0, 60)
     design = {"block_days": 7, "washout_days": 2, "ratio": 2.0, "experiments": 800}
-    assert stats.simulated_power(h, pairs=5, **design) == 0.0  # type: ignore[arg-type]
-    six = stats.simulated_power(h, pairs=6, **design)  # type: ignore[arg-type]
-    twelve = stats.simulated_power(h, pairs=12, **design)  # type: ignore[arg-type]
+    assert power.simulated_power(h, pairs=5, **design) == 0.0  # type: ignore[arg-type]
+    six = power.simulated_power(h, pairs=6, **design)  # type: ignore[arg-type]
+    twelve = power.simulated_power(h, pairs=12, **design)  # type: ignore[arg-type]
     assert 0.3 < six < twelve
     assert twelve > 0.9
