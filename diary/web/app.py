@@ -55,8 +55,9 @@ class Diary:
     database: Database
     config: LoadedConfig
     now: Any  # () -> datetime
-    chart_cache: dict[tuple[Any, ...], tuple[float, bytes]] = field(default_factory=dict)
-    chart_lock: threading.Lock = field(default_factory=threading.Lock)
+    chart_cache: dict[tuple[Any, ...], tuple[float, Any]] = field(default_factory=dict)
+    # one drawing at a time (matplotlib's settings are global); the data is read under it too
+    chart_lock: threading.RLock = field(default_factory=threading.RLock)
 
 
 def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
@@ -556,8 +557,25 @@ def _chart_period(diary: Diary) -> tuple[date, date]:
 
 
 def _chart_data(diary: Diary, start: date, end: date) -> Any:
-    data = services.chart_data_for(diary.database, start, end, diary.config.thresholds)
-    return calm.charts_view(data) if _calm(diary) else data  # no per-day twitch series
+    """The period's chart data, computed once per diary state for the page and its images
+    (the trigger statistics in it are the slow part: once, not once per image)."""
+    quiet = _calm(diary)
+    key = ("data", start, end, services.diary_state(diary.database), quiet)
+    now = time.monotonic()
+    with diary.chart_lock:
+        cached = diary.chart_cache.get(key)
+        if cached is not None and now - cached[0] < CHART_CACHE_S:
+            return cached[1]
+        data = services.chart_data_for(diary.database, start, end, diary.config.thresholds)
+        data = calm.charts_view(data) if quiet else data  # no per-day twitch series
+        _keep(diary, key, data, now)
+        return data
+
+
+def _keep(diary: Diary, key: tuple[Any, ...], value: Any, now: float) -> None:
+    if len(diary.chart_cache) > 64:
+        diary.chart_cache.clear()
+    diary.chart_cache[key] = (now, value)
 
 
 def _chart_svg(diary: Diary, name: str, size: str) -> bytes:
@@ -577,7 +595,7 @@ def _chart_svg(diary: Diary, name: str, size: str) -> bytes:
     with diary.chart_lock:
         cached = diary.chart_cache.get(key)
         if cached is not None and now - cached[0] < CHART_CACHE_S:
-            return cached[1]
+            return bytes(cached[1])
         data = _chart_data(diary, start, end)
         if not chart.enough(data):
             abort(404)
@@ -591,7 +609,5 @@ def _chart_svg(diary: Diary, name: str, size: str) -> bytes:
             chart.draw(figure.add_subplot(), data)
         figure.savefig(buffer, format="svg", metadata={"Date": None})
         svg = buffer.getvalue()
-        if len(diary.chart_cache) > 64:
-            diary.chart_cache.clear()
-        diary.chart_cache[key] = (now, svg)
+        _keep(diary, key, svg, now)
         return svg
