@@ -45,8 +45,12 @@ def _consistent(path: Path) -> tuple[int, int]:
 def test_writers_killed_mid_log_leave_a_consistent_diary(db_target: str) -> None:
     path = Path(db_target)
     Diary().ok("log", "--site", "eyelid", "--duration", "3s", "--pain", "0")
-    for delay in (0.9, 1.15, 1.4, 1.65):  # after start-up, at varying points of a write
+    for delay in (0.0, 0.05, 0.1, 0.15):  # after its first entry, at varying points of a write
+        before = _consistent(path)[0]
         writer = subprocess.Popen([sys.executable, "-c", LOG_LOOP], env=os.environ.copy())
+        deadline = time.monotonic() + 60  # start-up takes seconds on a busy machine
+        while _consistent(path)[0] == before and time.monotonic() < deadline:
+            time.sleep(0.02)
         time.sleep(delay)
         writer.send_signal(signal.SIGKILL)
         writer.wait()
