@@ -40,7 +40,7 @@ def test_list_period_and_last(three: Diary) -> None:
     assert [e["site"] for e in three.json("list", "--last", "1")] == ["thumb"]
     result = three("list", "--since", "2026-11-03", "--until", "2026-11-01")
     assert result.exit_code == 2 and "--since" in result.stderr
-    assert "3 episode(s)." in three.ok("list").stdout
+    assert "3 episodes." in three.ok("list").stdout
 
 
 def test_edit_changes_fields_and_keeps_the_id(three: Diary) -> None:

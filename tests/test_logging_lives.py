@@ -4,6 +4,7 @@ urgent signs shown in full every time."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 
@@ -170,12 +171,12 @@ def test_an_urgent_sign_prints_the_urgent_block_every_time(diary: Diary) -> None
     second = diary.ok(*args).stdout
     for out in (first, second):
         assert "URGENT" in out and "Seek care now" in out
-    assert "flag(s) active" not in second.split("URGENT")[0]
+    assert "active: `diary flags`" not in second.split("URGENT")[0]
     calm = diary.ok("log", "--site", "eyelid", "--duration", "3s", "--pain", "0").stdout
     assert "URGENT" not in calm
-    assert "other flag(s) active" in calm
+    assert re.search(r"\d+ other flags? active", calm)
     disclaimer_lines = [line for line in calm.splitlines() if "not a diagnosis" in line]
-    assert disclaimer_lines and all("flag(s) active" not in line for line in disclaimer_lines)
+    assert disclaimer_lines and all("active: `diary" not in line for line in disclaimer_lines)
 
 
 def test_a_night_tally_counts_as_that_many_spasms() -> None:

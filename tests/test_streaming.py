@@ -71,7 +71,7 @@ def test_the_table_lines_up_across_pages(tmp_path: Path, monkeypatch: pytest.Mon
     path = tmp_path / "diary.sqlite3"
     _fill(path, 450, last_site="sternocleidomastoid")
     lines = Diary().ok("--db", str(path), "list").stdout.splitlines()
-    assert lines[-1] == "450 episode(s)."
+    assert lines[-1] == "450 episodes."
     table = lines[:-1]
     assert len(table) == 451
     column = table[0].index("count")

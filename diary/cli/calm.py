@@ -92,7 +92,9 @@ def echo_noted(result: LoggedEpisode) -> None:
         render.echo_flags(concerning, heading="\nThis episode is evidence for:", disclaimer=False)
     others = len(calm.loud(result.active_flags)) - len(concerning)
     if others:
-        typer.echo(f"\n{others} other flag(s) active: `diary flags` lists them.")
+        typer.echo(
+            f"\n{others} other flag{'s' if others != 1 else ''} active: `diary flags` lists them."
+        )
     if concerning or others:
         typer.echo(f"\n{NOT_A_DIAGNOSIS}")
 

@@ -233,7 +233,9 @@ def log(
         render.echo_flags(concerning, heading="\nThis episode is evidence for:", disclaimer=False)
     others = len(result.active_flags) - len(concerning)
     if others:
-        typer.echo(f"\n{others} other flag(s) active: `diary flags` lists them.")
+        typer.echo(
+            f"\n{others} other flag{'s' if others != 1 else ''} active: `diary flags` lists them."
+        )
     if result.active_flags:
         typer.echo(f"\n{NOT_A_DIAGNOSIS}")
 
@@ -311,7 +313,7 @@ def list_(
         render.echo_lines(
             render.table_line(render.episode_cells(e, label), widths) for e, label in listed
         )
-    typer.echo(f"{rows[0]} episode(s).")
+    typer.echo(f"{rows[0]} episode{'s' if rows[0] != 1 else ''}.")
 
 
 def show(
