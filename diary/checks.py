@@ -502,7 +502,10 @@ def kept_day_from_record(data: Any) -> KeptDay:
     return KeptDay(
         day=day,
         exposures=tuple(
-            Exposure(resolve_trigger(str(name)).name, check_amount(str(name), amount))
+            Exposure(
+                resolve_trigger(check_text("exposure", str(name))).name,
+                check_amount(str(name), amount),
+            )
             for name, amount in exposures.items()
         ),
         no_episodes=check_bool("no_episodes", data.get("no_episodes")),

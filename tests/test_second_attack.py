@@ -184,6 +184,18 @@ def test_the_mark_of_undecodable_text_is_refused_like_undecodable_text(diary: Di
     assert diary.json("days") == [] or not any(d["kept"] for d in diary.json("days"))
 
 
+def test_an_imported_check_in_keeps_no_undecodable_name(
+    diary: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIARY_NOW", NOW)
+    document = _document()
+    document["days"] = [{"date": "2026-11-20", "exposures": {"caf\ufffd": 2}}]
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    refused(diary("import", str(path)), 2, "U+FFFD")
+    assert diary.json("list") == []
+
+
 @pytest.mark.parametrize(("had", "words"), [("=3", "has no name"), ("coffee=3=4", "one '='")])
 def test_an_exposure_needs_one_name_and_one_amount(had: str, words: str, diary: Diary) -> None:
     """`--had =3` stored an exposure named "3"; `--had coffee=3=4` stored 4 cups."""
