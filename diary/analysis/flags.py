@@ -24,6 +24,12 @@ from diary.domain import SEVERITIES, Classification, Episode, Flag, Severity
 from diary.parsing import format_duration
 from diary.thresholds import DEFAULTS, Thresholds
 
+
+def _n(n: int, word: str) -> str:
+    """'1 episode', '3 episodes': proper plurals in flag details."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 NOT_A_DIAGNOSIS = (
     "This diary is a self-tracking aid, not a diagnosis. Talk to a doctor about anything that "
     "worries you."
@@ -163,7 +169,7 @@ EPISODE_RULES: tuple[EpisodeRule, ...] = (
         title=lambda thresholds: "Severe pain during a contraction",
         matches=lambda e, c, thresholds: e.pain >= thresholds.severe_pain_min,
         lead=lambda n, thresholds: (
-            f"Pain of {thresholds.severe_pain_min}/10 or more on {n} episode(s)"
+            f"Pain of {thresholds.severe_pain_min}/10 or more on {_n(n, 'episode')}"
         ),
         describe=lambda e: f"{e.pain}/10 at the {e.where}",
         source="001, 002",
@@ -173,7 +179,7 @@ EPISODE_RULES: tuple[EpisodeRule, ...] = (
         severity="doctor",
         title=lambda thresholds: "Muscle weakness with contractions",
         matches=lambda e, c, thresholds: e.weakness,
-        lead=lambda n, thresholds: f"Weakness logged with {n} episode(s)",
+        lead=lambda n, thresholds: f"Weakness logged with {_n(n, 'episode')}",
         describe=_where,
         source="001, 003",
     ),
@@ -182,7 +188,7 @@ EPISODE_RULES: tuple[EpisodeRule, ...] = (
         severity="doctor",
         title=lambda thresholds: "A change in how the muscle looks",
         matches=lambda e, c, thresholds: e.appearance_change,
-        lead=lambda n, thresholds: f"A change in muscle appearance logged with {n} episode(s)",
+        lead=lambda n, thresholds: f"A change in muscle appearance logged with {_n(n, 'episode')}",
         describe=_where,
         source="001",
     ),
@@ -196,7 +202,7 @@ EPISODE_RULES: tuple[EpisodeRule, ...] = (
             e.duration_s > thresholds.prolonged_spasm_s and _is_spasm(c) and c.subtype != "smooth"
         ),
         lead=lambda n, thresholds: (
-            f"{n} spasm(s) longer than {format_duration(thresholds.prolonged_spasm_s)}"
+            f"{_n(n, 'spasm')} longer than {format_duration(thresholds.prolonged_spasm_s)}"
         ),
         describe=lambda e: f"{format_duration(e.duration_s)} at the {e.where}",
         source="001, 002",
@@ -213,7 +219,7 @@ EPISODE_RULES: tuple[EpisodeRule, ...] = (
             and c.label != "twitch"
         ),
         lead=lambda n, thresholds: (
-            f"Soreness after {n} spasm(s) outlasted {thresholds.lingering_soreness_h:g} h"
+            f"Soreness after {_n(n, 'spasm')} outlasted {thresholds.lingering_soreness_h:g} h"
         ),
         describe=lambda e: f"{e.soreness_hours:g} h at the {e.where}",
         source="002",
