@@ -352,7 +352,7 @@ def main() -> None:
         ("diary flags", [*DIARY, "flags"], n, None),
         ("diary report weekly", [*DIARY, "report", "weekly"], n, None),
     ]
-    whole = max(3, n // 2)
+    whole = n if n < 3 else max(3, n // 2)  # --runs 1: one of each, a quick look
     floors = [sys.executable, str(REPO / "bench" / "floors.py")]
     floor_db = work / "floor.sqlite3"
     remove_floor_db = [

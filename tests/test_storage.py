@@ -385,3 +385,20 @@ def test_checking_a_backup_builds_no_scratch_diary(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1", "False"]
+
+
+def test_restoring_a_current_backup_loads_no_alembic(tmp_path: Path) -> None:
+    diary, db, copy = Diary(), str(tmp_path / "d.sqlite3"), str(tmp_path / "b.backup")
+    diary.ok("--db", db, *LOG)
+    diary.ok("--db", db, "backup", copy)
+    probe = (
+        "import sys\n"
+        "from diary.cli import app\n"
+        f"assert app(['--db', {db!r}, 'restore', {copy!r}, '--yes'], standalone_mode=False) == 0\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "False"

@@ -359,14 +359,16 @@ def _check_known(revision: str | None, target: Target) -> None:
 
 
 def upgrade_schema(database: Database) -> list[str]:
-    """Run the Alembic migrations up to head in one transaction; returns what ran."""
-    from diary.storage.migrate import upgrade_to_head
-
+    """Run the Alembic migrations up to head in one transaction; returns what ran. Alembic
+    is imported only when there is something to run (a current diary after `restore` or
+    `db upgrade` is left as it is, without it)."""
     with migration_connection(database) as connection:
         revision = _stored_revision(connection)
         if revision == HEAD_REVISION:
             return []
         _check_known(revision, database.target)
+        from diary.storage.migrate import upgrade_to_head
+
         return upgrade_to_head(connection, current=revision)
 
 
