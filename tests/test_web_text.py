@@ -11,8 +11,8 @@ pytest.importorskip("flask", reason="the web extra is not installed: pip install
 
 from flask.testing import FlaskClient
 
+from diary.config import load_config
 from diary.storage import open_database
-from diary.thresholds import load_config
 from diary.web.app import Diary as WebDiary
 from diary.web.app import create_app
 from diary.web.security import LOCAL_HOSTS
