@@ -417,7 +417,8 @@ def draw_time_of_day(ax: Axes, data: ChartData) -> None:
             linewidth=1.4,
             label=f"{label} ({n} {'entry' if n == 1 else 'entries'})",
         )
-    ax.set_xticks(range(0, 24, 3), [f"{h:02d}:00" for h in range(0, 24, 3)])
+    step = 6 if _narrow(ax) else 3  # on a phone's page, four labels that do not overlap
+    ax.set_xticks(range(0, 24, step), [f"{h:02d}:00" for h in range(0, 24, step)])
     ax.set_xlim(-0.5, 23.5)
     ax.set_ylim(0, max(top, 1) * 1.12)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}%"))
@@ -495,6 +496,7 @@ VERDICT_COLOURS = {
 VERDICT_MARKERS = {"linked": "s", "protective": "D", "no clear link": "o"}
 RATIO_CAP = 20.0  # the forest plot's scale stops here (and at its inverse); said on the chart
 RATIO_TICKS = (0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 20)
+PHONE_RATIO_TICKS = (0.1, 0.5, 1, 2, 4, 20)
 
 
 def draw_trigger_effects(ax: Axes, data: ChartData) -> None:
@@ -503,6 +505,7 @@ def draw_trigger_effects(ax: Axes, data: ChartData) -> None:
     said; exposures that cannot be compared named with the reason."""
     assert data.effects is not None
     rows = list(data.effects.rows)[::-1]
+    narrow = _narrow(ax)  # a phone's page: fewer ticks, each label above its row
     finite = [v for r in rows for v in (r.low, r.high, r.rate_ratio) if v and v > 0]
     left = max(min(min(finite) / 1.3, 0.5), 1 / RATIO_CAP)
     right = min(max(max(finite) * 1.3, 2.0), RATIO_CAP)
@@ -532,7 +535,8 @@ def draw_trigger_effects(ax: Axes, data: ChartData) -> None:
         ax.text(
             1.01,
             y,
-            f"{ratio_text(row.rate_ratio)}×" + ("" if _narrow(ax) else f", {row.verdict}"),
+            # on a phone's page the verdict is said by the colour and the marker only
+            f"{ratio_text(row.rate_ratio)}×" + ("" if narrow else f", {row.verdict}"),
             transform=ax.get_yaxis_transform(),
             va="center",
             fontsize="small",
@@ -541,21 +545,27 @@ def draw_trigger_effects(ax: Axes, data: ChartData) -> None:
     ax.axvline(1.0, color="black", linewidth=1)
     ax.set_xscale("log")
     ax.set_xlim(left, right)
-    ax.xaxis.set_major_locator(FixedLocator([t for t in RATIO_TICKS if left <= t <= right]))
+    ticks = [t for t in (PHONE_RATIO_TICKS if narrow else RATIO_TICKS) if left <= t <= right]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_minor_formatter(NullFormatter())
-    narrow = _narrow(ax)  # a phone's page: labels wrap, the verdict is in the colour
-    labels = [_wrapped_label(r.label, 14) if narrow else r.label for r in rows]
-    ax.set_yticks(range(len(rows)), labels)
-    ax.set_ylim(-0.7, len(rows) - 0.3)
+    if narrow:
+        ax.set_yticks([])
+        for y, row in enumerate(rows):
+            ax.text(0.01, y + 0.18, row.label, transform=ax.get_yaxis_transform(),
+                    va="bottom", fontsize="small", color="#333333")  # fmt: skip
+        ax.set_ylim(-0.5, len(rows) - 0.1)
+    else:
+        ax.set_yticks(range(len(rows)), [r.label for r in rows])
+        ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.grid(axis="y", visible=False)
     notes = ["episodes a day on kept days with it ÷ without it (1 = no difference; line: 95%)"]
     if capped:
         notes.append(f"scale stops at {RATIO_CAP:g}× and 1/{RATIO_CAP:g}: an arrow runs past it")
     if data.untested:
         notes.append("not tested: " + "; ".join(f"{name} ({why})" for name, why in data.untested))
-    width = 40 if narrow else 90
+    width = 40 if narrow else 90  # a phone's page: the notes wrap narrower
     ax.set_xlabel("\n".join(_wrap_note(note, width) for note in notes), fontsize="small")
     _title(
         ax,
