@@ -127,8 +127,11 @@ def plain(text: str) -> str:
     return _without_commands(re.sub(r"\s*\([^()`]*`[^`]*`[^()]*\)", "", text))
 
 
+COMMAND = re.compile(r"`|\bdiary (?:log|day|days|edit|experiment|triggers|report|calm|flags)\b")
+
+
 def _without_commands(text: str) -> str:
-    kept = [part for part in re.split(r"(?<=[.;])\s+", text) if "`" not in part]
+    kept = [part for part in re.split(r"(?<=[.;])\s+", text) if not COMMAND.search(part)]
     return " ".join(kept).rstrip(";,") + ("" if not kept or kept[-1].endswith(".") else ".")
 
 
@@ -166,7 +169,7 @@ class TriggersView:
 def _finding(r: Any) -> Finding:
     text = result_line(r, width=10_000)
     words, _, numbers = text.strip().partition("\n")
-    return Finding(words.strip(), numbers.strip())
+    return Finding(plain(" ".join(words.split())), plain(" ".join(numbers.split())))
 
 
 def _others(results: list[Any]) -> list[str]:
