@@ -22,8 +22,8 @@ The exposures-in-runs table (docs/clinical-rules.md, "Trigger statistics"): 120 
 negative-binomial days (shape 3) around a rate that drifts (log-rate AR(1): standard
 deviation 0.4, correlation 0.9 from one day to the next), no effect, and one exposure
 either on 30% of whole weeks or on 30% of random days; 0.5, 1 and 3 contractions a day.
-Share of diaries with any `linked` or `protective`, by the verdict before the circular-
-shift test (old) and with it (new). Goal: at most 5% with the exposure in weeks, and the
+Share of diaries with any `linked` or `protective`, by the verdict before the whole-
+weeks test (old) and with it (new). Goal: at most 5% with the exposure in weeks, and the
 random-day case kept.
 """
 
@@ -143,7 +143,7 @@ def drifting_diary(seed: int, days: int, *, base: float, weekly: bool) -> list[T
 
 
 def old_and_new(kept: list[TriggerDay]) -> tuple[bool, bool]:
-    """Any link (linked or protective): by the verdict without the circular-shift test (q
+    """Any link (linked or protective): by the verdict without the whole-weeks test (q
     from max(p, p_permutation), as before) and by today's verdict."""
     report = analyse_triggers(kept, since=kept[0].day, until=kept[-1].day, tested=["stress"])
     new = any(r.verdict in (LINKED, PROTECTIVE) for r in report.results)

@@ -450,13 +450,12 @@ def worsening_rate_test(
     sided): under no change every way of dealing the days' counts into the two windows is
     as likely, so bad days and quiet days are their own reference and a busy day counts as
     one day. A lone outlier day is set aside first, for the ratio and the test. Chosen by
-    simulation
-    (bench/simulate_worsening.py, the table in docs/clinical-rules.md): on stable Poisson
-    and negative-binomial days it raised at most 4.4% of evaluations, a single day of 30
-    entries did not raise it more than that, and it found a tripled rate in 78% of Poisson
-    diaries at 0.5 a day (98% at 1 a day), where the exact Poisson test on entries together
-    with Fisher's test on days found 47% (56%). The mid-p version found 82% at 0.5 a day
-    but raised up to 6.5% of stable diaries.
+    simulation (bench/simulate_worsening.py, the table in docs/clinical-rules.md): on
+    stable Poisson and negative-binomial days it raised at most 4.4% of evaluations, a
+    single day of 30 entries did not raise it more than chance (at most 4.9%), and it found
+    a tripled rate in 78% of Poisson diaries at 0.5 a day (98% at 1 a day), where the exact
+    Poisson test on entries together with Fisher's test on days found 47% (56%). The mid-p
+    version found 82% at 0.5 a day but raised up to 6.5% of stable diaries.
     """
     earlier, recent = set_aside_outlier_day(earlier, recent)
     a, b = sum(recent), sum(earlier)

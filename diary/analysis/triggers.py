@@ -16,11 +16,11 @@ twitches and spasms apart when the period holds both):
 - the dispersion of the daily counts: above 1, the interval is widened by its square root
   on the log scale (quasi-Poisson).
 
-- when the exposure comes in runs of days (a stress week), a circular-shift test that
-  moves its runs whole against the daily counts, since bad and quiet spells last days too.
+- when the exposure comes in runs of days (a stress week), a permutation test over whole
+  weeks of kept days, since bad and quiet spells last days too.
 
 The verdict takes the most conservative of the count test, the permutation test and (in
-runs) the circular-shift test, adjusted over every test made (Benjamini-Hochberg q), and
+runs) the test over whole weeks, adjusted over every test made (Benjamini-Hochberg q), and
 the widened interval must exclude 1 too. The day-level test is reported beside them (see
 `_compare`). A result in runs that stays unclear says why and points to a planned
 experiment (`runs_note`).
@@ -110,9 +110,9 @@ class TriggerResult:
     verdict: str
     days_needed: int | None
     missing: str | None  # why not enough data
-    in_runs: bool  # the exposure came in runs of days: tested by shifting the runs whole
+    in_runs: bool  # the exposure came in runs of days: also tested by shuffling whole weeks
     members: tuple[str, ...] = ()  # for exposures that cannot be told apart: each one
-    p_runs: float | None = None  # circular-shift test, when the exposure came in runs
+    p_runs: float | None = None  # whole weeks shuffled, when the exposure came in runs
     runs_note: str | None = None  # why a result in runs stays uncertain, and the way out
 
 
@@ -292,8 +292,14 @@ def _compare(
     )
     # Days next to each other are alike (bad weeks, quiet weeks); when the exposure comes in
     # runs too, shuffling single days overstates (11% false links at 3 a day in the
-    # simulation of docs/clinical-rules.md): shift the runs whole instead.
-    p_runs = circular_shift_p_value(outcomes, exposed) if result.in_runs else None
+    # simulation of docs/clinical-rules.md): shuffle whole weeks instead.
+    p_runs = (
+        block_permutation_p_value(
+            outcomes, exposed, shuffles=thresholds.trigger_permutations, seed=seed
+        )
+        if result.in_runs
+        else None
+    )
     dispersion = _dispersion(outcomes, exposed, x1 / e1, x0 / e0)
     # Not p_days: on dense diaries nearly every day has an episode and the day-level test
     # cannot reach significance whatever the truth (coffee tripling a rate of 3 a day was
@@ -433,27 +439,55 @@ def permutation_p_value(
     return (hits + 1) / (shuffles + 1)
 
 
-def circular_shift_p_value(outcomes: Sequence[int], exposed: Sequence[bool]) -> float:
-    """Two-sided circular-shift test: the exposure's sequence of days, shifted whole by each
-    of the n offsets around the kept days (wrapping at the end), against the contractions
-    of each day. Runs of exposure stay runs and bad spells stay spells, so their meeting by
-    chance is part of the reference; p = share of shifts whose difference in mean
-    contractions a day is at least the one seen (the seen one, shift 0, included), so it is
-    never below 1/n. (Circular shifts keep the dependence within each series: Bradley
-    1968, ch. 4; for time series, Efron & Tibshirani 1993, ch. 8 on block resampling.)"""
+RUN_BLOCK_DAYS = 7  # exposures in runs: whole weeks are shuffled
+
+
+def block_permutation_p_value(
+    outcomes: Sequence[int],
+    exposed: Sequence[bool],
+    *,
+    shuffles: int,
+    seed: int,
+    block: int = RUN_BLOCK_DAYS,
+) -> float:
+    """Two-sided permutation test over whole blocks of `block` consecutive kept days: the
+    exposure's pattern of each block dealt at random among the blocks (the days after the
+    last whole block stay as they are), against the same daily contractions. A run of
+    exposure stays a run, so a stressful week that meets a bad week by chance is part of
+    the reference (block resampling for dependent data: Kunsch 1989, Ann Stat 17:1217;
+    Efron & Tibshirani 1993, ch. 8). p = (arrangements at least as far apart + 1) /
+    (shuffles + 1), seeded, with Besag & Clifford's stopping after 50 exceedances."""
     n = len(outcomes)
     k = sum(exposed)
     if k in (0, n):
         return 1.0
+    whole = n // block
     total = sum(outcomes)
-    on = [i for i, had in enumerate(exposed) if had]
+    patterns = [tuple(exposed[i * block : (i + 1) * block]) for i in range(whole)]
+    tail = zip(outcomes[whole * block :], exposed[whole * block :], strict=True)
+    rest = sum(x for x, had in tail if had)
+    sums = [
+        [
+            sum(x for x, had in zip(outcomes[j * block : (j + 1) * block], p, strict=True) if had)
+            for j in range(whole)
+        ]
+        for p in patterns
+    ]  # sums[i][j]: contractions on block j's days that pattern i marks exposed
 
-    def difference(shift: int) -> float:
-        exposed_sum = sum(outcomes[(i + shift) % n] for i in on)
+    def difference(exposed_sum: int) -> float:
         return abs(exposed_sum / k - (total - exposed_sum) / (n - k))
 
-    target = difference(0) - 1e-9
-    return sum(1 for shift in range(n) if difference(shift) >= target) / n
+    target = difference(rest + sum(sums[i][i] for i in range(whole))) - 1e-9
+    rng = random.Random(seed)
+    order = list(range(whole))
+    hits = 0
+    for drawn in range(1, shuffles + 1):
+        rng.shuffle(order)
+        if difference(rest + sum(sums[i][j] for j, i in enumerate(order))) >= target:
+            hits += 1
+            if hits == 50:
+                return hits / drawn
+    return (hits + 1) / (shuffles + 1)
 
 
 def _dispersion(

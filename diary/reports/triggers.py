@@ -183,7 +183,7 @@ def result_line(
     if r.dispersion is not None and r.dispersion > 1:
         numbers += f"; days vary {r.dispersion:.1f}× Poisson, interval widened"
     if r.in_runs:
-        numbers += f"; it came in runs of days: shifted whole, p {_p(r.p_runs)}"
+        numbers += f"; it came in runs of days: whole weeks shuffled, p {_p(r.p_runs)}"
     return text + "\n" + _wrapped(numbers, first="      ", hang="      ", width=width)
 
 
