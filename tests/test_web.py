@@ -703,3 +703,22 @@ def test_half_open_connections_do_not_stop_the_page(server: Server) -> None:
     finally:
         for s in held:
             s.close()
+
+
+@pytest.mark.backend
+def test_calm_mode_shows_the_short_form_and_no_counts(
+    diary: Diary, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIARY_NOW", NOW.isoformat())
+    diary.ok("log", "--site", "eyelid", "--duration", "3s", "--pain", "0", "--at", "10:00")
+    diary.ok("calm", "on")
+    csrf = signed_in(client)
+    home = client.get("/").get_data(as_text=True)
+    assert 'action="/log"' in home and "Today" not in home and "eyelid · 3 s" not in home
+    answer = client.post("/log", data={**CALF, "breathing": "1", "csrf": csrf},
+                         headers={"Origin": ORIGIN})  # fmt: skip
+    page = _unescape(client.get(answer.headers["Location"]).get_data(as_text=True))
+    assert "Noted." in page and "Stored:" not in page
+    assert page.count(SEEK_CARE_NOW) == 1  # urgent flags are never hidden
+    week = client.get("/week?week=2026-W47").get_data(as_text=True)
+    assert "Twitching on" in week and "<table" not in week and "/edit" not in week

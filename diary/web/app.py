@@ -510,6 +510,22 @@ def _day_page(
     )
 
 
+def _calm_words(quiet: Any) -> dict[str, Any]:
+    """What the calm week says after the flags (the base rates once a week, the checks, the
+    GP line), laid out as a page rather than terminal lines."""
+    if quiet is None:
+        return {}
+    checks = calm.CHECKS_LINE.format(this=quiet.checks_this_week, last=quiet.checks_last_week)
+    return {
+        "base_rates_title": calm.BASE_RATES_TITLE,
+        "base_rates": calm.BASE_RATES,
+        "base_rates_once": calm.BASE_RATES_ONCE,
+        "checks": f"Weekly {checks}.",
+        "advice": calm.CHECKS_ADVICE,
+        "gp": calm.GP_LINE,
+    }
+
+
 def _check_in_line(diary: Diary, record: Any) -> str | None:
     """After a check-in on an experiment day: whether it matched, and tomorrow's assignment."""
     line = experiments.check_in_line(
@@ -537,7 +553,8 @@ def _week_page(diary: Diary, week: str | None) -> str:
     return render_template(
         "week.html",
         calm=None if quiet is None else [plain(line) for line in quiet.body()],
-        calm_closing=[] if quiet is None else [plain(line) for line in quiet.closing()],
+        calm_week=quiet,
+        calm_words=_calm_words(quiet),
         page="week",
         title=f"Week {iso_week_name(start)}",
         start=start,
