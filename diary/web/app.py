@@ -3,13 +3,10 @@ checks and services as the command line (`diary.entries`, `diary.services`)."""
 
 from __future__ import annotations
 
-import io
 import secrets
-import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, abort, flash, g, redirect, render_template, request, session, url_for
@@ -26,23 +23,14 @@ from diary.errors import BadInput, DiaryError, EpisodeNotFound
 from diary.parsing import default_week, iso_week_name, parse_date, parse_iso_week, recent_period
 from diary.storage import Database
 from diary.vocabulary import SITES
+from diary.web.charts import MIN_WIDE_PX, ChartCache, chart_data, chart_period, chart_svg
 from diary.web.forms import LogForm, StrictRequest, shown, sign_choices, trigger_text
 from diary.web.pages import plain, triggers_view, week_view
 from diary.web.security import HostGuard, same_secret, session_key
 
 MAX_BODY = 64 * 1024  # a form post is a few hundred bytes
 SESSION_DAYS = 30
-CHART_WEEKS = 8  # the charts page shows the last 8 weeks, like the doctor PDF
-CHART_CACHE_S = 60.0
 UNDO_MINUTES = 10  # "undo" is offered this long after an entry was logged
-# Charts drawn for the width they are shown at: one column of a 390 px phone (~358 CSS px)
-# and of the 46rem desktop column (~750 px). An SVG inch is 96 CSS px, so shown at that
-# width the smallest chart text ("small" = 0.833 of the 11 pt base) is 9.2 pt = 12.2 CSS px.
-CHART_SIZES: dict[str, dict[str, float]] = {
-    "phone": {"width": 3.7, "height": 3.6, "font": 11, "title": 12},
-    "wide": {"width": 7.6, "height": 4.2, "font": 11, "title": 13},
-}
-MIN_WIDE_PX = 700  # from this viewport width the page shows the wide charts
 WARNING_TEXT = (
     "Tick these only if you had them: they are signs to act on, not ordinary parts of a cramp."
 )
@@ -55,9 +43,7 @@ class Diary:
     database: Database
     config: LoadedConfig
     now: Any  # () -> datetime
-    chart_cache: dict[tuple[Any, ...], tuple[float, Any]] = field(default_factory=dict)
-    # one drawing at a time (matplotlib's settings are global); the data is read under it too
-    chart_lock: threading.RLock = field(default_factory=threading.RLock)
+    charts: ChartCache = field(default_factory=ChartCache)
 
 
 def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
@@ -243,8 +229,8 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
     def charts() -> str:
         from diary.reports.charts import CHARTS
 
-        start, end = _chart_period(diary)
-        data = _chart_data(diary, start, end)
+        start, end = chart_period(diary.now().date())
+        data = chart_data(diary.charts, diary.database, start, end, diary.config.thresholds)
         calm.opened(diary.database, "charts", diary.now())  # calm mode counts this opening
         shown_charts = [c for c in CHARTS if c.enough(data)]
         skipped = [f"{c.title}: {c.too_little}" for c in CHARTS if not c.enough(data)]
@@ -262,9 +248,11 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
     @app.get("/charts/<name>.svg")
     def chart(name: str) -> Response:
         size = request.args.get("size", "phone")
-        if size not in CHART_SIZES:
+        today, thresholds = diary.now().date(), diary.config.thresholds
+        svg = chart_svg(diary.charts, diary.database, name, size, today, thresholds)
+        if svg is None:
             abort(404)
-        return Response(_chart_svg(diary, name, size), mimetype="image/svg+xml")
+        return Response(svg, mimetype="image/svg+xml")
 
     @app.get("/triggers")
     def triggers() -> str:
@@ -463,7 +451,7 @@ def _home(diary: Diary, form: LogForm, *, error: str | None = None) -> str:
     )
 
 
-# --- the check-in, the week, the charts -------------------------------------------------------
+# --- the check-in and the week -------------------------------------------------------
 
 
 def _day_page(
@@ -566,65 +554,3 @@ def _week_page(diary: Diary, week: str | None) -> str:
         previous=iso_week_name(start - timedelta(days=7)),
         next=iso_week_name(following) if following <= today else None,
     )
-
-
-def _chart_period(diary: Diary) -> tuple[date, date]:
-    end = diary.now().date()
-    return end - timedelta(days=7 * CHART_WEEKS - 1), end
-
-
-def _chart_data(diary: Diary, start: date, end: date) -> Any:
-    """The period's chart data, computed once per diary state for the page and its images
-    (the trigger statistics in it are the slow part: once, not once per image)."""
-    quiet = _calm(diary)
-    key = ("data", start, end, services.diary_state(diary.database), quiet)
-    now = time.monotonic()
-    with diary.chart_lock:
-        cached = diary.chart_cache.get(key)
-        if cached is not None and now - cached[0] < CHART_CACHE_S:
-            return cached[1]
-        data = services.chart_data_for(diary.database, start, end, diary.config.thresholds)
-        data = calm.charts_view(data) if quiet else data  # no per-day twitch series
-        _keep(diary, key, data, now)
-        return data
-
-
-def _keep(diary: Diary, key: tuple[Any, ...], value: Any, now: float) -> None:
-    if len(diary.chart_cache) > 64:
-        diary.chart_cache.clear()
-    diary.chart_cache[key] = (now, value)
-
-
-def _chart_svg(diary: Diary, name: str, size: str) -> bytes:
-    """One chart as SVG, drawn by the same code as `diary charts` at the size it is shown
-    at; kept for a minute per diary state (a new entry, from the page or the command line,
-    draws it afresh)."""
-    import matplotlib
-
-    from diary.reports.charts import CHARTS, new_figure
-
-    chart = next((c for c in CHARTS if c.name == name), None)
-    if chart is None:
-        abort(404)
-    start, end = _chart_period(diary)
-    key = (name, size, start, end, services.diary_state(diary.database), _calm(diary))
-    now = time.monotonic()
-    with diary.chart_lock:
-        cached = diary.chart_cache.get(key)
-        if cached is not None and now - cached[0] < CHART_CACHE_S:
-            return bytes(cached[1])
-        data = _chart_data(diary, start, end)
-        if not chart.enough(data):
-            abort(404)
-        buffer = io.BytesIO()
-        drawn = CHART_SIZES[size]
-        height = drawn["height"]
-        if name == "trigger_effects" and size == "phone":  # a label above each row
-            height = max(height, 1.7 + 0.42 * len(data.effects.rows))
-        figure = new_figure(drawn["width"], height)
-        with matplotlib.rc_context({"font.size": drawn["font"], "axes.titlesize": drawn["title"]}):
-            chart.draw(figure.add_subplot(), data)
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-        svg = buffer.getvalue()
-        _keep(diary, key, svg, now)
-        return svg
