@@ -83,7 +83,7 @@ def _after_first_lines(text: str, n: int) -> str:
     return text.split("\n", n)[n]
 
 
-OTHERS = re.compile(r"\n\d+ other flag\(s\) active: `diary flags` lists them\.\n")
+OTHERS = re.compile(r"\n\d+ other flags? active: `diary flags` lists them\.\n")
 
 
 # --- the setting --------------------------------------------------------------------------
