@@ -17,9 +17,10 @@ import pytest
 from diary.analysis.classify import classify_all
 from diary.analysis.series import chart_data
 from diary.analysis.visit import VisitReport
-from diary.domain import Exposure, KeptDay, NewEpisode, TriggerEntry
+from diary.domain import Exposure, KeptDay, NewEpisode, Side, TriggerEntry
 from tests.conftest import Diary
 from tests.factories import spasm, twitch
+from tests.test_charts_and_pdf import _heights
 
 NOW = "2026-12-01T20:00:00"
 TODAY = date(2026, 12, 1)
@@ -29,8 +30,10 @@ def _heavy_diary(first: date = date(2026, 10, 6), days: int = 57) -> Iterator[An
     """~30 twitch entries a day at five sites, night cramps on half the nights, caffeine
     checked in every day (so it cannot be tested) and stress on some."""
     rng = random.Random(5)
-    sites = [("eyelid", "left"), ("thigh", "left"), ("thigh", "right"), ("thumb", "right"),
-             ("upper arm", "left"), ("calf", "right")]  # fmt: skip
+    sites: list[tuple[str, Side]] = [
+        ("eyelid", "left"), ("thigh", "left"), ("thigh", "right"), ("thumb", "right"),
+        ("upper arm", "left"), ("calf", "right"),
+    ]  # fmt: skip
     for i in range(days):
         day = first + timedelta(days=i)
         for _ in range(rng.randint(22, 38)):
@@ -192,9 +195,9 @@ def test_days_not_recorded_are_shaded_and_never_averaged() -> None:
     low, high = ax.get_xlim()  # the period under the title, whatever the data
     from matplotlib.dates import date2num
 
-    assert (low, high) == (date2num(start) - 0.5, date2num(end) + 0.5)
+    assert (low, high) == (date2num(start) - 0.5, date2num(end) + 0.5)  # type: ignore[no-untyped-call]
     figure = ax.figure
-    figure.canvas.draw()  # type: ignore[union-attr]
+    figure.canvas.draw()
     ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert re.fullmatch(r"\d\d Nov", ticks[0]), ticks  # the first tick names the month
 
@@ -210,7 +213,7 @@ def test_few_durations_are_dots_not_boxes() -> None:
     draw_durations(ax, data)
     boxes = [p for p in ax.patches if p.get_facecolor()[:3] != (1.0, 1.0, 1.0)]
     assert len(boxes) == 1  # the 6 twitches; the 2 spasms are two dots
-    assert [len(c.get_offsets()) for c in ax.collections] == [2]
+    assert [_heights(c) for c in ax.collections] == [[90.0, 200.0]]
 
 
 def test_trigger_chart_ticks_are_plain_and_never_overprint() -> None:
@@ -342,3 +345,8 @@ def test_a_duration_is_never_split_inside_a_table_cell() -> None:
     cells = [row[4] for row in _episode_rows(report)]
     assert cells == ["1m30s", "1h2m5s"]
     assert all(len(_wrap_cell(cell, width)) == 1 for cell in cells)
+    columns = dict(COLUMNS)
+    assert _wrap_cell("fasciculation", columns["type"]) == ["fasciculation"]
+    assert _wrap_cell("unclear", columns["label"]) == ["unclear"]
+    note = "Is the $5 magnesium better than the $30 one"
+    assert " ".join(_wrap_cell(note, columns["notes"])) == note  # whole words only

@@ -10,6 +10,7 @@ import textwrap
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -44,13 +45,13 @@ COLUMNS = (
     ("date and time", 1.0),
     ("site", 0.72),
     ("n", 0.3),
-    ("duration", 0.58),
-    ("pain", 0.32),
-    ("label", 0.42),
-    ("type", 0.78),  # "fasciculation" on one line
-    ("triggers", 0.85),
-    ("signs", 0.65),
-    ("notes", 0.77),
+    ("duration", 0.56),
+    ("pain", 0.3),
+    ("label", 0.48),  # "unclear" on one line
+    ("type", 0.85),  # "fasciculation" on one line
+    ("triggers", 0.8),
+    ("signs", 0.63),
+    ("notes", 0.75),
 )
 TABLE_FONT = 7.5
 
@@ -163,6 +164,16 @@ class _Flow:
             self.page.text(indent, self.page.y, part, fontsize=size, **kw)
             self.page.y += step
         self.page.y += gap
+
+    def height(self, s: str, *, size: float = 9, gap: float = 0.04, indent: float = 0) -> float:
+        """Inches `line` would take."""
+        return len(_wrap(s, USABLE_WIDTH - indent, size)) * size / 72 * 1.32 + gap
+
+    def keep_together(self, inches: float) -> None:
+        """A section that fits a page starts on the next one rather than leave a line alone
+        on a page of its own."""
+        if inches < TEXT_BOTTOM - MARGIN_TOP - 0.3:
+            self.room(inches)
 
     def heading(self, s: str) -> None:
         self.room(0.1 + 0.3 + 0.3)  # a heading never ends a page
@@ -417,15 +428,16 @@ def _summary_pages(report: VisitReport, paper: str) -> list[_Page]:
     flow.line(_kept_words(report), color=MUTED)
     _flag_section(flow, report)
     if report.episodes:
-        flow.line(_sites_words(report.episodes))
+        flow.line(_sites_words(report.episodes), size=8.5)
         triggers = Counter(t for e in report.episodes for t in e.trigger_names).most_common(8)
         flow.line(
             "Triggers the patient noted (entries): "
             + (", ".join(f"{t} {n}" for t, n in triggers) if triggers else "none")
-            + "."
+            + ".",
+            size=8.5,
         )
         if line := _tested_triggers(report):
-            flow.line(line)
+            flow.line(line, size=8.5)
     if report.medicines:
         flow.line(
             "Medicines noted with episodes: "
@@ -439,23 +451,18 @@ def _summary_pages(report: VisitReport, paper: str) -> list[_Page]:
     _questions(flow, report)
     if report.checks_note:  # calm mode: the count of opened summaries, nothing else changes
         flow.line(report.checks_note)
-    flow.heading("About these data")
-    flow.line(
-        "The patient enters time, body site, duration, pain 0–10, visible sign, tightness, "
-        "range of motion, triggers and what they tried for relief; an entry may stand for "
-        "several contractions (a bout). Labels weigh that evidence and say 'unclear' when "
-        "it conflicts. Entry ids (#) refer to the table at the end.",
-        color=MUTED,
-        size=8.5,
-    )
-    flow.line(
+    about = (
+        "Entered by the patient; an entry may stand for several contractions (a bout); "
+        "labels say 'unclear' when the evidence conflicts; ids (#) refer to the table.",
         "Sources: "
         + "; ".join(f"{code} {title}" for code, title in SOURCE_TITLES)
         + ". Thresholds: public guidance (NHS, NICE CKS, MedlinePlus, Merck Manual, "
         "Boonstra 2016) as named beside each flag.",
-        color=MUTED,
-        size=8.5,
     )
+    flow.keep_together(sum(flow.height(text, size=8.5) for text in about) + 0.45)
+    flow.heading("About these data")
+    for text in about:
+        flow.line(text, color=MUTED, size=8.5)
     return flow.pages
 
 
@@ -648,10 +655,43 @@ Columns = tuple[tuple[str, float], ...]
 Row = tuple[str, ...]
 
 
+@cache
+def _advance(char: str) -> float:
+    """A character's width in points at the table's size (measured at 720 dpi: at 72 dpi
+    every glyph rounds up to a whole point)."""
+    from matplotlib.font_manager import FontProperties, findfont
+    from matplotlib.ft2font import FT2Font
+
+    font = FT2Font(findfont(FontProperties()))
+    font.set_size(TABLE_FONT, 720)
+    font.set_text(char)
+    return font.get_width_height()[0] / 640
+
+
+def _points(text: str) -> float:
+    return sum(_advance(c) for c in text) * 1.08  # 8%: a screen at 72 dpi rounds glyphs up
+
+
 def _wrap_cell(cell: str, width: float) -> list[str]:
-    """A cell's lines: wrapped to its column, never cut off."""
-    limit = max(4, int((width - 0.05) * 72 / (TABLE_FONT * 0.64)))  # digits run 0.64 em
-    return textwrap.wrap(cell, limit, break_long_words=True) or [""]
+    """A cell's lines: whole words wrapped to the column by their printed width; only a word
+    wider than the column itself is cut."""
+    room = (width - 0.05) * 72
+    lines: list[str] = []
+    current = ""
+    for word in cell.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if _points(candidate) <= room:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        while len(word) > 1 and _points(word) > room:
+            cut = max(1, max(i for i in range(1, len(word) + 1) if _points(word[:i]) <= room))
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    lines.append(current)
+    return lines
 
 
 def _row_height(row: Row, columns: Columns) -> float:
