@@ -245,18 +245,20 @@ def in_process_restore(path: Path, _end: date, work: Path) -> tuple[float]:
 
 
 def in_process_charts(path: Path, end: date, _work: Path) -> tuple[float, float]:
-    """Seconds for every chart of the page (the last 8 weeks, phone size) in a fresh
-    process that has imported the page's modules: the first time, and again."""
+    """CPU seconds for the charts page's every chart (diary.web.charts: the period's data,
+    then each chart at phone size) in a fresh process: the first time, and again (cached)."""
     from diary import storage
-    from diary.reports.page_charts import PAGE_WEEKS, charts_for_page
+    from diary.reports.charts import CHARTS
     from diary.thresholds import DEFAULTS
+    from diary.web.charts import ChartCache, chart_svg
 
     database = storage.open_database(str(path))
-    start = end - timedelta(days=7 * PAGE_WEEKS - 1)
+    cache = ChartCache()
     took = []
     for _ in range(2):
         started = time.process_time()
-        charts_for_page(database, start, end, DEFAULTS)
+        for chart in CHARTS:
+            chart_svg(cache, database, chart.name, "phone", end, DEFAULTS)
         took.append(time.process_time() - started)
     database.dispose()
     return took[0], took[1]
