@@ -313,12 +313,15 @@ def draw_pain_over_time(ax: Axes, data: ChartData) -> None:
             zorder=3,
         )
         if len(worst) <= 8:
-            for d, p, i in _apart(worst, (data.end - data.start).days + 1):
+            span = (data.end - data.start).days + 1
+            late = date2num(data.end) - span / 8  # near the right edge: the label goes left
+            for d, p, i in _apart(worst, span):
                 ax.annotate(
                     f"#{i}",
                     (d, p),
-                    xytext=(5, 4),
+                    xytext=(-5 if d > late else 5, 4),
                     textcoords="offset points",
+                    ha="right" if d > late else "left",
                     fontsize="small",
                     color="#c0392b",
                 )
