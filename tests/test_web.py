@@ -31,10 +31,11 @@ from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
 from diary.config import load_config
 from diary.domain import SIGN_FIELDS
 from diary.storage import Database, open_database
-from diary.web.app import UNDO_MINUTES, create_app
-from diary.web.app import Diary as WebDiary
+from diary.web.app import create_app
 from diary.web.charts import CHART_SIZES
 from diary.web.security import HEADERS, LOCAL_HOSTS, load_token, token_path
+from diary.web.views import UNDO_MINUTES
+from diary.web.views import Diary as WebDiary
 from tests.conftest import Diary
 
 NOW = datetime(2026, 11, 21, 20, 0)

@@ -59,8 +59,9 @@ def serve(
         from flask import Flask  # noqa: F401
     except ImportError:
         raise DiaryError(INSTALL_HINT) from None
-    from diary.web.app import Diary, create_app
+    from diary.web.app import create_app
     from diary.web.security import LOCAL_HOSTS, load_token, token_path
+    from diary.web.views import Diary
 
     allowed = [_host_name(name, "--allow-host") for name in (allow_host or [])]
     listen = _host_name(host, "--host")
