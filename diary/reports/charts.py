@@ -315,7 +315,7 @@ def draw_pain_over_time(ax: Axes, data: ChartData) -> None:
         if len(worst) <= 8:
             span = (data.end - data.start).days + 1
             late = date2num(data.end) - span / 8  # near the right edge: the label goes left
-            for d, p, i in _apart(worst, span):
+            for d, p, i in _apart(worst, span, late):
                 ax.annotate(
                     f"#{i}",
                     (d, p),
@@ -333,13 +333,18 @@ def draw_pain_over_time(ax: Axes, data: ChartData) -> None:
     _title(ax, "Pain of each episode", data.period)
 
 
-def _apart(points: list[tuple[float, int, int]], span: int) -> list[tuple[float, int, int]]:
+def _apart(
+    points: list[tuple[float, int, int]], span: int, late: float
+) -> list[tuple[float, int, int]]:
     """The points whose id label has room: one too close to a labelled one is left unnamed
-    (its ring stays; the flag lists its id)."""
-    room = max(1.0, span / 14)  # days an "#123" label takes on a page-wide axis
+    (its ring stays; the flag lists its id). A label after `late` is written to the left of
+    its point, so it needs twice the room."""
     placed: list[tuple[float, int, int]] = []
     for point in sorted(points):
-        if all(abs(point[0] - d) >= room or abs(point[1] - p) >= 1 for d, p, _ in placed):
+        # days a label of this many characters takes on the narrowest axis (a PDF page)
+        room = max(1.0, span * (len(f"#{point[2]}") + 1) / 40)
+        need = 2 * room if point[0] > late else room
+        if all(abs(point[0] - d) >= need or abs(point[1] - p) >= 1 for d, p, _ in placed):
             placed.append(point)
     return placed
 
