@@ -297,7 +297,7 @@ def weekly_markdown(s: WeeklySummary, calm: CalmWeek | None = None) -> str:
             loud = "**URGENT** " if f.severity == "urgent" else ""
             lines.append(
                 f"- {loud}[{f.severity}] **{f.title}**: {f.words}\n"
-                f"  (rule `{f.code}`, sources {f.source})"
+                f"  (sources {f.source})"
             )
         if any(f.severity == "urgent" for f in s.flags):
             lines.append(f"- **{SEEK_CARE_NOW}**")
@@ -369,7 +369,7 @@ def weekly_text(
         style = {"urgent": "bold red", "doctor": "yellow", "watch": "cyan"}[f.severity]
         console.print(indented(f"[{style}]{f.severity.upper()}[/{style}] {f.title}", 2))
         console.print(indented(f.words, 4))
-        console.print(indented(f"[dim]rule {f.code} · sources {f.source}[/dim]", 4))
+        console.print(indented(f"[dim]sources {f.source}[/dim]", 4))
     if any(f.severity == "urgent" for f in s.flags):
         console.print(indented(f"[bold red]{SEEK_CARE_NOW}[/bold red]", 2))
     if s.flags:
