@@ -43,7 +43,14 @@ OUTCOME_WORDS = {"all": "contractions", "twitch": "twitches", "spasm": "spasms a
 def resolve_exposure(text: str) -> str:
     """An exposure of the trigger vocabulary (aliases too); anything else is refused with
     the nearest names."""
-    name = resolve_trigger(text).name
+    entry = resolve_trigger(text)
+    name = entry.name
+    if name in TRIGGERS and entry.detail is not None and any(c in text for c in ":="):
+        # 'medication:magnesium' or 'coffee=2' would silently test the whole exposure
+        raise BadInput(
+            f"exposure {text!r}: an experiment tests {name!r} as a whole, without an amount "
+            f"or a name after ':' or '='; give {name!r}"
+        )
     if name in TRIGGERS:
         return name
     close = difflib.get_close_matches(name, [*TRIGGERS, *TRIGGER_ALIASES], n=3, cutoff=0.6)
@@ -419,7 +426,11 @@ def check_in_line(db: Database, day: date, had: Sequence[str], *, today: date) -
                 f"Tomorrow: {_assignment_words(x, tomorrow.arm)} ({slot_words(x, tomorrow)})."
             )
         elif slot is not None and today >= found.end:
-            parts.append("That was the last day: `diary experiment result` shows the result.")
+            # the result opens once the last day is over: `result` tonight is still sealed
+            parts.append(
+                f"That was the last day: from tomorrow ({today + timedelta(days=1):%a %d %b}) "
+                "`diary experiment result` shows the result."
+            )
     return " ".join(parts) or None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -229,6 +230,15 @@ def status_text(found: Status) -> str:
         )
     elif s.state == "paused":
         lines.append("Paused: `diary experiment resume` goes on with the next pair.")
+    elif s.state == "running":  # resumed: the days until the next pair have no assignment
+        upcoming = [d for d in s.schedule.pair_starts if d > found.today]
+        opens = s.end + timedelta(days=1)
+        lines.append(
+            f"No assignment today: after the pause the next pair starts {upcoming[0]:%a %d %b %Y}."
+            if upcoming
+            else "No assignment today: the pause ended the last pair early; "
+            f"`diary experiment result` shows the result from {opens:%a %d %b %Y}."
+        )
     elif s.state == "planned":
         lines.append(f"It starts {x.start:%a %d %b %Y}; `status` that day tells the assignment.")
     elif s.state in ("finished", "abandoned"):
