@@ -82,6 +82,30 @@ def check_design(block_days: int, pairs: int, washout_days: int, seed: int | Non
         raise BadInput(f"--seed {seed} is not accepted; give a whole number from 0 to 2^63 - 1")
 
 
+LATEST_END = date(9998, 12, 31)  # the diary's last date: the day after the end must be a date
+
+
+def check_span(experiment: Experiment) -> date:
+    """The schedule's end; refused when the experiment does not fit the diary's calendar
+    (1900 to 9998), so no later command fails on a date out of range."""
+    from diary.parsing import EARLIEST_YEAR
+
+    days = [experiment.start, *(d for p in experiment.pauses for d in (p.paused_on, p.resumed_on))]
+    end = None
+    if all(d is None or (d.year >= EARLIEST_YEAR and d <= LATEST_END) for d in days):
+        try:
+            end = stats.schedule_of(experiment).end
+        except OverflowError:
+            end = None
+    if end is None or end > LATEST_END:
+        raise BadInput(
+            f"an experiment from {experiment.start.isoformat()} of {experiment.pairs} pairs of "
+            f"{experiment.block_days}-day blocks does not fit the diary's dates; it must run "
+            f"between {EARLIEST_YEAR} and {LATEST_END.year}"
+        )
+    return end
+
+
 @dataclass(frozen=True)
 class Situation:
     """Where the latest experiment stands on a day."""
@@ -188,6 +212,7 @@ def plan(
         start=first,
         blinded=blinded,
     )
+    check_span(experiment)  # before anything is written
     history = past_history(db, outcome, today, thresholds)
     chances = {
         ratio: power.simulated_power(
@@ -561,14 +586,48 @@ def _experiment_from(item: Any, number: int) -> tuple[Experiment, datetime]:
     )
     if len({p.paused_on for p in experiment.pauses}) != len(experiment.pauses):
         raise BadInput(f"{where}: two pauses on one day")
+    if any(p.resumed_on is not None and p.resumed_on < p.paused_on for p in experiment.pauses):
+        raise BadInput(f"{where}: a pause resumed before it was paused")
+    if sum(p.resumed_on is None for p in experiment.pauses) > 1:
+        raise BadInput(f"{where}: more than one pause not resumed")
+    try:
+        check_span(experiment)
+    except BadInput as exc:
+        raise BadInput(f"{where}: {exc}") from None
     return experiment, planned_at.replace(tzinfo=None)
+
+
+def _span(x: Experiment) -> tuple[date, date]:
+    """The days an experiment ran or runs (empty when abandoned before its start)."""
+    last = stats.schedule_of(x).end
+    if x.ended_on is not None:
+        last = min(last, x.ended_on - timedelta(days=1))
+    return x.start, last
 
 
 def import_records(records: Sequence[tuple[Experiment, datetime]], *, connection: Any) -> int:
     """Inside the import's transaction: add the experiments the diary does not hold yet
     (the same exposure, start and seed); returns how many were added."""
-    held = {(x.exposure, x.start, x.seed) for x, _ in store.all_experiments(connection=connection)}
+    stored = store.all_experiments(connection=connection)
+    held = {(x.exposure, x.start, x.seed) for x, _ in stored}
     fresh = [(x, at) for x, at in records if (x.exposure, x.start, x.seed) not in held]
+    spans = [(x, _span(x)) for x, _ in stored]
+    for x, _ in fresh:  # one experiment at a time, imported ones too
+        first, last = _span(x)
+        for other, (other_first, other_last) in spans:
+            if (
+                first <= last
+                and other_first <= other_last
+                and first <= other_last
+                and other_first <= last
+            ):
+                raise BadInput(
+                    f"the imported experiment on {x.exposure} ({first.isoformat()} to "
+                    f"{last.isoformat()}) overlaps the one on {other.exposure} "
+                    f"({other_first.isoformat()} to {other_last.isoformat()}); the diary runs "
+                    "one experiment at a time"
+                )
+        spans.append((x, (first, last)))
     store.add_experiments(fresh, connection=connection)
     return len(fresh)
 

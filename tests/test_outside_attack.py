@@ -127,3 +127,81 @@ def test_a_plan_refuses_an_exposure_whose_name_or_amount_it_would_drop(diary: Di
     # the alias and the plain name still plan
     run(diary, day, "experiment", "plan", "espresso", *SHORT)
     assert status(diary, day)["exposure"] == "caffeine"
+
+
+# --- dates an experiment cannot run on ------------------------------------------------------
+
+
+def test_a_plan_that_would_end_past_the_calendar_is_refused_and_not_written(diary: Diary) -> None:
+    """`plan --start 9998-06-01 --block 90 --pairs 4` stored the experiment, then failed with
+    an internal error (OverflowError), and so did every `experiment` command after it."""
+    day = START - timedelta(days=1)
+    result = diary("experiment", "plan", "coffee", "--start", "9998-06-01", "--block", "90",
+                   "--pairs", "4", env=at(day))  # fmt: skip
+    refused(result, 2, "9998-06-01", "9998")
+    refused(diary("experiment", "status", env=at(day)), 2, "no experiment")
+    run(diary, day, "experiment", "plan", "coffee", *SHORT)  # a sound plan still goes in
+
+
+def exported_with(diary: Diary, tmp_path: Any, **changes: Any) -> Any:
+    """A JSON export of this diary's one planned experiment, changed as given."""
+    day = START - timedelta(days=1)
+    out = tmp_path / "export.json"
+    run(diary, day, "export", "--format", "json", "--out", str(out))
+    document = json.loads(out.read_text())
+    document["experiments"] = [{**document["experiments"][0], **changes}]
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(document))
+    return changed
+
+
+def test_an_import_of_an_experiment_past_the_calendar_is_refused(
+    diary: Diary, tmp_path: Any
+) -> None:
+    """An experiment from 9999-12-01 in a JSON file was imported; after it `diary day`,
+    `experiment status`, `plan` and `abandon` all failed with an internal error, for good."""
+    plan_short(diary)
+    day = START - timedelta(days=1)
+    for changes in (
+        {"start": "9999-12-01", "seed": 1},
+        {"start": "0001-01-01", "seed": 2},
+        {"pauses": [{"paused_on": "2026-11-09", "resumed_on": "9999-12-31"}], "seed": 3},
+        {"pauses": [{"paused_on": "2026-11-09", "resumed_on": "2026-11-05"}], "seed": 4},
+        {"pauses": [{"paused_on": "2026-11-09", "resumed_on": None},
+                    {"paused_on": "2026-11-10", "resumed_on": None}], "seed": 5},
+    ):  # fmt: skip
+        changed = exported_with(diary, tmp_path, **changes)
+        fresh = str(tmp_path / f"fresh{changes['seed']}.sqlite3")
+        refused(diary("--db", fresh, "import", str(changed), env=at(day)), 2, "experiment 1")
+        refused(diary("--db", fresh, "experiment", "status", env=at(day)), 2, "no experiment")
+        run(diary, day, "--db", fresh, "day")
+
+
+def test_an_import_cannot_run_two_experiments_at_once(diary: Diary, tmp_path: Any) -> None:
+    """A file with a running experiment on alcohol, imported into a diary running one on
+    caffeine, gave two experiments on at once (the alcohol one out of sight, still on)."""
+    plan_short(diary)
+    day = START + timedelta(days=3)
+    run(diary, day, "log", "--site", "calf", "--duration", "1m", "--pain", "3")
+    other = exported_with(diary, tmp_path, exposure="alcohol", seed=99, start="2026-11-01",
+                          planned_at="2026-10-31T09:00:00")  # fmt: skip
+    before = run(diary, day, "export", "--format", "json").stdout
+    refused(diary("import", str(other), env=at(day)), 2, "alcohol", "caffeine", "one experiment")
+    assert run(diary, day, "export", "--format", "json").stdout == before  # nothing written
+    # the same file again (the diary's own export) is still welcome: nothing new in it
+    own = exported_with(diary, tmp_path)
+    run(diary, day, "import", str(own))
+    assert status(diary, day)["exposure"] == "caffeine"
+
+
+def test_a_refused_plan_says_one_line_not_its_warnings_too(diary: Diary) -> None:
+    """A second plan of 2 pairs while one runs printed the "2 pairs can never give p below
+    0.05" warning and then the error: two lines on stderr for one refusal."""
+    plan_short(diary)
+    second = diary("experiment", "plan", "alcohol", "--pairs", "2", env=at(START))
+    refused(second, 2, "caffeine", "abandon")
+    assert "warning" not in second.stderr
+    # a plan that goes in still warns
+    run(diary, START, "experiment", "abandon", "--yes")
+    planned = run(diary, START, "experiment", "plan", "alcohol", "--pairs", "2")
+    assert "can never give p below 0.05" in planned.stderr

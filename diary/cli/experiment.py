@@ -82,19 +82,18 @@ def plan(
     first = parse_date(start, today=now.date()) if start is not None else None
     experiments.check_design(block, pairs, washout, seed)
     experiments.resolve_exposure(exposure)
+    warnings = []  # said once the plan is stored: an error stays the one line on stderr
     if block - washout < MIN_ANALYSED_DAYS:
-        typer.echo(
+        warnings.append(
             f"diary: warning: {block}-day blocks with {washout} washout days leave "
             f"{block - washout} day(s) to count; a block needs {MIN_ANALYSED_DAYS}, so no pair "
-            "can count. Lengthen --block or shorten --washout.",
-            err=True,
+            "can count. Lengthen --block or shorten --washout."
         )
     if pairs < MIN_PAIRS_FOR_5_PERCENT:
-        typer.echo(
+        warnings.append(
             f"diary: warning: {pairs} pairs can never give p below 0.05 (the smallest "
             f"possible p is 2/2^{pairs}); the result will be exploratory. "
-            f"Plan {MIN_PAIRS_FOR_5_PERCENT} or more for an answer.",
-            err=True,
+            f"Plan {MIN_PAIRS_FOR_5_PERCENT} or more for an answer."
         )
     planned = experiments.plan(
         state.database(),
@@ -109,6 +108,8 @@ def plan(
         now=now,
         thresholds=state.thresholds,
     )
+    for warning in warnings:
+        typer.echo(warning, err=True)
     if as_json:
         render.print_json(plan_dict(planned))
         return
