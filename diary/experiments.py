@@ -120,6 +120,11 @@ class Situation:
         return self.schedule.end
 
     @property
+    def first_day(self) -> date:
+        """The first day of the first pair: later than planned after a pause before it."""
+        return self.schedule.pair_starts[0]
+
+    @property
     def is_on(self) -> bool:
         """Planned, running or paused: a second experiment must wait."""
         return self.state in (PLANNED, RUNNING, PAUSED)
@@ -420,7 +425,7 @@ def today_line(db: Database, today: date) -> str | None:
         return f"Experiment on {x.exposure}: paused (`diary experiment resume` goes on)."
     if found.slot is None:
         if found.state == PLANNED:
-            return f"Experiment on {x.exposure}: starts {x.start:%a %d %b %Y}."
+            return f"Experiment on {x.exposure}: starts {found.first_day:%a %d %b %Y}."
         return None
     return f"Experiment: today {_assignment_words(x, found.slot.arm)} ({slot_words(x, found.slot)})"
 

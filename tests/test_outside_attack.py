@@ -205,3 +205,20 @@ def test_a_refused_plan_says_one_line_not_its_warnings_too(diary: Diary) -> None
     run(diary, START, "experiment", "abandon", "--yes")
     planned = run(diary, START, "experiment", "plan", "alcohol", "--pairs", "2")
     assert "can never give p below 0.05" in planned.stderr
+
+
+def test_a_pause_before_the_start_moves_the_start_it_shows(diary: Diary) -> None:
+    """Paused the day before the start and resumed two days after it, the experiment was
+    "planned" and said "It starts Mon 02 Nov 2026", a day already gone; its first pair
+    starts a whole pair later."""
+    plan_short(diary)
+    run(diary, START - timedelta(days=1), "experiment", "pause", clock="08:00")
+    resumed_on = START + timedelta(days=2)
+    resumed = run(diary, resumed_on, "experiment", "resume", clock="08:00").stdout
+    first = START + timedelta(days=8)
+    assert f"starts {first:%a %d %b %Y}" in resumed, resumed
+    found = status(diary, resumed_on)
+    assert found["state"] == "planned" and found["start"] == first.isoformat()
+    text = run(diary, resumed_on, "experiment", "status").stdout
+    assert f"It starts {first:%a %d %b %Y}" in text and f"{START:%d %b}" not in text, text
+    assert status(diary, first)["assignment"] in ("with", "without")

@@ -209,7 +209,7 @@ def status_dict(found: Status) -> dict[str, Any]:
         "kept_days": found.kept_days,
         "missed_days": found.missed_days,
         "adherence": _num(found.adherence),
-        "start": s.experiment.start.isoformat(),
+        "start": s.first_day.isoformat(),
         "end": s.end.isoformat(),
         "state": s.state,
     }
@@ -222,7 +222,7 @@ def status_text(found: Status) -> str:
     x = s.experiment
     lines = [
         f"Experiment on {x.exposure} and {OUTCOME_WORDS[x.outcome]}: {s.state}, "
-        f"{x.start:%a %d %b %Y} to {s.end:%a %d %b %Y}."
+        f"{s.first_day:%a %d %b %Y} to {s.end:%a %d %b %Y}."
     ]
     if s.slot is not None:
         lines.append(
@@ -241,7 +241,9 @@ def status_text(found: Status) -> str:
             f"`diary experiment result` shows the result from {opens:%a %d %b %Y}."
         )
     elif s.state == "planned":
-        lines.append(f"It starts {x.start:%a %d %b %Y}; `status` that day tells the assignment.")
+        lines.append(
+            f"It starts {s.first_day:%a %d %b %Y}; `status` that day tells the assignment."
+        )
     elif s.state in ("finished", "abandoned"):
         lines.append("Over: `diary experiment result` shows the result.")
     if found.kept_days or found.missed_days:
