@@ -414,23 +414,3 @@ class Thresholds:
 
 
 DEFAULTS = Thresholds()
-
-
-# Old import names, kept while callers move: configuration loading is `diary.config`, the
-# serotonergic medicines are vocabulary (`diary.vocabulary`).
-_MOVED = {
-    "LoadedConfig": "diary.config",
-    "apply_overrides": "diary.config",
-    "config_path": "diary.config",
-    "load_config": "diary.config",
-    "SEROTONERGIC_MEDICINES": "diary.vocabulary",
-    "serotonergic_class": "diary.vocabulary",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        import importlib
-
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
