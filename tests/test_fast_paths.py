@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import math
+import random
 import time
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from diary import fhir
+from diary.analysis.triggers import (
+    LINKED,
+    PROTECTIVE,
+    TriggerDay,
+    TriggerReport,
+    analyse_triggers,
+    headline_of,
+)
+from tests.conftest import Diary
 
 
 @pytest.mark.parametrize("kind", ["episode", "pain", "absent", "bundle", "patient"])
@@ -37,3 +50,79 @@ def test_fhir_times_carry_the_local_offset_of_their_hour(
         monkeypatch.delenv("TZ")
         time.tzset()
         fhir._local_offset_text.cache_clear()
+
+
+def _trigger_days(seed: int, days: int = 150) -> list[TriggerDay]:
+    """Kept days with a strong link (caffeine), a protective exposure (water), one in runs
+    of weeks (stress, linked weakly), a null (cold) and one too rare to judge (alcohol)."""
+    rng = random.Random(seed)
+    stress_week = [rng.random() < 0.4 for _ in range(days // 7 + 1)]
+    out = []
+    for i in range(days):
+        had: dict[str, float | None] = {}
+        mean = 2.0
+        if rng.random() < 0.5:
+            had["caffeine"] = float(rng.randint(1, 4))
+            mean *= 1.0 + 0.4 * (seed % 4)
+        if rng.random() < 0.4:
+            had["water"] = None
+            mean *= 0.5 if seed % 2 else 1.0
+        if stress_week[i // 7]:
+            had["stress"] = None
+            mean *= 1.3
+        if rng.random() < 0.3:
+            had["cold"] = None
+        if rng.random() < 0.03:
+            had["alcohol"] = 2.0
+        twitches = sum(rng.random() < mean / 8 for _ in range(8))
+        spasms = int(rng.random() < 0.2)
+        counts = {"all": twitches + spasms, "twitch": twitches, "spasm": spasms}
+        out.append(TriggerDay(date(2026, 6, 1) + timedelta(days=i), had, counts))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_weekly_headline_verdicts_are_those_of_the_full_trigger_report(seed: int) -> None:
+    days = _trigger_days(seed)
+    names = {n for d in days for n in d.had}
+
+    def report(verdicts_only: bool) -> TriggerReport:
+        return analyse_triggers(
+            days, since=days[0].day, until=days[-1].day, tested=names, verdicts_only=verdicts_only
+        )
+
+    full, quick = report(False), report(True)
+    assert [(r.trigger, r.kind, r.lag_days, r.q, r.verdict) for r in quick.results] == [
+        (r.trigger, r.kind, r.lag_days, r.q, r.verdict) for r in full.results
+    ]
+    # Every possible link is computed in full: the headline is the same objects.
+    assert headline_of(quick) == headline_of(full)
+    if seed % 4:
+        assert any(r.verdict in (LINKED, PROTECTIVE) for r in full.results)
+
+
+def test_weekly_report_names_the_links_diary_triggers_finds(
+    diary: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIARY_NOW", "2026-11-21T20:00:00")
+    diary.ok("demo")
+    demo = str(tmp_path / "home" / ".local" / "share" / "diary" / "demo.sqlite3")
+    weekly = diary.json_format("--db", demo, "report", "weekly")
+    as_of = min(weekly["end"], "2026-11-21")  # the week's end, or today for this week
+    found = diary.json("--db", demo, "triggers", "--until", as_of)["results"]
+    links = sorted(
+        (r for r in found if r["verdict"] in (LINKED, PROTECTIVE)),
+        key=lambda r: (r["q"], -abs(math.log(r["rate_ratio"]))),
+    )
+    strongest: dict[str, dict[str, Any]] = {}
+    for r in links:
+        strongest.setdefault(r["trigger"], r)
+    assert weekly["trigger_links"], "the demo has a link"
+
+    def shown(r: dict[str, Any]) -> tuple[object, ...]:  # `diary triggers` rounds to 3 places
+        ci = [None if x is None else round(x, 3) for x in r["ci95"]]
+        return (r["trigger"], r["kind"], r["lag_days"], r["verdict"], round(r["rate_ratio"], 3), ci)
+
+    assert [shown(r) for r in weekly["trigger_links"]] == [
+        shown(r) for r in list(strongest.values())[:2]
+    ]

@@ -155,11 +155,16 @@ def analyse_triggers(
     tested: Iterable[str],
     noted: Mapping[str, int] | None = None,
     thresholds: Thresholds = DEFAULTS,
+    verdicts_only: bool = False,
 ) -> TriggerReport:
     """Every exposure in `tested` (those named at a check-in), for both lags and each kind.
 
     A trigger only ever noted on episodes is not tested: only days with an episode could
-    show it, so it would look linked whatever the truth."""
+    show it, so it would look linked whatever the truth.
+
+    `verdicts_only` (the weekly headline): the same verdicts and q-values, but the exact
+    interval and the day-level test only for results whose q could make a link (the others
+    keep None there), no days needed and no dose-response."""
     kept = sorted(days, key=lambda d: d.day)
     noted = dict(noted or {})
     tested_names = sorted(set(tested))
@@ -177,23 +182,31 @@ def analyse_triggers(
 
     by_day = {d.day: d for d in kept}
     unadjusted: list[TriggerResult] = []
+    compared: list[tuple[str, tuple[str, ...], str, int, list[bool], list[int]]] = []
     for name, members in sorted(exposures.items()):
         for lag in LAGS:
             pairs = _pairs(kept, by_day, lag)
             exposed = [any(m in before.had for m in members) for before, _ in pairs]
             for kind in kinds:
                 outcomes = [after.contractions.get(kind, 0) for _, after in pairs]
-                unadjusted.append(_compare(name, members, kind, lag, exposed, outcomes, thresholds))
+                compared.append((name, members, kind, lag, exposed, outcomes))
+                unadjusted.append(
+                    _compare(
+                        name, members, kind, lag, exposed, outcomes, thresholds, not verdicts_only
+                    )
+                )
     q_values = benjamini_hochberg([r.p_verdict for r in unadjusted if r.p_verdict is not None])
     adjusted = iter(q_values)
     results = []
-    for result in unadjusted:
+    for result, args in zip(unadjusted, compared, strict=True):
         q = next(adjusted) if result.p_verdict is not None else None
+        if verdicts_only and q is not None and q < thresholds.trigger_alpha:
+            result = _compare(*args, thresholds)  # a possible link: its interval decides
         results.append(_with_verdict(result, q, thresholds))
     dose = [
         found
         for name in tested_names
-        if name not in grouped
+        if name not in grouped and not verdicts_only
         if (found := _dose_response(name, kept, thresholds)) is not None
     ]
     return TriggerReport(
@@ -244,15 +257,17 @@ def _compare(
     exposed: list[bool],
     outcomes: list[int],
     thresholds: Thresholds,
+    full: bool = True,
 ) -> TriggerResult:
-    """Every statistic of one comparison; q and the verdict come after adjustment."""
+    """Every statistic of one comparison; q and the verdict come after adjustment. Not
+    `full`: what q needs only (no exact interval, day-level test or days needed)."""
     e1 = sum(exposed)
     e0 = len(exposed) - e1
     x1 = sum(x for x, had in zip(outcomes, exposed, strict=True) if had)
     x0 = sum(outcomes) - x1
     z = runs_test_z(exposed)
     missing = _missing(name, lag, e1, e0, x1 + x0, thresholds)
-    ci_exact = rate_ratio_interval(x1, x0, e1, e0) if e1 and e0 and x1 + x0 else None
+    ci_exact = rate_ratio_interval(x1, x0, e1, e0) if full and e1 and e0 and x1 + x0 else None
     result = TriggerResult(
         trigger=name,
         kind=kind,
@@ -277,7 +292,7 @@ def _compare(
         p_verdict=None,
         q=None,
         verdict=NOT_ENOUGH_DATA if missing else NO_CLEAR_LINK,
-        days_needed=_days_needed(e1, e0, x1 + x0, thresholds) if missing else None,
+        days_needed=_days_needed(e1, e0, x1 + x0, thresholds) if missing and full else None,
         missing=missing,
         in_runs=z is not None and z < _RUNS_Z,
         members=members if len(members) > 1 else (),
@@ -308,7 +323,7 @@ def _compare(
     return replace(
         result,
         p=p,
-        p_days=fisher_exact(days1, e1 - days1, days0, e0 - days0),
+        p_days=fisher_exact(days1, e1 - days1, days0, e0 - days0) if full else None,
         p_permutation=p_permutation,
         p_runs=p_runs,
         p_verdict=max(p, p_permutation, p_runs or 0.0),

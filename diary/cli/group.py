@@ -3,9 +3,11 @@ global options accepted after a command too."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import typer
 from typer.core import TyperGroup, TyperOption
@@ -35,11 +37,41 @@ class DiaryGroup(TyperGroup):
             raise typer.Exit(code) from None
         return 0 if result is None else result  # `app(args, standalone_mode=False)` gives 0
 
+    # Commands built on first use: name -> "module:attribute" under diary.cli (a Typer
+    # attribute is a group of commands). Set by the application's subclass.
+    lazy_commands: ClassVar[Mapping[str, str]] = {}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [
+            *self.lazy_commands,
+            *(n for n in super().list_commands(ctx) if n not in self.lazy_commands),
+        ]
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.lazy_commands:  # a typo: suggest from every name
+            for name in self.lazy_commands:
+                self._load(name)
+        return super().resolve_command(ctx, args)
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        self._load(cmd_name)
         command = super().get_command(ctx, cmd_name)
         if command is not None and not isinstance(command, TyperGroup):
             _accept_global_options(command)
         return command
+
+    def _load(self, name: str) -> None:
+        """Import the command's module and build its click command, once."""
+        if name in self.commands or name not in self.lazy_commands:
+            return
+        module, attribute = self.lazy_commands[name].split(":")
+        target = getattr(importlib.import_module(f"diary.cli.{module}"), attribute)
+        holder = typer.Typer(rich_markup_mode=None)  # as the application's
+        if isinstance(target, typer.Typer):
+            holder.add_typer(target, name=name)
+        else:
+            holder.command(name)(target)
+        self.add_command(typer.main.get_group(holder).commands[name], name)
 
 
 def silence_stdout() -> None:
