@@ -295,10 +295,7 @@ def weekly_markdown(s: WeeklySummary, calm: CalmWeek | None = None) -> str:
     if s.flags:
         for f in s.flags:
             loud = "**URGENT** " if f.severity == "urgent" else ""
-            lines.append(
-                f"- {loud}[{f.severity}] **{f.title}**: {f.words}\n"
-                f"  (sources {f.source})"
-            )
+            lines.append(f"- {loud}[{f.severity}] **{f.title}**: {f.words}\n  (sources {f.source})")
         if any(f.severity == "urgent" for f in s.flags):
             lines.append(f"- **{SEEK_CARE_NOW}**")
         lines += ["", windows_line(s)]
