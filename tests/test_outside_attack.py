@@ -222,3 +222,32 @@ def test_a_pause_before_the_start_moves_the_start_it_shows(diary: Diary) -> None
     text = run(diary, resumed_on, "experiment", "status").stdout
     assert f"It starts {first:%a %d %b %Y}" in text and f"{START:%d %b}" not in text, text
     assert status(diary, first)["assignment"] in ("with", "without")
+
+
+# --- the words -----------------------------------------------------------------------------
+
+
+def test_experiment_texts_count_in_proper_plurals(diary: Diary) -> None:
+    """A plan of 4-day blocks with 1 washout day said "The first 1 days of each block are
+    lived", a warning "2 day(s) to count", and its result "1 pairs counted", "of 1 pairs"."""
+    day = START - timedelta(days=1)
+    planned = run(diary, day, "experiment", "plan", "coffee", "--block", "3", "--washout", "1",
+                  "--pairs", "2", "--seed", "7", clock="08:00")  # fmt: skip
+    assert "The first day of each block is lived but not counted" in planned.stdout
+    assert "1 washout day leave 2 days to count" in planned.stderr, planned.stderr
+    run(diary, day, "experiment", "abandon", "--yes", clock="08:30")
+    plan_short(diary)  # at 09:00
+    end = date.fromisoformat(status(diary, day)["end"])
+    day = START
+    while day <= end:
+        check_in_as_assigned(diary, day)
+        if day == START:
+            text = run(diary, day, "experiment", "status").stdout
+            assert "(1 kept day as assigned)" in text, text
+        day += timedelta(days=1)
+    shown = run(diary, day, "experiment", "result").stdout
+    assert "the first day of each not counted" in shown, shown
+    assert "(2 pairs counted: fewer than 6" in shown and "of 2 pairs)" in shown, shown
+    assert "1 days" not in shown and "1 pairs" not in shown, shown
+    none = run(diary, day, "experiment", "plan", "alcohol", "--block", "7", "--washout", "0")
+    assert "No washout: every day of each block counts." in none.stdout

@@ -473,7 +473,8 @@ def analyse(
         reasons.append("ended early")
     if by_assignment.pairs_counted < MIN_PAIRS_FOR_5_PERCENT:
         reasons.append(
-            f"{by_assignment.pairs_counted} pairs counted: fewer than "
+            f"{by_assignment.pairs_counted} pair{'' if by_assignment.pairs_counted == 1 else 's'} "
+            "counted: fewer than "
             f"{MIN_PAIRS_FOR_5_PERCENT} can never give p below 0.05"
         )
     return ExperimentResult(

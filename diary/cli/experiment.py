@@ -39,6 +39,15 @@ def _day(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _count(n: int, one: str) -> str:
+    return f"{n} {one}{'' if n == 1 else 's'}"
+
+
+def _washout_words(days: int) -> str:
+    """'the first 2 days of each block', 'the first day of each block'."""
+    return "the first day" if days == 1 else f"the first {days} days"
+
+
 def _num(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
@@ -85,9 +94,9 @@ def plan(
     warnings = []  # said once the plan is stored: an error stays the one line on stderr
     if block - washout < MIN_ANALYSED_DAYS:
         warnings.append(
-            f"diary: warning: {block}-day blocks with {washout} washout days leave "
-            f"{block - washout} day(s) to count; a block needs {MIN_ANALYSED_DAYS}, so no pair "
-            "can count. Lengthen --block or shorten --washout."
+            f"diary: warning: {block}-day blocks with {_count(washout, 'washout day')} leave "
+            f"{_count(block - washout, 'day')} to count; a block needs {MIN_ANALYSED_DAYS}, "
+            "so no pair can count. Lengthen --block or shorten --washout."
         )
     if pairs < MIN_PAIRS_FOR_5_PERCENT:
         warnings.append(
@@ -150,7 +159,12 @@ def plan_text(planned: Plan) -> str:
         f"{x.block_days}-day blocks, from {x.start:%a %d %b %Y} to {planned.end:%a %d %b %Y}.",
         f"Inside each pair one block is with {x.exposure} and one without, in an order drawn "
         "from a stored seed; it stays hidden until the end.",
-        f"The first {x.washout_days} days of each block are lived but not counted (washout).",
+        (
+            f"{_washout_words(x.washout_days).capitalize()} of each block "
+            f"{'is' if x.washout_days == 1 else 'are'} lived but not counted (washout)."
+            if x.washout_days
+            else "No washout: every day of each block counts."
+        ),
     ]
     if h.assumed:
         basis = f"assuming {h.assumed}"
@@ -252,7 +266,8 @@ def status_text(found: Status) -> str:
             f"Kept {found.kept_days} of {found.kept_days + found.missed_days} days so far "
             f"({found.missed_days} missed)"
             + (
-                f"; adherence {adherence:.0%} ({found.adherent_days} kept days as assigned)."
+                f"; adherence {adherence:.0%} "
+                f"({_count(found.adherent_days, 'kept day')} as assigned)."
                 if adherence is not None
                 else "."
             )
@@ -354,7 +369,7 @@ def _ratio_words(test: PairTest) -> str:
     )
     return (
         f"rate ratio {ratio} (95% interval {interval}), p = {test.p:.3g} "
-        f"(randomisation test over {how} of {test.pairs_counted} pairs)"
+        f"(randomisation test over {how} of {_count(test.pairs_counted, 'pair')})"
     )
 
 
@@ -374,8 +389,8 @@ def result_text(found: ExperimentResult) -> str:
         f"Experiment: {x.exposure} and {what}, {x.start:%d %b %Y} to {found.end:%d %b %Y}"
         + (f" (looked at up to {found.cutoff:%d %b %Y}: ended early)" if found.early else "")
         + ".",
-        f"Design: {x.pairs} pairs of {x.block_days}-day blocks, the first {x.washout_days} "
-        f"days of each not counted (washout); "
+        f"Design: {x.pairs} pairs of {x.block_days}-day blocks, "
+        f"{_washout_words(x.washout_days)} of each not counted (washout); "
         + (
             f"order drawn from seed {x.seed}: "
             if not sealed
