@@ -371,6 +371,11 @@ def _relief_object(value: dict[str, Any]) -> ReliefEntry:
         check_text("relief detail", detail)
         if ";" in detail or "=" in detail:
             raise BadInput(f"relief detail {detail!r} contains ';' or '=': leave them out")
+        if len(detail) > MAX_TRIGGER_DETAIL:  # as typed on the command line
+            raise BadInput(
+                f"relief detail {detail[:20]!r}... is {len(detail)} characters; at most "
+                f"{MAX_TRIGGER_DETAIL} are kept"
+            )
     entry = relief_entry(name if typed_detail is None else f"{name}:{typed_detail}")
     return ReliefEntry(entry.measure, detail if detail is not None else entry.detail, helped)
 

@@ -251,3 +251,37 @@ def test_experiment_texts_count_in_proper_plurals(diary: Diary) -> None:
     assert "1 days" not in shown and "1 pairs" not in shown, shown
     none = run(diary, day, "experiment", "plan", "alcohol", "--block", "7", "--washout", "0")
     assert "No washout: every day of each block counts." in none.stdout
+
+
+# --- relief in a JSON import ----------------------------------------------------------------
+
+
+def test_a_json_import_checks_a_relief_detail_as_the_command_line_does(
+    diary: Diary, tmp_path: Any
+) -> None:
+    """`--relief medication:<500 characters>` is refused (at most 200), but the same detail
+    in a JSON import went in, and came out in every report and the doctor PDF."""
+    day = START
+    long_name = "x" * 500
+    refused(diary("log", "--site", "calf", "--duration", "2m", "--pain", "6", "--relief",
+                  f"medication:{long_name}", env=at(day)), 2, "500 characters", "200")  # fmt: skip
+    run(diary, day, "log", "--site", "calf", "--duration", "2m", "--pain", "6", "--relief",
+        "medication:baclofen=yes")  # fmt: skip
+    out = tmp_path / "export.json"
+    run(diary, day, "export", "--format", "json", "--out", str(out))
+    document = json.loads(out.read_text())
+    document["episodes"][0]["relief"] = [{"measure": "medication", "detail": long_name,
+                                          "helped": "yes"}]  # fmt: skip
+    document["episodes"][0]["at"] = f"{day.isoformat()}T10:00:00"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(document))
+    fresh = str(tmp_path / "fresh.sqlite3")
+    refused(diary("--db", fresh, "import", str(changed), env=at(day)), 2, "500 characters")
+    assert json.loads(run(diary, day, "--db", fresh, "list", "--json").stdout) == []
+    document["episodes"][0]["relief"][0]["detail"] = "baclofen 10 mg, at night"
+    changed.write_text(json.dumps(document))
+    run(diary, day, "--db", fresh, "import", str(changed))
+    (episode,) = json.loads(run(diary, day, "--db", fresh, "list", "--json").stdout)
+    assert episode["relief"] == [
+        {"measure": "medication", "detail": "baclofen 10 mg, at night", "helped": "yes"}
+    ]
