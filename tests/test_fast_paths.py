@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import time
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from diary import fhir
+from diary.analysis.classify import classify
 from diary.analysis.triggers import (
     LINKED,
     PROTECTIVE,
@@ -21,7 +23,9 @@ from diary.analysis.triggers import (
     analyse_triggers,
     headline_of,
 )
+from diary.domain import ReliefEntry
 from tests.conftest import Diary
+from tests.factories import episode
 
 
 @pytest.mark.parametrize("kind", ["episode", "pain", "absent", "bundle", "patient"])
@@ -126,3 +130,42 @@ def test_weekly_report_names_the_links_diary_triggers_finds(
     assert [shown(r) for r in weekly["trigger_links"]] == [
         shown(r) for r in list(strongest.values())[:2]
     ]
+
+
+FHIR_EPISODES = [
+    episode(id=1),
+    episode(id=22, pain=0, triggers=("caffeine",), visible="flicker", duration_s=3),
+    episode(
+        id=333,
+        at=datetime(2026, 3, 29, 2, 30),
+        pain=10,
+        count=7,
+        note='said "ouch" — naïve \\ back\nslash',
+        stiff=True,
+        limited_motion=True,
+        relief=(ReliefEntry("stretch", helped="yes"), ReliefEntry("medication", "bä", None)),
+        triggers=("stress", 'medication:ibu "x"'),
+        side="left",
+        site="lower back",
+    ),
+    episode(id=4444, day=date(2026, 1, 2), time_known=False, pain=3, site="nowhere known"),
+    episode(id=5, pain=5, site="thumb", side="both", relief=(ReliefEntry("ice", helped="no"),)),
+]
+
+
+@pytest.mark.parametrize("given", [False, True])
+def test_fhir_episode_text_is_the_json_of_its_resources(given: bool) -> None:
+    subject = {"reference": "urn:uuid:x"} if given else {"display": "anonymous"}
+    fhir._share(subject)
+    for e in FHIR_EPISODES:
+        label = classify(e)
+        pain_id = fhir._id("pain", e.id)
+        expected = [
+            '{"fullUrl": "urn:uuid:' + r["id"] + '", "resource": ' + json.dumps(r) + "}"
+            for r in (
+                fhir.symptom_observation(e, label, subject, pain_id),
+                fhir.pain_observation(e, subject, pain_id),
+            )
+        ]
+        expected = [json.dumps(json.loads(text), ensure_ascii=False) for text in expected]
+        assert list(fhir._episode_texts(e, label, subject)) == expected
