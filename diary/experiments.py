@@ -339,7 +339,12 @@ def resume(db: Database, today: date) -> Situation:
     found = _change(db, today, wanted=(PAUSED,), verb="resume")
     x = found.experiment
     with db.writing() as connection:
-        store.end_pause(x.id, today, connection=connection)
+        if any(p.paused_on == today and p.resumed_on is None for p in x.pauses):
+            # resumed the day it was paused: no day was lived paused, so the pause is undone
+            # (kept, it would cut the pair under way and void it)
+            store.drop_open_pause(x.id, connection=connection)
+        else:
+            store.end_pause(x.id, today, connection=connection)
         store.set_status(x.id, "active", connection=connection)
     return _required(db, today)
 

@@ -285,3 +285,26 @@ def test_a_json_import_checks_a_relief_detail_as_the_command_line_does(
     assert episode["relief"] == [
         {"measure": "medication", "detail": "baclofen 10 mg, at night", "helped": "yes"}
     ]
+
+
+# --- a pause undone the same day ------------------------------------------------------------
+
+
+def test_a_pause_resumed_the_same_day_costs_no_pair(diary: Diary) -> None:
+    """Paused by mistake and resumed at once, on day 3 of pair 1: the pair under way was cut
+    from that day on (its days after it had no assignment) and voided in the result, though
+    no day was lived paused."""
+    end = plan_short(diary)
+    mistake = START + timedelta(days=2)
+    day = START
+    while day <= end:
+        if day == mistake:
+            run(diary, day, "experiment", "pause", clock="08:00")
+            run(diary, day, "experiment", "resume", clock="08:01")
+        check_in_as_assigned(diary, day)
+        assert status(diary, day)["assignment"] in ("with", "without"), day
+        day += timedelta(days=1)
+    found = json.loads(run(diary, day, "experiment", "result", "--json").stdout)
+    assert found["end"] == end.isoformat()
+    assert found["voided_pairs"] == [] and found["pairs_counted"] == 2, found
+    assert [b["analysed_days"] for b in found["blocks"]] == [3, 3, 3, 3]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from diary.analysis.experiment import Experiment, Pause
@@ -107,6 +107,14 @@ def end_pause(experiment_id: int, resumed_on: date, *, connection: Connection) -
         update(_PAUSES)
         .where(p.experiment_id == experiment_id, p.resumed_on.is_(None))
         .values(resumed_on=resumed_on)
+    )
+
+
+def drop_open_pause(experiment_id: int, *, connection: Connection) -> None:
+    """Remove the open pause (a pause undone the day it was made)."""
+    p = _PAUSES.c
+    connection.execute(
+        delete(_PAUSES).where(p.experiment_id == experiment_id, p.resumed_on.is_(None))
     )
 
 
