@@ -15,12 +15,14 @@ import pytest
 
 from diary import fhir
 from diary.analysis.classify import classify
+from diary.analysis.series import untested_exposures
 from diary.analysis.triggers import (
     LINKED,
     PROTECTIVE,
     TriggerDay,
     TriggerReport,
     analyse_triggers,
+    effects_of,
     headline_of,
 )
 from diary.domain import ReliefEntry
@@ -86,21 +88,25 @@ def _trigger_days(seed: int, days: int = 150) -> list[TriggerDay]:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_weekly_headline_verdicts_are_those_of_the_full_trigger_report(seed: int) -> None:
+def test_headline_and_forest_plot_are_those_of_the_full_trigger_report(seed: int) -> None:
     days = _trigger_days(seed)
     names = {n for d in days for n in d.had}
 
-    def report(verdicts_only: bool) -> TriggerReport:
+    def report(full_lags: tuple[int, ...]) -> TriggerReport:
         return analyse_triggers(
-            days, since=days[0].day, until=days[-1].day, tested=names, verdicts_only=verdicts_only
+            days, since=days[0].day, until=days[-1].day, tested=names, full_lags=full_lags
         )
 
-    full, quick = report(False), report(True)
-    assert [(r.trigger, r.kind, r.lag_days, r.q, r.verdict) for r in quick.results] == [
-        (r.trigger, r.kind, r.lag_days, r.q, r.verdict) for r in full.results
-    ]
-    # Every possible link is computed in full: the headline is the same objects.
-    assert headline_of(quick) == headline_of(full)
+    full, headline, forest = report((0, 1)), report(()), report((0,))
+    for quick in (headline, forest):
+        assert [(r.trigger, r.kind, r.lag_days, r.q, r.verdict) for r in quick.results] == [
+            (r.trigger, r.kind, r.lag_days, r.q, r.verdict) for r in full.results
+        ]
+        # Every possible link is computed in full: the headline is the same objects.
+        assert headline_of(quick) == headline_of(full)
+    assert effects_of(forest) == effects_of(full)
+    assert untested_exposures(forest) == untested_exposures(full)
+    assert full.dose and not headline.dose and not forest.dose  # the part left out
     if seed % 4:
         assert any(r.verdict in (LINKED, PROTECTIVE) for r in full.results)
 

@@ -32,7 +32,7 @@ import itertools
 import random
 import shlex
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from math import ceil, comb, erfc, exp, log, sqrt
@@ -155,16 +155,18 @@ def analyse_triggers(
     tested: Iterable[str],
     noted: Mapping[str, int] | None = None,
     thresholds: Thresholds = DEFAULTS,
-    verdicts_only: bool = False,
+    full_lags: Collection[int] = LAGS,
 ) -> TriggerReport:
     """Every exposure in `tested` (those named at a check-in), for both lags and each kind.
 
     A trigger only ever noted on episodes is not tested: only days with an episode could
     show it, so it would look linked whatever the truth.
 
-    `verdicts_only` (the weekly headline): the same verdicts and q-values, but the exact
-    interval and the day-level test only for results whose q could make a link (the others
-    keep None there), no days needed and no dose-response."""
+    Every statistic for the lags in `full_lags` (all by default). At the other lags, what
+    the verdicts need: the same q-values and verdicts, but the exact interval and the
+    day-level test only for results whose q could make a link (the others keep None there)
+    and no days needed; and no dose-response unless every lag is full. The weekly headline
+    needs no lag in full, the forest plot the same day's."""
     kept = sorted(days, key=lambda d: d.day)
     noted = dict(noted or {})
     tested_names = sorted(set(tested))
@@ -190,23 +192,23 @@ def analyse_triggers(
             for kind in kinds:
                 outcomes = [after.contractions.get(kind, 0) for _, after in pairs]
                 compared.append((name, members, kind, lag, exposed, outcomes))
+                full = lag in full_lags
                 unadjusted.append(
-                    _compare(
-                        name, members, kind, lag, exposed, outcomes, thresholds, not verdicts_only
-                    )
+                    _compare(name, members, kind, lag, exposed, outcomes, thresholds, full)
                 )
     q_values = benjamini_hochberg([r.p_verdict for r in unadjusted if r.p_verdict is not None])
     adjusted = iter(q_values)
     results = []
     for result, args in zip(unadjusted, compared, strict=True):
         q = next(adjusted) if result.p_verdict is not None else None
-        if verdicts_only and q is not None and q < thresholds.trigger_alpha:
+        lag = args[3]
+        if lag not in full_lags and q is not None and q < thresholds.trigger_alpha:
             result = _compare(*args, thresholds)  # a possible link: its interval decides
         results.append(_with_verdict(result, q, thresholds))
     dose = [
         found
         for name in tested_names
-        if name not in grouped and not verdicts_only
+        if name not in grouped and set(LAGS) <= set(full_lags)
         if (found := _dose_response(name, kept, thresholds)) is not None
     ]
     return TriggerReport(
