@@ -324,8 +324,8 @@ def _night_word(word: str, clock_text: str | None, now: datetime) -> When | None
     if word == "tonight" and now.hour >= _NOON:
         evening = today
     if clock_text is None:
-        if word == "tonight" and evening == today and now.hour < 18:
-            return When(datetime.combine(today + timedelta(days=1), time()), time_known=False)
+        if word == "tonight" and evening == today and now.hour < PART_BEGINS["evening"]:
+            raise _NotBegun("night")  # as 'thursday night' on a Thursday afternoon
         return When(datetime.combine(evening, time()), time_known=False, part_of_day="night")
     clock = _parse_clock(clock_text)
     if clock is None:

@@ -308,3 +308,24 @@ def test_a_pause_resumed_the_same_day_costs_no_pair(diary: Diary) -> None:
     assert found["end"] == end.isoformat()
     assert found["voided_pairs"] == [] and found["pairs_counted"] == 2, found
     assert [b["analysed_days"] for b in found["blocks"]] == [3, 3, 3, 3]
+
+
+# --- time phrases ---------------------------------------------------------------------------
+
+
+def test_tonight_before_the_evening_is_refused_as_a_night_not_begun(diary: Diary) -> None:
+    """At 15:00 on Thursday 26 Nov, `--at tonight` was refused as "(Fri 27 Nov 2026) is in
+    the future": a day the person never named. `--at "thursday night"` said what is wrong:
+    the night has not begun yet."""
+    afternoon = {"DIARY_NOW": "2026-11-26T15:00"}
+    log = ("log", "--site", "calf", "--duration", "2m", "--pain", "3", "--at")
+    for typed in ("tonight", "thursday night"):
+        result = diary(*log, typed, env=afternoon)
+        refused(result, 2, repr(typed), "the night has not begun yet")
+        assert "27 Nov" not in result.stderr
+    assert json.loads(diary("list", "--json", env=afternoon).stdout) == []
+    # in the evening it is that night, hour not given
+    evening = json.loads(
+        diary(*log, "tonight", "--json", env={"DIARY_NOW": "2026-11-26T22:00"}).stdout
+    )
+    assert (evening["at"], evening["time_known"]) == ("2026-11-26T00:00:00", False)
