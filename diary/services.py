@@ -102,7 +102,7 @@ def log_episode(
 
     stop = None
     # A diary that never planned an experiment has none to stop: the experiment modules
-    # stay unimported (~0.03 s of CPU of each `diary log`).
+    # stay unimported (their import: ~0.03 s of CPU by -X importtime).
     if _has_experiments(db):
         from diary.experiments import stop_line
 
@@ -316,7 +316,7 @@ def weekly_report(
 
     first, _ = last_days(as_of, int(thresholds.trigger_window_days))
     # The headline's verdicts only: no dose-response, and exact intervals only where q could
-    # make a link (0.25 s less CPU for the weekly report of bench/run.py's diary).
+    # make a link (weekly report of bench/run.py's diary: 0.15-0.25 s less CPU).
     found = headline_of(trigger_report(db, first, as_of, thresholds, full_lags=()))
     return dataclasses.replace(summary, triggers_found=found, flags_as_of=as_of, chosen=chosen)
 
@@ -375,7 +375,8 @@ def _with_trigger_effects(db: Database, data: ChartData, thresholds: Thresholds)
 
     first, _ = last_days(data.end, int(thresholds.trigger_window_days), not_before=data.start)
     # The same day's results only, in full (no dose-response, no intervals the day after
-    # unless a link could hang on them): ~0.1 s less for the page's first charts.
+    # unless a link could hang on them); with the state read once (diary.web.charts), the
+    # page's first charts took ~6% less CPU (3.02 -> 2.83 s on a loaded machine).
     report = trigger_report(db, first, data.end, thresholds, full_lags=(0,))
     return dataclasses.replace(
         data, effects=effects_of(report), untested=untested_exposures(report)
