@@ -158,6 +158,11 @@ def last_days(end: date, days: int, *, not_before: date | None = None) -> tuple[
     return first, end
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """'1 episode', '3 episodes', '1 kept day': a count in proper words."""
+    return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
+
+
 def plural(site: str) -> str:
     """'calf' -> 'calves', 'eyelid' -> 'eyelids': for 'both calves'."""
     irregular = {"calf": "calves", "foot": "feet", "shin": "shins", "knee": "knees"}

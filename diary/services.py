@@ -20,6 +20,7 @@ from diary.domain import (
     Flag,
     KeptDay,
     NewEpisode,
+    counted,
     last_days,
 )
 from diary.errors import BadInput, StorageError
@@ -667,7 +668,7 @@ def check_in(db: Database, day: KeptDay, *, today: date) -> DayRecord:
         tally = storage.episode_tallies(day.day, day.day, connection=connection).get(day.day)
         if day.no_episodes and tally:
             raise BadInput(
-                f"--none: {day.day.isoformat()} holds {tally[0]} logged episode(s); "
+                f"--none: {day.day.isoformat()} holds {counted(tally[0], 'logged episode')}; "
                 "check in without --none"
             )
         storage.put_day(day, connection=connection)

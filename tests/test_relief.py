@@ -266,3 +266,12 @@ def test_the_fhir_bundle_carries_relief_and_stays_valid(diary: Diary) -> None:
         "Tried for relief (patient-reported): stretch (helped), medication (baclofen) (not known)."
     )
     assert said in notes
+
+
+def test_one_episode_counts_once_per_measure() -> None:
+    day = date(2026, 11, 20)
+    both = (ReliefEntry("water", None, None), ReliefEntry("water", "sports drink", "yes"))
+    episodes = [spasm(1, day, relief=both)]
+    helped = what_helped(episodes, classify_all(episodes))
+    assert helped.as_dict() == {"water": {"tried": 1, "yes": 1, "some": 0, "no": 0, "unknown": 0}}
+    assert helped.by_measure["water"].details == ("sports drink",)

@@ -231,7 +231,7 @@ EPISODE_RULES: tuple[EpisodeRule, ...] = (
         matches=lambda e, c, thresholds: (
             e.speech or e.swallowing or (e.site == "tongue" and c.label == "twitch")
         ),
-        lead=lambda n, thresholds: f"{n} episode(s) with these signs",
+        lead=lambda n, thresholds: f"{_n(n, 'episode')} with these signs",
         describe=lambda e: ", ".join(
             sign
             for sign, present in (
@@ -548,7 +548,7 @@ def _medication_link(recent: list[Episode]) -> list[Flag]:
             "medication_link",
             "doctor",
             "Contractions logged with a medication",
-            f"{len(with_medication)} episode(s) logged with medication{which}, the latest on "
+            f"{_n(len(with_medication), 'episode')} logged with medication{which}, the latest on "
             f"{day_label(with_medication[-1].at.date())}. Some medicines, such as statins and "
             "diuretics, can cause cramps or twitches: ask your doctor before changing any dose.",
             _ids(with_medication),

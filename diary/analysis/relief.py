@@ -89,13 +89,17 @@ def what_helped(episodes: Iterable[Episode], labels: Mapping[int, Classification
     details: dict[str, list[str]] = {}
     days_with: dict[str, set[object]] = {}
     for e in counted:
+        outcome_of: dict[str, str] = {}  # one try per measure and episode (water + sports drink)
         for r in e.relief:
-            tally = tallies.setdefault(r.measure, dict.fromkeys(("tried", *OUTCOMES), 0))
-            tally["tried"] += 1
-            tally[r.helped or "unknown"] += 1
+            if r.helped or r.measure not in outcome_of:
+                outcome_of[r.measure] = r.helped or outcome_of.get(r.measure, "unknown")
             if r.detail and r.detail not in details.setdefault(r.measure, []):
                 details[r.measure].append(r.detail)
-            days_with.setdefault(r.measure, set()).add(e.at.date())
+        for measure, outcome in outcome_of.items():
+            tally = tallies.setdefault(measure, dict.fromkeys(("tried", *OUTCOMES), 0))
+            tally["tried"] += 1
+            tally[outcome] += 1
+            days_with.setdefault(measure, set()).add(e.at.date())
     ordered = sorted(tallies, key=lambda m: (-tallies[m]["tried"], m))
     result = tuple(ReliefTally(m, **tallies[m], details=tuple(details.get(m, ()))) for m in ordered)
     spasms = [e for e in counted if labels[e.id].label == "spasm"]

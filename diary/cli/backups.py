@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from diary.cli.state import state_of
+from diary.domain import counted
 
 
 def backup(
@@ -19,7 +20,9 @@ def backup(
     from diary.storage.backup import backup as make_backup
 
     info = make_backup(state_of(ctx).database(), file, overwrite=yes)
-    typer.echo(f"Backed up {info.episodes} episodes to {info.path} (schema {info.revision})")
+    typer.echo(
+        f"Backed up {counted(info.episodes, 'episode')} to {info.path} (schema {info.revision})"
+    )
 
 
 def restore(

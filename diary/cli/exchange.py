@@ -12,6 +12,7 @@ import typer
 from diary.cli import render
 from diary.cli.bulk import bulk_command
 from diary.cli.state import state_of
+from diary.domain import counted
 from diary.errors import BadInput
 from diary.files import DEFAULT_MAX_READ_MB, check_max_mb, read_text_file
 from diary.parsing import parse_period
@@ -72,7 +73,7 @@ def export(
         )  # fmt: skip
         if fmt == ExportFormat.csv and (days := services.kept_days_in(database, first, last)):
             typer.echo(
-                f"note: {days} kept day(s) not written: CSV on standard output holds the "
+                f"note: {counted(days, 'kept day')} not written: CSV on standard output holds the "
                 "episodes only; use --out FILE (days go beside it) or --format json",
                 err=True,
             )
@@ -91,7 +92,9 @@ def export(
                 days_out=days_handle,
             )  # fmt: skip
         typer.echo(
-            f"Exported {count} episodes to {out} and {days} kept days to {days_path}", err=True
+            f"Exported {counted(count, 'episode')} to {out} and {counted(days, 'kept day')} "
+            f"to {days_path}",
+            err=True,
         )
         return
     with private_file(out) as handle:
@@ -99,7 +102,7 @@ def export(
             database, first, last, fmt=fmt.value, thresholds=thresholds, out=handle,
             person=person, now=now,
         )  # fmt: skip
-    typer.echo(f"Exported {count} episodes to {out}", err=True)
+    typer.echo(f"Exported {counted(count, 'episode')} to {out}", err=True)
 
 
 @bulk_command
@@ -145,12 +148,14 @@ def import_(
         )
         return
     verb = "Would import" if dry_run else "Imported"
-    plural = "" if result.added == 1 else "s"
     days = ""
     if result.days_added or result.days_known:
-        days = f" and {result.days_added} kept day(s) ({result.days_known} already kept, skipped)"
+        days = (
+            f" and {counted(result.days_added, 'kept day')} "
+            f"({result.days_known} already kept, skipped)"
+        )
     typer.echo(
-        f"{verb} {result.added} episode{plural} from {file} "
+        f"{verb} {counted(result.added, 'episode')} from {file} "
         f"({result.duplicates} already in the diary, skipped){days}."
     )
 
