@@ -121,7 +121,8 @@ def test_plain_diary_shows_help() -> None:
 def _options(command: str) -> dict[str, Any]:
     """The options of a command as the command line parses them, by name."""
     group = typer.main.get_command(app)
-    params = group.commands[command].params  # type: ignore[attr-defined]
+    # Commands load lazily: ask the group for one as the command line does.
+    params = group.get_command(typer.Context(group), command).params  # type: ignore[attr-defined]
     return {name: p for p in params if p.param_type_name == "option" for name in p.opts}
 
 
