@@ -50,9 +50,9 @@ def label_text(c: Classification) -> str:
 
 
 def relief_text(relief: tuple[ReliefEntry, ...]) -> str:
-    """'stretch (helped), ice (did not help), water (not known yet)'."""
+    """'stretch: helped; ice: did not help; water (sports drink): not known yet'."""
     said = {"yes": "helped", "some": "helped some", "no": "did not help", None: "not known yet"}
-    return shown(", ".join(f"{r.what} ({said[r.helped]})" for r in relief))
+    return shown("; ".join(f"{r.what}: {said[r.helped]}" for r in relief))
 
 
 def episode_summary(e: Episode) -> str:

@@ -54,7 +54,7 @@ def test_each_alias_maps_to_its_measure(
 
 def test_one_line_stretched_it_helped_ice_it_did_not(diary: Diary) -> None:
     result = diary.ok("log", *CRAMP, "--relief", "stretch=yes", "--relief", "ice=no")
-    assert "tried stretch (helped), ice (did not help)" in result.stdout
+    assert "tried stretch: helped; ice: did not help" in result.stdout
     assert _relief(diary, 1) == [
         {"measure": "stretch", "detail": None, "helped": "yes"},
         {"measure": "ice", "detail": None, "helped": "no"},
