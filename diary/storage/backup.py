@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,3 +193,26 @@ def restore_from_backup(db: Database, source: Path) -> BackupInfo:
         backup_source.close()
         raw.close()
     return info
+
+
+def write_reference_schemas() -> None:
+    """Rewrite `reference_schemas.SCHEMAS` from what the migrations build now (after adding
+    a migration; tests/test_storage.py says when it is due)."""
+    from diary.storage import reference_schemas
+
+    path = Path(reference_schemas.__file__)
+    built = {revision: build_reference_schema(revision) for revision in KNOWN_REVISIONS}
+    lines = ["SCHEMAS: dict[str, Schema] = {"]
+    for revision, schema in built.items():
+        lines.append(f"    {revision!r}: {{")
+        lines.extend(f"        {name!r}: {schema[name]!r}," for name in sorted(schema))
+        lines.append("    },")
+    lines.append("}")
+    text = path.read_text()
+    head, rest = text.split("# fmt: off\n", 1)
+    _, tail = rest.split("# fmt: on\n", 1)
+    path.write_text(head + "# fmt: off\n" + "\n".join(lines) + "\n# fmt: on\n" + tail)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write-reference-schemas"]:
+    write_reference_schemas()

@@ -4,16 +4,13 @@
 Building one takes Alembic and a scratch diary (about 1 s, on every `diary restore`); this
 module holds the description instead, written by
 
-    python -m diary.storage.reference_schemas
+    python -m diary.storage.backup --write-reference-schemas
 
 and kept in step with the migrations by tests/test_storage.py (which builds each revision
 and compares). A revision missing here is built as before.
 """
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
 
 Schema = dict[str, tuple[object, ...]]
 
@@ -84,26 +81,3 @@ SCHEMAS: dict[str, Schema] = {
     },
 }
 # fmt: on
-
-
-def write_module(path: Path = Path(__file__)) -> None:
-    """Rewrite SCHEMAS in this file from what the migrations build now."""
-    from diary.storage.backup import build_reference_schema
-    from diary.storage.revisions import KNOWN_REVISIONS
-
-    built = {revision: build_reference_schema(revision) for revision in KNOWN_REVISIONS}
-    lines = ["SCHEMAS: dict[str, Schema] = {"]
-    for revision, schema in built.items():
-        lines.append(f"    {revision!r}: {{")
-        lines.extend(f"        {name!r}: {schema[name]!r}," for name in sorted(schema))
-        lines.append("    },")
-    lines.append("}")
-    text = path.read_text()
-    head, rest = text.split("# fmt: off\n", 1)
-    _, tail = rest.split("# fmt: on\n", 1)
-    path.write_text(head + "# fmt: off\n" + "\n".join(lines) + "\n# fmt: on\n" + tail)
-
-
-if __name__ == "__main__":
-    write_module()
-    sys.exit(0)
