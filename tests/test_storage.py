@@ -359,7 +359,8 @@ def test_db_is_accepted_after_the_command(tmp_path: Path) -> None:
 
 def test_stored_reference_schemas_are_what_the_migrations_build() -> None:
     """`restore` compares a backup with a stored description of each revision's schema; it
-    must be exactly what the migrations create (else: python -m diary.storage.backup --write-reference-schemas)."""
+    must be exactly what the migrations create (else rewrite it:
+    python -m diary.storage.backup --write-reference-schemas)."""
     from diary.storage.backup import build_reference_schema
     from diary.storage.reference_schemas import SCHEMAS
 
