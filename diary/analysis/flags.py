@@ -20,15 +20,9 @@ from datetime import date, datetime, time, timedelta
 
 from diary.analysis.classify import classifier_for
 from diary.analysis.exact import window_permutation_p_value
-from diary.domain import SEVERITIES, Classification, Episode, Flag, Severity
+from diary.domain import SEVERITIES, Classification, Episode, Flag, Severity, counted
 from diary.parsing import format_duration
 from diary.thresholds import DEFAULTS, Thresholds
-
-
-def _n(n: int, word: str) -> str:
-    """'1 episode', '3 episodes': proper plurals in flag details."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
 
 NOT_A_DIAGNOSIS = (
     "This diary is a self-tracking aid, not a diagnosis. Talk to a doctor about anything that "
@@ -169,7 +163,7 @@ EPISODE_RULES: tuple[EpisodeRule, ...] = (
         title=lambda thresholds: "Severe pain during a contraction",
         matches=lambda e, c, thresholds: e.pain >= thresholds.severe_pain_min,
         lead=lambda n, thresholds: (
-            f"Pain of {thresholds.severe_pain_min}/10 or more on {_n(n, 'episode')}"
+            f"Pain of {thresholds.severe_pain_min}/10 or more on {counted(n, 'episode')}"
         ),
         describe=lambda e: f"{e.pain}/10 at the {e.where}",
         source="001, 002",
@@ -179,7 +173,7 @@ EPISODE_RULES: tuple[EpisodeRule, ...] = (
         severity="doctor",
         title=lambda thresholds: "Muscle weakness with contractions",
         matches=lambda e, c, thresholds: e.weakness,
-        lead=lambda n, thresholds: f"Weakness logged with {_n(n, 'episode')}",
+        lead=lambda n, thresholds: f"Weakness logged with {counted(n, 'episode')}",
         describe=_where,
         source="001, 003",
     ),
@@ -188,7 +182,9 @@ EPISODE_RULES: tuple[EpisodeRule, ...] = (
         severity="doctor",
         title=lambda thresholds: "A change in how the muscle looks",
         matches=lambda e, c, thresholds: e.appearance_change,
-        lead=lambda n, thresholds: f"A change in muscle appearance logged with {_n(n, 'episode')}",
+        lead=lambda n, thresholds: (
+            f"A change in muscle appearance logged with {counted(n, 'episode')}"
+        ),
         describe=_where,
         source="001",
     ),
@@ -202,7 +198,7 @@ EPISODE_RULES: tuple[EpisodeRule, ...] = (
             e.duration_s > thresholds.prolonged_spasm_s and _is_spasm(c) and c.subtype != "smooth"
         ),
         lead=lambda n, thresholds: (
-            f"{_n(n, 'spasm')} longer than {format_duration(thresholds.prolonged_spasm_s)}"
+            f"{counted(n, 'spasm')} longer than {format_duration(thresholds.prolonged_spasm_s)}"
         ),
         describe=lambda e: f"{format_duration(e.duration_s)} at the {e.where}",
         source="001, 002",
@@ -219,7 +215,7 @@ EPISODE_RULES: tuple[EpisodeRule, ...] = (
             and c.label != "twitch"
         ),
         lead=lambda n, thresholds: (
-            f"Soreness after {_n(n, 'spasm')} outlasted {thresholds.lingering_soreness_h:g} h"
+            f"Soreness after {counted(n, 'spasm')} outlasted {thresholds.lingering_soreness_h:g} h"
         ),
         describe=lambda e: f"{e.soreness_hours:g} h at the {e.where}",
         source="002",
@@ -231,7 +227,7 @@ EPISODE_RULES: tuple[EpisodeRule, ...] = (
         matches=lambda e, c, thresholds: (
             e.speech or e.swallowing or (e.site == "tongue" and c.label == "twitch")
         ),
-        lead=lambda n, thresholds: f"{_n(n, 'episode')} with these signs",
+        lead=lambda n, thresholds: f"{counted(n, 'episode')} with these signs",
         describe=lambda e: ", ".join(
             sign
             for sign, present in (
@@ -548,7 +544,8 @@ def _medication_link(recent: list[Episode]) -> list[Flag]:
             "medication_link",
             "doctor",
             "Contractions logged with a medication",
-            f"{_n(len(with_medication), 'episode')} logged with medication{which}, the latest on "
+            f"{counted(len(with_medication), 'episode')} logged with medication{which}, "
+            "the latest on "
             f"{day_label(with_medication[-1].at.date())}. Some medicines, such as statins and "
             "diuretics, can cause cramps or twitches: ask your doctor before changing any dose.",
             _ids(with_medication),

@@ -11,6 +11,7 @@ import typer
 from diary.cli import render
 from diary.cli.group import DiaryGroup
 from diary.cli.state import state_of, stdin_is_interactive
+from diary.domain import counted
 from diary.errors import BadInput
 
 if TYPE_CHECKING:
@@ -37,10 +38,6 @@ YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do it without asking.
 
 def _day(value: Any) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def _count(n: int, one: str) -> str:
-    return f"{n} {one}{'' if n == 1 else 's'}"
 
 
 def _washout_words(days: int) -> str:
@@ -94,8 +91,8 @@ def plan(
     warnings = []  # said once the plan is stored: an error stays the one line on stderr
     if block - washout < MIN_ANALYSED_DAYS:
         warnings.append(
-            f"diary: warning: {block}-day blocks with {_count(washout, 'washout day')} leave "
-            f"{_count(block - washout, 'day')} to count; a block needs {MIN_ANALYSED_DAYS}, "
+            f"diary: warning: {block}-day blocks with {counted(washout, 'washout day')} leave "
+            f"{counted(block - washout, 'day')} to count; a block needs {MIN_ANALYSED_DAYS}, "
             "so no pair can count. Lengthen --block or shorten --washout."
         )
     if pairs < MIN_PAIRS_FOR_5_PERCENT:
@@ -267,7 +264,7 @@ def status_text(found: Status) -> str:
             f"({found.missed_days} missed)"
             + (
                 f"; adherence {adherence:.0%} "
-                f"({_count(found.adherent_days, 'kept day')} as assigned)."
+                f"({counted(found.adherent_days, 'kept day')} as assigned)."
                 if adherence is not None
                 else "."
             )
@@ -369,7 +366,7 @@ def _ratio_words(test: PairTest) -> str:
     )
     return (
         f"rate ratio {ratio} (95% interval {interval}), p = {test.p:.3g} "
-        f"(randomisation test over {how} of {_count(test.pairs_counted, 'pair')})"
+        f"(randomisation test over {how} of {counted(test.pairs_counted, 'pair')})"
     )
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
 from diary.analysis.weekly import WeeklySummary
+from diary.domain import counted
 from diary.parsing import format_duration
 from diary.reports.triggers import LAG_WORDS, ratio_text
 from diary.shapes import flag_dict, shown
@@ -88,20 +89,16 @@ def _period(s: WeeklySummary) -> str:
     return f"{s.this.start:%a %d %b} – {s.this.end:%a %d %b %Y}{why}"
 
 
-def _n(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
-
-
 def _headline(s: WeeklySummary) -> str:
     labels = ", ".join(
         f"{n} {PLURAL[label] if n != 1 else label}" for label, n in s.this.by_label.items() if n
     )
     bouts = (
-        f" ({_n(s.this.contractions, 'contraction')})"
+        f" ({counted(s.this.contractions, 'contraction')})"
         if s.this.contractions != s.this.episodes
         else ""
     )
-    return f"{_n(s.this.episodes, 'episode')}{bouts}" + (f": {labels}" if labels else "")
+    return f"{counted(s.this.episodes, 'episode')}{bouts}" + (f": {labels}" if labels else "")
 
 
 TYPE_WORDS = {"twitch": "twitches", "spasm": "cramps and spasms", "unclear": "unclear"}
@@ -118,17 +115,17 @@ def pain_line(s: WeeklySummary) -> str:
         if label == "twitch":
             painful = int(p["painful"] or 0)
             hurt = f"{painful} painful, worst {p['max']}/10" if painful else "none painful"
-            parts.append(f"twitches: {_n(entries, 'episode')}, {hurt}")
+            parts.append(f"twitches: {counted(entries, 'episode')}, {hurt}")
         else:
             parts.append(
                 f"{TYPE_WORDS[label]}: median {p['median']:g}/10, worst {p['max']}/10 "
-                f"({_n(entries, 'episode')})"
+                f"({counted(entries, 'episode')})"
             )
     text = "Pain of " + "; ".join(parts) if parts else "Pain: -"
     if s.night_cramp_entries:
-        cramps = _n(s.night_cramp_entries, "episode")
+        cramps = counted(s.night_cramp_entries, "episode")
         if s.night_cramps != s.night_cramp_entries:
-            cramps += f", {_n(s.night_cramps, 'contraction')}"
+            cramps += f", {counted(s.night_cramps, 'contraction')}"
         text += f". Leg cramps at night: {cramps}"
     return text + "."
 
@@ -211,11 +208,11 @@ def _empty_week(s: WeeklySummary) -> str:
         )
     else:
         text += (
-            f"; the diary was kept on {s.kept_days} of {_n(s.days_so_far, 'day')}, with no "
+            f"; the diary was kept on {s.kept_days} of {counted(s.days_so_far, 'day')}, with no "
             "episodes on them."
         )
     if s.previous.episodes:
-        text += f" The week before had {_n(s.previous.episodes, 'episode')}."
+        text += f" The week before had {counted(s.previous.episodes, 'episode')}."
     return text
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from diary.analysis.triggers import LINKED, NOT_ENOUGH_DATA, PROTECTIVE, TriggerReport
 from diary.analysis.weekly import WeeklySummary
-from diary.domain import Flag
+from diary.domain import Flag, counted
 from diary.parsing import format_duration
 from diary.reports.triggers import CAVEAT, KIND_TITLES, LAG_WORDS, ratio_text, result_line
 
@@ -21,10 +21,6 @@ WHAT_IT_MEANS = {
     LINKED: "more episodes on days with it",
     PROTECTIVE: "fewer episodes on days with it",
 }
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 @dataclass(frozen=True)
@@ -55,7 +51,7 @@ def week_view(s: WeeklySummary) -> WeekView:
     )
     bouts = f" ({this.contractions} contractions)" if this.contractions != this.episodes else ""
     headline = (
-        f"{plural(this.episodes, 'episode')}{bouts}" + (f": {labels}" if labels else "") + "."
+        f"{counted(this.episodes, 'episode')}{bouts}" + (f": {labels}" if labels else "") + "."
     )
     lines = []
     if this.episodes:
@@ -74,7 +70,7 @@ def week_view(s: WeeklySummary) -> WeekView:
             "A quiet week is good news."
         )
     if s.kept_days:
-        had = ", ".join(f"{name} on {plural(n, 'day')}" for name, n in s.exposures.items())
+        had = ", ".join(f"{name} on {counted(n, 'day')}" for name, n in s.exposures.items())
         kept = f"Checked in on {s.kept_days} of {s.days_so_far} days" + (
             f"; had: {had}." if had else "; nothing tracked was had."
         )
@@ -228,7 +224,7 @@ def triggers_view(report: TriggerReport, units: dict[str, str | None]) -> Trigge
         lines = [f"{d.trigger[:1].upper()}{d.trigger[1:]} by amount: {verdict}."]
         lines += [
             f"{level.amount:g} {unit}: {level.rate:.1f} episodes a day over "
-            f"{plural(level.days, 'day')}".replace("  ", " ")
+            f"{counted(level.days, 'day')}".replace("  ", " ")
             for level in d.levels
         ]
         view.dose.append(lines)
@@ -238,7 +234,7 @@ def triggers_view(report: TriggerReport, units: dict[str, str | None]) -> Trigge
         for g in report.together
     ]
     for name in sorted(report.noted, key=lambda n: -report.noted[n]):
-        noted = f"{name}: noted on {plural(report.noted[name], 'episode')}"
+        noted = f"{name}: noted on {counted(report.noted[name], 'episode')}"
         if name in report.untested:
             noted += " (never named at a check-in, so not tested; tick it at the check-in)"
         view.noted.append(noted)
