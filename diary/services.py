@@ -120,21 +120,12 @@ def _has_experiments(db: Database) -> bool:
         return connection.execute(select(schema.experiments.c.id).limit(1)).first() is not None
 
 
-def stored_episode(
-    db: Database, episode_id: int, *, as_of: date, thresholds: Thresholds
-) -> LoggedEpisode:
-    """A stored episode as the page confirms it: its label and the flags active as of
-    `as_of` (`flags_of_episode`: the ones it is evidence for)."""
-    episode = get_episode(db, episode_id)
-    flags = active_flags(db, as_of, thresholds)
-    return LoggedEpisode(episode, classify(episode, thresholds), flags)
-
-
 def flags_of_episode(
     db: Database, episode_id: int, *, as_of: date, thresholds: Thresholds
 ) -> list[Flag]:
     """The flags active as of `as_of` that this episode is evidence for."""
-    return stored_episode(db, episode_id, as_of=as_of, thresholds=thresholds).flags_of_episode
+    episode = get_episode(db, episode_id)
+    return [f for f in active_flags(db, as_of, thresholds) if episode.id in f.episode_ids]
 
 
 @dataclass(frozen=True)
@@ -257,14 +248,19 @@ def home_page(
             episode = None
         if episode is not None:
             logged = LoggedEpisode(episode, classify(episode, thresholds), active)
-    first, _ = last_days(today, RECENT_SITES_DAYS + 1)
     return HomePage(
         urgent=[f for f in active if f.severity == "urgent"],
         flags=[f for f in active if f.severity != "urgent"],
         todays=labelled_episodes(db, today, today, thresholds=thresholds),
-        recent=list_episodes(db, first, today),
+        recent=recent_episodes(db, today),
         logged=logged,
     )
+
+
+def recent_episodes(db: Database, today: date) -> list[Episode]:
+    """The last month's episodes: the page offers their sites and triggers first."""
+    first, _ = last_days(today, RECENT_SITES_DAYS + 1)
+    return list_episodes(db, first, today)
 
 
 def diary_state(db: Database) -> tuple[object, ...]:

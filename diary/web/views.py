@@ -137,7 +137,7 @@ def edit_form(diary: Diary, episode: Episode) -> LogForm:
 
 def edit_page(diary: Diary, episode: Episode, form: LogForm, *, error: str | None = None) -> str:
     today = diary.now().date()
-    recent = services.list_episodes(diary.database, today - timedelta(days=30), today)
+    recent = services.recent_episodes(diary.database, today)
     return render_template(
         "edit.html",
         page="",
@@ -159,37 +159,26 @@ def _split_flags(flags: list[Flag]) -> dict[str, Any]:
 
 
 def home_page(diary: Diary, form: LogForm, *, error: str | None = None) -> str:
-    thresholds = diary.config.thresholds
     now = diary.now()
-    today = now.date()
-    logged = None
-    logged_id = request.args.get("logged", type=int)
-    if logged_id is not None and error is None:
-        try:
-            logged = services.stored_episode(
-                diary.database, logged_id, as_of=today, thresholds=thresholds
-            )
-        except EpisodeNotFound:
-            logged = None
-    flags = (
-        logged.active_flags if logged else services.active_flags(diary.database, today, thresholds)
+    logged_id = request.args.get("logged", type=int) if error is None else None
+    home = services.home_page(
+        diary.database, now.date(), thresholds=diary.config.thresholds, logged_id=logged_id
     )
     calm = _calm(diary)
-    todays = [] if calm else services.list_episodes(diary.database, today, today)
-    recent = services.list_episodes(diary.database, today - timedelta(days=30), today)
+    flags = home.urgent + home.flags
     return render_template(
         "home.html",
         page="home",
         error=error,
         calm=calm,
-        logged=logged,
-        undo=logged is not None and undoable(logged.episode, now),
+        logged=home.logged,
+        undo=home.logged is not None and undoable(home.logged.episode, now),
         undo_minutes=UNDO_MINUTES,
         flags=_split_flags(flags),
-        todays=list(reversed(with_labels(diary, todays))),
+        todays=[] if calm else list(reversed(list(home.todays))),
         experiment=_experiment_line(diary, flags),
         back=url_for("home"),
-        **_form_choices(diary, recent, form),
+        **_form_choices(diary, home.recent, form),
     )
 
 
