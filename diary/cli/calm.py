@@ -39,31 +39,26 @@ def calm_on(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Urgent and doctor flags never change.
     """
-    from diary import calm
-
-    state = state_of(ctx)
-    now_state, changed = calm.set_calm(state.database(), True, now=state.now())
-    if as_json:
-        render.print_json(now_state.as_dict())
-    elif changed:
-        typer.echo(calm.ON_TEXT)
-    else:
-        typer.echo(f"Calm mode is already on{_since(now_state.since)}.")
+    _switch(ctx, True, as_json=as_json)
 
 
 @calm_app.command("off")
 def calm_off(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Switch calm mode off: every label, count and chart as before."""
+    _switch(ctx, False, as_json=as_json)
+
+
+def _switch(ctx: typer.Context, on: bool, *, as_json: bool) -> None:
     from diary import calm
 
     state = state_of(ctx)
-    now_state, changed = calm.set_calm(state.database(), False, now=state.now())
+    now_state, changed = calm.set_calm(state.database(), on, now=state.now())
     if as_json:
         render.print_json(now_state.as_dict())
     elif changed:
-        typer.echo(calm.OFF_TEXT)
+        typer.echo(calm.ON_TEXT if on else calm.OFF_TEXT)
     else:
-        typer.echo("Calm mode is already off.")
+        typer.echo(f"Calm mode is already {'on' if on else 'off'}{_since(now_state.since)}.")
 
 
 @calm_app.command("status")
