@@ -21,6 +21,8 @@ from diary.storage import Database
 from diary.storage import settings as stored
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from diary.analysis.series import ChartData
     from diary.domain import Classification, Episode, Flag
     from diary.thresholds import Thresholds
@@ -106,7 +108,12 @@ class CalmState:
 
 def calm_state(db: Database) -> CalmState:
     with db.reading() as connection:
-        found = stored.get_setting(CALM_KEY, connection=connection)
+        return calm_state_in(connection)
+
+
+def calm_state_in(connection: Connection) -> CalmState:
+    """Calm mode as stored, read in a transaction the caller holds."""
+    found = stored.get_setting(CALM_KEY, connection=connection)
     if found is None:
         return CalmState(False, None)
     return CalmState(found[0] == "on", found[1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import signal
 import sys
+import threading
 from typing import Annotated, Any
 
 import typer
@@ -108,6 +109,9 @@ def serve(
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    from diary.web.charts import warm_up
+
+    threading.Thread(target=warm_up, name="diary-warm-up", daemon=True).start()
     try:
         server.run()
     except KeyboardInterrupt:

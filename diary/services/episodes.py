@@ -66,35 +66,32 @@ def add_episode(db: Database, episode: NewEpisode, *, now: datetime) -> int:
 def log_episode(
     db: Database, episode: NewEpisode, *, now: datetime, thresholds: Thresholds
 ) -> LoggedEpisode:
-    """Store the episode; return it with its label and the flags active as of today."""
-    episode_id = add_episode(db, episode, now=now)
+    """Store the episode; return it with its label and the flags active as of today. One
+    transaction: the write, then the flags' window read back in it (with calm mode and
+    whether any experiment was planned)."""
+    from diary import calm
+
     start, end = flag_window(now.date(), thresholds)
-    with db.reading() as connection:
-        stored = storage.get_episode(episode_id, connection=connection)
+    with db.writing() as connection:
+        episode_id = storage.add_episode(episode, connection=connection, logged_at=now)
         window = storage.episodes_between(start, end, connection=connection)
+        stored = next((e for e in reversed(window) if e.id == episode_id), None)
+        if stored is None:  # logged for a day before the flags' window
+            stored = storage.get_episode(episode_id, connection=connection)
+        quiet = calm.calm_state_in(connection).calm
+        planned = storage.has_experiments(connection=connection)
     labels = classify_all(window, thresholds)
     active = evaluate_flags(window, now.date(), thresholds, labels)
     # An episode from before the flags' window is labelled on its own.
     label = labels.get(episode_id) or classify(stored, thresholds)
-    from diary import calm
-
     stop = None
     # A diary that never planned an experiment has none to stop: the experiment modules
     # stay unimported (their import: ~0.03 s of CPU by -X importtime).
-    if _has_experiments(db):
+    if planned:
         from diary.experiments import stop_line
 
         stop = stop_line(db, active, now.date())
-    return LoggedEpisode(stored, label, active, calm=calm.is_calm(db), stop=stop)
-
-
-def _has_experiments(db: Database) -> bool:
-    from sqlalchemy import select
-
-    from diary.storage import schema
-
-    with db.reading() as connection:
-        return connection.execute(select(schema.experiments.c.id).limit(1)).first() is not None
+    return LoggedEpisode(stored, label, active, calm=quiet, stop=stop)
 
 
 def flags_of_episode(

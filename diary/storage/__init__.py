@@ -30,6 +30,7 @@ from diary.storage.episodes import (
     trigger_spans,
 )
 from diary.storage.revisions import HEAD_REVISION, KNOWN_REVISIONS
+from diary.storage.settings import has_experiments
 
 __all__ = [
     "HEAD_REVISION",
@@ -45,6 +46,7 @@ __all__ = [
     "episode_tallies",
     "episodes_between",
     "get_episode",
+    "has_experiments",
     "iter_episodes_between",
     "iter_observations_between",
     "kept_day_dates",

@@ -1,4 +1,5 @@
-"""Queries on the diary's own settings and on the checks it counts (calm mode).
+"""Queries on the diary's own settings and on the checks it counts (calm mode), and whether
+any experiment was ever planned (what `diary log` must know, without loading experiments).
 
 Functions take `connection` and never commit. A check is a moment and a kind ("weekly",
 "flags", "charts"): what was shown is never stored.
@@ -24,6 +25,10 @@ def get_setting(key: str, *, connection: Connection) -> tuple[str, datetime] | N
         select(_SETTINGS.c.value, _SETTINGS.c.changed_at).where(_SETTINGS.c.key == key)
     ).first()
     return None if row is None else (str(row[0]), row[1])
+
+
+def has_experiments(*, connection: Connection) -> bool:
+    return connection.execute(select(schema.experiments.c.id).limit(1)).first() is not None
 
 
 def put_setting(key: str, value: str, *, changed_at: datetime, connection: Connection) -> None:
