@@ -34,6 +34,21 @@ def test_severe_pain_boundary(pain: int, raised: bool) -> None:
         assert "8/10" in only(flags, "severe_pain").detail
 
 
+def test_a_flags_examples_say_alike_episodes_of_a_day_once_with_how_many() -> None:
+    """A heavy night of cramps reads '8/10 at the calf on 19 Nov (4 times)', not the same
+    words four times over; what is not shown is counted as earlier."""
+    night = [
+        episode(id=i, at=datetime.combine(days_before(1), time(2, i)), pain=8) for i in range(1, 5)
+    ]
+    older = [episode(id=10 + i, day=days_before(2 + i), pain=9, site="thigh") for i in range(4)]
+    today = [episode(id=20, day=AS_OF, pain=8, side="right")]
+    detail = only(evaluate_flags([*older, *night, *today], AS_OF), "severe_pain").detail
+    assert "8/10 at the calf on 19 Nov (4 times)" in detail
+    assert detail.count("8/10 at the calf on 19 Nov") == 1
+    assert "8/10 at the right calf on 20 Nov" in detail
+    assert "and 3 earlier" in detail
+
+
 @pytest.mark.parametrize(("minutes", "raised"), [(10, False), (11, True)])
 def test_prolonged_spasm_boundary(minutes: int, raised: bool) -> None:
     long_cramp = spasm(1, AS_OF, duration_s=minutes * 60)

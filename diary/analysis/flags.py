@@ -84,9 +84,19 @@ def _ids(episodes: Sequence[Episode]) -> tuple[int, ...]:
 
 
 def _listing(episodes: Sequence[Episode], describe: Callable[[Episode], str]) -> str:
-    shown = [f"{describe(e)} on {day_label(e.at.date())}" for e in episodes[-3:]]
-    more = f" and {len(episodes) - 3} earlier" if len(episodes) > 3 else ""
-    return "; ".join(shown) + more
+    """The latest three things seen, alike ones of a day said once with how many: '8/10 at
+    the calf on 18 Nov (2 times); 8/10 at the right calf on 19 Nov and 48 earlier'."""
+    alike: dict[tuple[str, date], int] = {}  # oldest first, as the episodes come
+    for e in episodes:
+        key = (describe(e), e.at.date())
+        alike[key] = alike.get(key, 0) + 1
+    latest = list(alike.items())[-3:]
+    shown = [
+        f"{what} on {day_label(day)}" + (f" ({n} times)" if n > 1 else "")
+        for (what, day), n in latest
+    ]
+    left = len(episodes) - sum(n for _, n in latest)
+    return "; ".join(shown) + (f" and {left} earlier" if left else "")
 
 
 def evaluate_flags(
