@@ -724,3 +724,39 @@ def test_calm_mode_shows_the_short_form_and_no_counts(
     assert page.count(SEEK_CARE_NOW) == 1  # urgent flags are never hidden
     week = client.get("/week?week=2026-W47").get_data(as_text=True)
     assert "Twitching on" in week and "<table" not in week and "/edit" not in week
+
+
+@pytest.mark.backend
+def test_a_rule_raised_at_several_sites_is_one_line_with_all_its_entries(
+    client: FlaskClient, database: Database
+) -> None:
+    """Twitching that keeps coming back at the eyelid and the thumb reads as one line on the
+    home page, as in the doctor PDF, and its link lists the entries of both sites."""
+    import html
+
+    from diary import services
+    from diary.domain import NewEpisode
+
+    days = [NOW.date() - timedelta(days=d) for d in range(20)]
+    twitches = [
+        NewEpisode(
+            at=datetime.combine(day, datetime.min.time()) + timedelta(hours=9),
+            site=site,
+            duration_s=3,
+            pain=0,
+            visible="flicker",
+        )
+        for day in days
+        for site in ("eyelid", "thumb")
+    ]
+    services.add_many(database, twitches, now=NOW)
+    signed_in(client)
+    raw = client.get("/").get_data(as_text=True)
+    page = _unescape(raw)
+    assert "Twitching keeps coming back at 2 sites (eyelid, thumb)" in page
+    assert "Twitching keeps coming back at the eyelid" not in page
+    link = re.search(r'href="(/entries\?flag=persistent_twitching[^"]*)"', raw)
+    assert link is not None
+    listed = client.get(html.unescape(link.group(1))).get_data(as_text=True)
+    assert "Twitching keeps coming back at 2 sites (eyelid, thumb)</h1>" in listed
+    assert listed.count('class="entry"') == 40

@@ -99,6 +99,49 @@ def _listing(episodes: Sequence[Episode], describe: Callable[[Episode], str]) ->
     return "; ".join(shown) + (f" and {left} earlier" if left else "")
 
 
+def by_rule(flags: Sequence[Flag]) -> list[list[Flag]]:
+    """Flags of one rule and severity (raised at several sites) together, in the order the
+    rules first appear."""
+    groups: dict[tuple[str, str], list[Flag]] = {}
+    for flag in flags:
+        groups.setdefault((flag.code, flag.severity), []).append(flag)
+    return list(groups.values())
+
+
+def sites_title(group: Sequence[Flag]) -> str:
+    """'Twitching keeps coming back at 3 sites (eyelid, thigh, thumb)': one title for a rule
+    raised at several sites (a single flag keeps its own)."""
+    first = group[0]
+    if len(group) == 1:
+        return first.title
+    head = first.title.split(" at the ")[0]
+    keys = [flag.key for flag in group if flag.key]
+    return f"{head} at {len(group)} sites" + (f" ({', '.join(keys)})" if keys else "")
+
+
+def merged_by_rule(flags: Sequence[Flag]) -> list[Flag]:
+    """The flags with each rule raised at several sites read as one flag: the sites in its
+    title, every site's detail, all their evidence (key "": no one site)."""
+    merged = []
+    for group in by_rule(flags):
+        first = group[0]
+        if len(group) == 1:
+            merged.append(first)
+            continue
+        merged.append(
+            Flag(
+                code=first.code,
+                severity=first.severity,
+                title=sites_title(group),
+                detail=" ".join(flag.detail for flag in group),
+                episode_ids=tuple(sorted({i for flag in group for i in flag.episode_ids})),
+                source=first.source,
+                plain=" ".join(flag.words for flag in group),
+            )
+        )
+    return merged
+
+
 def evaluate_flags(
     episodes: Sequence[Episode],
     as_of: date,

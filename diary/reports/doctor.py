@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
+from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW, by_rule, sites_title
 from diary.analysis.relief import what_helped
 from diary.analysis.visit import VisitReport
 from diary.domain import LABELS, Episode, Flag
@@ -290,7 +290,7 @@ def _red_flags(flow: _Flow, report: VisitReport) -> None:
     if doctor:
         flow.line(
             f"{MARKS['doctor']}  "
-            + "; ".join(_group_title(group, by_id, short=True) for group in _grouped_flags(doctor))
+            + "; ".join(_group_title(group, by_id, short=True) for group in by_rule(doctor))
             + ".",
             size=10,
             fontweight="bold",
@@ -299,31 +299,20 @@ def _red_flags(flow: _Flow, report: VisitReport) -> None:
         )
 
 
-def _grouped_flags(flags: Sequence[Flag]) -> list[list[Flag]]:
-    """Flags of one rule and severity at several sites read as one."""
-    groups: dict[tuple[str, str], list[Flag]] = {}
-    for flag in flags:
-        groups.setdefault((flag.code, flag.severity), []).append(flag)
-    return list(groups.values())
-
-
 def _group_ids(group: Sequence[Flag]) -> list[int]:
     return sorted({i for flag in group for i in flag.episode_ids})
 
 
 def _group_title(group: Sequence[Flag], by_id: dict[int, Episode], *, short: bool = False) -> str:
     """'Twitching keeps coming back at 5 sites (eyelid, thigh, ...), both sides, 27 days'."""
-    first = group[0]
     if len(group) == 1:
-        return first.title
-    head = first.title.split(" at the ")[0] if " at the " in first.title else first.title
+        return group[0].title
+    text = sites_title(group)
     if short:
-        return f"{head} at {len(group)} sites"
-    keys = [flag.key for flag in group if flag.key]
+        return text.split(" (")[0]
     mine = [by_id[i] for i in _group_ids(group) if i in by_id]
     sides = {e.side for e in mine if e.side}
     days = len({e.at.date() for e in mine})
-    text = f"{head} at {len(group)} sites" + (f" ({', '.join(keys)})" if keys else "")
     if {"left", "right"} <= sides or "both" in sides:
         text += ", both sides"
     return text + (f", {_plural(days, 'day')}" if days else "")
@@ -348,7 +337,7 @@ def _flag_section(flow: _Flow, report: VisitReport) -> None:
         )
         return
     by_id = {e.id: e for e in report.episodes}
-    for group in _grouped_flags(report.flags):
+    for group in by_rule(report.flags):
         first = group[0]
         flow.room(0.55)
         top, page = flow.page.y, flow.page

@@ -12,7 +12,7 @@ from flask import render_template, request, url_for
 
 from diary import calm, experiments, services
 from diary.analysis.classify import classify_all
-from diary.analysis.flags import SEEK_CARE_NOW
+from diary.analysis.flags import SEEK_CARE_NOW, merged_by_rule
 from diary.config import LoadedConfig
 from diary.domain import SIDES, VISIBLE_SIGNS, Episode, Flag
 from diary.errors import BadInput, EpisodeNotFound
@@ -153,8 +153,9 @@ def _split_flags(flags: list[Flag]) -> dict[str, Any]:
     return {
         "urgent": urgent,
         "seek_said": any(SEEK_CARE_NOW in f.words for f in urgent),  # said once, not twice
-        "doctor": [f for f in flags if f.severity == "doctor"],
-        "watch": [f for f in flags if f.severity not in ("urgent", "doctor")],
+        # A rule raised at several sites reads as one line ("... at 3 sites (eyelid, ...)").
+        "doctor": merged_by_rule([f for f in flags if f.severity == "doctor"]),
+        "watch": merged_by_rule([f for f in flags if f.severity not in ("urgent", "doctor")]),
     }
 
 
