@@ -17,9 +17,9 @@ def backup(
     yes: Annotated[bool, typer.Option("--yes", help="Replace FILE if it exists.")] = False,
 ) -> None:
     """Copy the diary safely, even while it is being written."""
-    from diary.storage.backup import backup as make_backup
+    from diary import services
 
-    info = make_backup(state_of(ctx).database(), file, overwrite=yes)
+    info = services.backup_diary(state_of(ctx).database(), file, overwrite=yes)
     typer.echo(
         f"Backed up {counted(info.episodes, 'episode')} to {info.path} (schema {info.revision})"
     )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from diary import storage
 from diary.analysis.classify import Classifier, classify, classify_all
-from diary.analysis.flags import evaluate_flags
+from diary.analysis.flags import evaluate_flags, merged_by_rule
 from diary.domain import (
     Classification,
     Episode,
@@ -100,6 +100,25 @@ def flags_of_episode(
     """The flags active as of `as_of` that this episode is evidence for."""
     episode = get_episode(db, episode_id)
     return [f for f in active_flags(db, as_of, thresholds) if episode.id in f.episode_ids]
+
+
+def flag_entries(
+    db: Database, code: str, key: str, *, as_of: date, thresholds: Thresholds
+) -> tuple[Flag | None, Labelled]:
+    """The active flag `code` at `key` (without a key: the rule at every site it was raised
+    at, as one flag) and the entries it rests on, labelled: one read of the flags' window,
+    which holds all its evidence. (None, no entries) when no such flag is active."""
+    start, end = flag_window(as_of, thresholds)
+    with db.reading() as connection:
+        window = storage.episodes_between(start, end, connection=connection)
+    labels = classify_all(window, thresholds)
+    flags = evaluate_flags(window, as_of, thresholds, labels)
+    if not key:
+        flags = merged_by_rule(flags)
+    flag = next((f for f in flags if f.code == code and f.key == key), None)
+    evidence = set(flag.episode_ids) if flag else set()
+    listed = [e for e in window if e.id in evidence]
+    return flag, Labelled(listed, {e.id: labels[e.id] for e in listed})
 
 
 @dataclass(frozen=True)

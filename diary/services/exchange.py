@@ -149,6 +149,13 @@ def export_episodes(
     return count
 
 
+def backup_diary(db: Database, dest: Path, *, overwrite: bool = False) -> BackupInfo:
+    """A checked, private copy of the diary, taken safely even while it is being written."""
+    from diary.storage.backup import backup
+
+    return backup(db, dest, overwrite=overwrite)
+
+
 @dataclass(frozen=True)
 class Restored:
     backup: BackupInfo

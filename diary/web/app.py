@@ -11,7 +11,7 @@ from flask import Flask, abort, flash, g, redirect, render_template, request, se
 from werkzeug.wrappers import Response
 
 from diary import calm, services
-from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW, merged_by_rule
+from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
 from diary.describe import episode_summary, label_text, time_of_day, when_of
 from diary.entries import day_input
 from diary.errors import BadInput, DiaryError, EpisodeNotFound
@@ -28,11 +28,9 @@ from diary.web.views import (
     edit_form,
     edit_page,
     entry,
-    episodes_by_id,
     home_page,
     undoable,
     week_page,
-    with_labels,
 )
 
 __all__ = ["UNDO_MINUTES", "Diary", "create_app"]  # Diary: what the pages share
@@ -181,19 +179,15 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
     def entries() -> str:
         """The entries a flag rests on (`?flag=CODE&key=KEY`; without a key, every site the
         rule was raised at, as the home page lists it)."""
-        thresholds = diary.config.thresholds
         code, key = request.args.get("flag", ""), request.args.get("key", "")
-        flags = services.active_flags(diary.database, diary.now().date(), thresholds)
-        if not key:
-            flags = merged_by_rule(flags)
-        flag = next((f for f in flags if f.code == code and f.key == key), None)
-        ids = set(flag.episode_ids) if flag else set()
-        listed = [] if not ids else episodes_by_id(diary, ids)
+        flag, entries = services.flag_entries(
+            diary.database, code, key, as_of=diary.now().date(), thresholds=diary.config.thresholds
+        )
         return render_template(
             "entries.html",
             page="",
             flag=flag,
-            entries=with_labels(diary, listed),
+            entries=list(entries),
             back=request.full_path,
         )
 

@@ -4,6 +4,7 @@ check-in and the week, built from the services for `diary.web.app`'s routes."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,11 +12,10 @@ from typing import Any
 from flask import render_template, request, url_for
 
 from diary import calm, experiments, services
-from diary.analysis.classify import classify_all
 from diary.analysis.flags import SEEK_CARE_NOW, merged_by_rule
 from diary.config import LoadedConfig
-from diary.domain import SIDES, VISIBLE_SIGNS, Episode, Flag
-from diary.errors import BadInput, EpisodeNotFound
+from diary.domain import SIDES, VISIBLE_SIGNS, Classification, Episode, Flag
+from diary.errors import BadInput
 from diary.parsing import default_week, iso_week_name, parse_date, parse_iso_week
 from diary.storage import Database
 from diary.vocabulary import SITES
@@ -91,21 +91,6 @@ def entry(diary: Diary, episode_id: int) -> Episode:
 def undoable(episode: Episode, now: datetime) -> bool:
     logged = episode.logged_at
     return logged is not None and timedelta(0) <= now - logged <= timedelta(minutes=UNDO_MINUTES)
-
-
-def with_labels(diary: Diary, episodes: list[Episode]) -> list[tuple[Episode, Any]]:
-    labels = classify_all(episodes, diary.config.thresholds)
-    return [(e, labels[e.id]) for e in episodes]
-
-
-def episodes_by_id(diary: Diary, ids: set[int]) -> list[Episode]:
-    found = []
-    for episode_id in sorted(ids):
-        try:
-            found.append(services.get_episode(diary.database, episode_id))
-        except EpisodeNotFound:
-            continue
-    return found
 
 
 def _form_choices(diary: Diary, recent: list[Episode], form: LogForm) -> dict[str, Any]:
@@ -269,7 +254,14 @@ def week_page(diary: Diary, week: str | None) -> str:
         thresholds=diary.config.thresholds,
         days=summary.days_so_far,
     )
-    listed = [] if quiet else services.list_episodes(diary.database, start, start + timedelta(6))
+    # In calm mode the week shows no list of entries, so none is read.
+    listed: Iterable[tuple[Episode, Classification]] = (
+        []
+        if quiet
+        else services.labelled_episodes(
+            diary.database, start, start + timedelta(6), thresholds=diary.config.thresholds
+        )
+    )
     return render_template(
         "week.html",
         calm=None if quiet is None else [plain(line) for line in quiet.body()],
@@ -281,7 +273,7 @@ def week_page(diary: Diary, week: str | None) -> str:
         end=start + timedelta(days=6),
         chosen=summary.chosen,
         view=week_view(summary),
-        entries=with_labels(diary, listed),
+        entries=list(listed),
         back=request.full_path.rstrip("?"),
         previous=iso_week_name(start - timedelta(days=7)),
         next=iso_week_name(following) if following <= today else None,
