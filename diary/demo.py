@@ -5,16 +5,44 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
+from diary.analysis.experiment import (
+    DEFAULT_BLOCK_DAYS,
+    DEFAULT_WASHOUT_DAYS,
+    Experiment,
+    draw_sequence,
+    schedule_of,
+)
 from diary.domain import Exposure, KeptDay, NewEpisode, TriggerEntry
-
-if TYPE_CHECKING:
-    from diary.analysis.experiment import Experiment
 
 DEFAULT_SEED = 7
 DEFAULT_DAYS = 120
 CHECK_IN_DAYS = 90  # the demo person began the evening check-in three months ago
+
+
+# The demo person's finished caffeine experiment on twitches.
+DEMO_PAIRS = 6
+DEMO_SEED = 2026
+DEMO_ENDED_DAYS_AGO = 4
+DEMO_DAYS = 2 * DEMO_PAIRS * DEFAULT_BLOCK_DAYS + DEMO_ENDED_DAYS_AGO  # history it needs
+
+
+def demo_experiment(today: date) -> Experiment:
+    """The demo person's caffeine experiment on twitches: 6 weekly pairs that ended a few
+    days ago."""
+    length = 2 * DEMO_PAIRS * DEFAULT_BLOCK_DAYS
+    start = today - timedelta(days=DEMO_ENDED_DAYS_AGO + length)
+    return Experiment(
+        id=0,
+        exposure="caffeine",
+        outcome="twitch",
+        block_days=DEFAULT_BLOCK_DAYS,
+        pairs=DEMO_PAIRS,
+        washout_days=DEFAULT_WASHOUT_DAYS,
+        seed=DEMO_SEED,
+        sequence=draw_sequence(DEMO_SEED, DEMO_PAIRS),
+        start=start,
+    )
 
 
 @dataclass(frozen=True)
@@ -45,14 +73,12 @@ def demo_history(today: date, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_S
     worsening_from = today - timedelta(days=21)
     check_in_from = today - timedelta(days=CHECK_IN_DAYS)
     # The last weeks hold a finished caffeine experiment, lived as assigned but for a cup on
-    # one day without, and checked in every evening but four (loaded here: it needs numpy).
-    from diary.experiments import DEMO_DAYS, demo_assignment, demo_experiment
-
+    # one day without, and checked in every evening but four.
     experiment = demo_experiment(today) if days >= DEMO_DAYS else None
     for offset in range(days):
         day = first + timedelta(days=offset)
         cups = rng.choice([0, 0, 0, 1, 1, 2, 3, 4])
-        slot = demo_assignment(experiment, day) if experiment else None
+        slot = schedule_of(experiment).slot(day) if experiment else None
         if slot is not None:
             cups = (
                 max(cups, 2)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from diary.checks import kept_day_from_record, new_episode_from_record
 from diary.domain import (
@@ -28,9 +28,6 @@ from diary.domain import (
 )
 from diary.errors import BadInput, ImportRejected
 from diary.shapes import EPISODE_KEYS, classification_dict, episode_values
-
-if TYPE_CHECKING:
-    from diary.calm import CalmRecord
 
 # The columns: the episode's JSON keys, with its classification flattened.
 CSV_COLUMNS: tuple[str, ...] = (*EPISODE_KEYS, "label", "subtype", "confidence")
@@ -322,15 +319,18 @@ class ParsedFile:
     episodes: list[NewEpisode]
     rows: int
     days: list[KeptDay] = field(default_factory=list)
-    calm: CalmRecord | None = None  # calm mode and its checks (JSON "calm", "checks")
-    experiments: list[Any] = field(default_factory=list)  # planned experiments, checked
+    # What a JSON export carries beyond episodes and days, as read: calm mode and its checks
+    # ({"calm": ..., "checks": ...}) and planned experiments. The use cases that own them
+    # check them before anything is written (diary.services.exchange.import_episodes).
+    calm: dict[str, Any] | None = None
+    experiments: Any = None
 
 
 def parse_file(text: str, *, kind: str, now: datetime | None = None) -> ParsedFile:
     """Validate every row; raises ImportRejected listing each bad row, or returns them all."""
     days: list[KeptDay] = []
-    calm = None
-    experiments: list[Any] = []
+    calm: dict[str, Any] | None = None
+    experiments: Any = None
     if kind == "json":
         document = _json_document(text)
         records = _json_records(document)
@@ -342,13 +342,9 @@ def parse_file(text: str, *, kind: str, now: datetime | None = None) -> ParsedFi
                 (f"day {i}", _typed_day(item)) for i, item in enumerate(listed, start=1)
             )
         if isinstance(document, dict) and ("calm" in document or "checks" in document):
-            from diary.calm import record_from_json
-
-            calm = record_from_json(document.get("calm"), document.get("checks"))
-        if isinstance(document, dict) and document.get("experiments") is not None:
-            from diary.experiments import records_from_json
-
-            experiments = records_from_json(document["experiments"])
+            calm = {"calm": document.get("calm"), "checks": document.get("checks")}
+        if isinstance(document, dict):
+            experiments = document.get("experiments")
     else:
         records = _csv_records(text)
     episodes, problems, rows = [], [], 0

@@ -208,7 +208,7 @@ def test_a_bad_calm_or_checks_key_refuses_the_whole_import(
 
 
 def _open_checks(db: str, moments: list[datetime]) -> None:
-    from diary import calm
+    from diary.services import calm
     from diary.storage import open_database
 
     database = open_database(db)
@@ -220,7 +220,7 @@ def _open_checks(db: str, moments: list[datetime]) -> None:
 
 
 def _counted(db: str, today: date) -> tuple[int, int]:
-    from diary import calm
+    from diary.services import calm
     from diary.storage import open_database
 
     database = open_database(db)
@@ -359,7 +359,7 @@ def test_charts_leave_out_per_day_twitch_counts_and_trends(pair: Pair, tmp_path:
 def test_the_chart_view_drops_only_the_twitch_series() -> None:
     from diary.analysis.classify import classify_all
     from diary.analysis.series import chart_data
-    from diary.calm import charts_view
+    from diary.services.calm import charts_view
     from tests.factories import spasm, twitch
 
     start = date(2026, 11, 1)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from diary import experiments
+from diary.services import experiments
 from diary.analysis.experiment import (
     DayObservation,
     Experiment,

@@ -49,7 +49,7 @@ def calm_off(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 
 def _switch(ctx: typer.Context, on: bool, *, as_json: bool) -> None:
-    from diary import calm
+    from diary.services import calm
 
     state = state_of(ctx)
     now_state, changed = calm.set_calm(state.database(), on, now=state.now())
@@ -64,7 +64,7 @@ def _switch(ctx: typer.Context, on: bool, *, as_json: bool) -> None:
 @calm_app.command("status")
 def calm_status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Whether calm mode is on, and since when."""
-    from diary import calm
+    from diary.services import calm
 
     now_state = calm.calm_state(state_of(ctx).database())
     if as_json:
@@ -78,8 +78,8 @@ def calm_status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 def echo_noted(result: LoggedEpisode) -> None:
     """`diary log` in calm mode: "Noted." and any urgent or doctor flag this episode is
     evidence for, printed by the same code and with the same words as outside calm mode."""
-    from diary import calm
     from diary.analysis.flags import NOT_A_DIAGNOSIS
+    from diary.services import calm
 
     typer.echo(calm.NOTED)
     concerning = calm.loud(result.flags_of_episode)
@@ -97,8 +97,8 @@ def echo_noted(result: LoggedEpisode) -> None:
 def echo_calm_flags(active: Sequence[Flag], *, day: date, heading: str) -> None:
     """`diary flags` in calm mode: the urgent and doctor flags exactly as ever; watch-level
     notes are in the weekly summary."""
-    from diary import calm
     from diary.analysis.flags import NOT_A_DIAGNOSIS
+    from diary.services import calm
 
     shown = calm.loud(active)
     if shown:

@@ -59,7 +59,7 @@ def day(
             typer.echo(render.day_line(current, units=state.config().exposures))
             if not asked:
                 typer.echo("Already checked in; give --had or --none to replace it.")
-                from diary.experiments import today_line
+                from diary.services.experiments import today_line
 
                 line = today_line(db, now.date())
                 if line:
@@ -78,7 +78,7 @@ def day(
         render.print_json(render.day_dict(record))
         return
     typer.echo("Checked in: " + render.day_line(record, units=state.config().exposures))
-    from diary.experiments import check_in_line
+    from diary.services.experiments import check_in_line
 
     line = check_in_line(db, the_day, list(record.exposures), today=now.date())
     if line:

@@ -16,7 +16,7 @@ from diary.errors import BadInput
 
 if TYPE_CHECKING:
     from diary.analysis.experiment import ExperimentResult, PairTest
-    from diary.experiments import Plan, Situation, Status
+    from diary.services.experiments import Plan, Situation, Status
 
 experiment_app = typer.Typer(
     cls=DiaryGroup,
@@ -79,9 +79,9 @@ def plan(
     Prints the dates and the chance of finding a halving or a doubling; the order stays
     hidden until the end (`status` tells each day's assignment on the day).
     """
-    from diary import experiments
     from diary.analysis.experiment import MIN_ANALYSED_DAYS, MIN_PAIRS_FOR_5_PERCENT
     from diary.parsing import parse_date
+    from diary.services import experiments
 
     state = state_of(ctx)
     now = state.now()
@@ -148,7 +148,7 @@ def plan_dict(planned: Plan) -> dict[str, Any]:
 
 def plan_text(planned: Plan) -> str:
     from diary.analysis.experiment import MIN_PAIRS_FOR_5_PERCENT
-    from diary.experiments import OUTCOME_WORDS, POWER_SIMULATIONS
+    from diary.services.experiments import OUTCOME_WORDS, POWER_SIMULATIONS
 
     x, h = planned.experiment, planned.history
     lines = [
@@ -195,7 +195,7 @@ def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Never a later assignment and never an outcome number: no peeking.
     """
-    from diary import experiments
+    from diary.services import experiments
 
     state = state_of(ctx)
     today = state.now().date()
@@ -227,7 +227,7 @@ def status_dict(found: Status) -> dict[str, Any]:
 
 
 def status_text(found: Status) -> str:
-    from diary.experiments import OUTCOME_WORDS, slot_words
+    from diary.services.experiments import OUTCOME_WORDS, slot_words
 
     s = found.situation
     x = s.experiment
@@ -281,7 +281,7 @@ def result(
     as_json: JsonOpt = False,
 ) -> None:
     """The randomisation test, the rate ratio with its interval, pair by pair."""
-    from diary import experiments
+    from diary.services import experiments
 
     state = state_of(ctx)
     today = state.now().date()
@@ -376,7 +376,7 @@ def _rate(value: float | None) -> str:
 
 def result_text(found: ExperimentResult) -> str:
     from diary.analysis.flags import NOT_A_DIAGNOSIS
-    from diary.experiments import OUTCOME_WORDS
+    from diary.services.experiments import OUTCOME_WORDS
 
     x = found.experiment
     what = OUTCOME_WORDS[x.outcome]
@@ -457,7 +457,7 @@ def revealed(found: ExperimentResult) -> tuple[str, bool]:
 
 
 def verdict_line(found: ExperimentResult) -> str:
-    from diary.experiments import OUTCOME_WORDS
+    from diary.services.experiments import OUTCOME_WORDS
 
     x = found.experiment
     what = OUTCOME_WORDS[x.outcome]
@@ -492,7 +492,7 @@ def _changed(found: Situation, words: str) -> None:
 @experiment_app.command("pause")
 def pause(ctx: typer.Context, yes: YesOpt = False) -> None:
     """Pause from today; on resume the rest moves on by whole pairs."""
-    from diary import experiments
+    from diary.services import experiments
 
     state = state_of(ctx)
     found = experiments.pause(state.database(), state.now().date())
@@ -502,7 +502,7 @@ def pause(ctx: typer.Context, yes: YesOpt = False) -> None:
 @experiment_app.command("resume")
 def resume(ctx: typer.Context, yes: YesOpt = False) -> None:
     """Go on after a pause, with the next pair starting on a whole-pair boundary."""
-    from diary import experiments
+    from diary.services import experiments
 
     state = state_of(ctx)
     found = experiments.resume(state.database(), state.now().date())
@@ -515,7 +515,7 @@ def resume(ctx: typer.Context, yes: YesOpt = False) -> None:
 @experiment_app.command("abandon")
 def abandon(ctx: typer.Context, yes: YesOpt = False) -> None:
     """End the experiment now (its result is then exploratory)."""
-    from diary import experiments
+    from diary.services import experiments
 
     state = state_of(ctx)
     today = state.now().date()

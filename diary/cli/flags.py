@@ -42,12 +42,12 @@ def flags(
             }
         )
         return
-    from diary.experiments import stop_line
+    from diary.services.experiments import stop_line
 
     stop = stop_line(state.database(), active, today)
     if stop:  # safety first: before the flags, in calm mode too
         typer.secho(stop, fg="red", bold=True)
-    from diary import calm
+    from diary.services import calm
 
     if calm.opened(state.database(), "flags", state.now()):  # counted; watch notes go weekly
         from diary.cli.calm import echo_calm_flags

@@ -87,7 +87,7 @@ def weekly(
     if fmt is ReportFormat.json:
         render.print_json(weekly_dict(summary))
         return
-    from diary.calm import open_weekly  # calm mode: counts this opening, days not counts
+    from diary.services.calm import open_weekly  # calm mode: counts this opening, days not counts
 
     db, days = state.database(), summary.days_so_far
     calm = open_weekly(db, start, now=state.now(), thresholds=state.thresholds, days=days)
@@ -156,7 +156,9 @@ def doctor(
     )
     from dataclasses import replace
 
-    from diary.calm import checks_note  # calm mode: page 1 adds the count of opened summaries
+    from diary.services.calm import (
+        checks_note,  # calm mode: page 1 adds the count of opened summaries
+    )
 
     report = replace(report, checks_note=checks_note(state.database(), today))
     pages = write_visit_pdf(report, out, paper=paper.value)
@@ -194,7 +196,7 @@ def charts(
                 "`diary demo`"
             )
         raise NotEnoughData(f"no episodes between {start} and {end}: no chart drawn")
-    from diary.calm import CHARTS_NOTE, open_charts  # calm mode: no per-day twitch series
+    from diary.services.calm import CHARTS_NOTE, open_charts  # calm mode: no per-day twitch series
 
     shown = open_charts(state.database(), data, now=state.now(), counted=not as_json)
     if shown is not data:
@@ -203,8 +205,8 @@ def charts(
 
     written, skipped = write_charts(shown, out, fmt.value)
     if shown is data:  # each experiment that is over (calm mode: no daily counts, so none)
-        from diary.experiments import charted_between
         from diary.reports.experiment import write_experiment_charts
+        from diary.services.experiments import charted_between
 
         over = charted_between(
             state.database(), start, end, today=state.now().date(), thresholds=state.thresholds

@@ -13,7 +13,7 @@ from diary.reports.triggers import LAG_WORDS, ratio_text
 from diary.shapes import flag_dict, shown
 
 if TYPE_CHECKING:
-    from diary.calm import CalmWeek
+    from diary.analysis.calm import CalmWeek
 
 PLURAL = {"twitch": "twitches", "spasm": "spasms", "unclear": "unclear"}
 

@@ -3,8 +3,9 @@ and returns analysis results to render; nothing here prints or draws.
 
 One module per use case: `episodes` (log, list, show, edit, delete, the flags of an
 episode), `home` (the page's home), `days` (the check-in), `reports` (weekly, charts, doctor
-visit, triggers), `exchange` (import, export, restore, demo) and `periods` (how days and
-periods are bounded)."""
+visit, triggers), `exchange` (import, export, backup, restore, demo), `periods` (how days
+and periods are bounded), and two features with their own words and records: `calm` (calm
+mode) and `experiments` (`diary experiment`), imported as modules when used."""
 
 from diary.services.days import check_in, day_history, get_day, kept_days_in
 from diary.services.episodes import (

@@ -69,7 +69,7 @@ def log_episode(
     """Store the episode; return it with its label and the flags active as of today. One
     transaction: the write, then the flags' window read back in it (with calm mode and
     whether any experiment was planned)."""
-    from diary import calm
+    from diary.services import calm
 
     start, end = flag_window(now.date(), thresholds)
     with db.writing() as connection:
@@ -88,7 +88,7 @@ def log_episode(
     # A diary that never planned an experiment has none to stop: the experiment modules
     # stay unimported (their import: ~0.03 s of CPU by -X importtime).
     if planned:
-        from diary.experiments import stop_line
+        from diary.services.experiments import stop_line
 
         stop = stop_line(db, active, now.date())
     return LoggedEpisode(stored, label, active, calm=quiet, stop=stop)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from diary import storage
 from diary.analysis.classify import Classifier
@@ -55,6 +55,18 @@ def import_episodes(
     transaction."""
     from diary.interchange import new_episodes
 
+    # Calm mode and planned experiments are checked by the modules that own them, before
+    # anything is written.
+    calm_record = None
+    if parsed.calm is not None:
+        from diary.services.calm import record_from_json
+
+        calm_record = record_from_json(parsed.calm["calm"], parsed.calm["checks"])
+    planned: list[Any] = []
+    if parsed.experiments is not None:
+        from diary.services.experiments import records_from_json
+
+        planned = records_from_json(parsed.experiments)
     incoming = parsed.episodes
     with db.writing() as connection:
         fresh: list[NewEpisode] = []
@@ -74,14 +86,14 @@ def import_episodes(
         if not dry_run:
             storage.add_episodes(fresh, connection=connection, logged_at=now)
             storage.add_days(new_days, connection=connection)
-            if parsed.calm is not None:  # calm mode and its checks, from a JSON export
-                from diary.calm import import_record
+            if calm_record is not None:  # calm mode and its checks, from a JSON export
+                from diary.services.calm import import_record
 
-                import_record(parsed.calm, connection=connection)
-            if parsed.experiments:  # planned experiments not held yet
-                from diary.experiments import import_records
+                import_record(calm_record, connection=connection)
+            if planned:  # planned experiments not held yet
+                from diary.services.experiments import import_records
 
-                import_records(parsed.experiments, connection=connection)
+                import_records(planned, connection=connection)
     return ImportResult(
         parsed.rows,
         len(fresh),
@@ -138,8 +150,8 @@ def export_episodes(
             if days_out is not None:
                 write_days_csv(days, days_out)
         else:
-            from diary.calm import export_record
-            from diary.experiments import export_record as experiments_record
+            from diary.services.calm import export_record
+            from diary.services.experiments import export_record as experiments_record
 
             extra = {
                 **export_record(connection=connection),
@@ -222,7 +234,7 @@ def fill_demo(
         history = demo_history(now.date(), days=days, seed=seed)
         added = add_many(database, history.episodes, now=now, days=history.days)
         if history.experiments:  # a finished experiment, for `diary experiment result`
-            from diary.experiments import add_planned
+            from diary.services.experiments import add_planned
 
             add_planned(database, history.experiments, now=now)
     finally:

@@ -145,7 +145,7 @@ def visit_report(
 def _experiments_over(
     db: Database, start: date, end: date, today: date, thresholds: Thresholds
 ) -> list[object]:
-    from diary.experiments import charted_between
+    from diary.services.experiments import charted_between
 
     return list(charted_between(db, start, end, today=today, thresholds=thresholds))
 

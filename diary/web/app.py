@@ -10,12 +10,13 @@ from typing import Any
 from flask import Flask, abort, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from diary import calm, services
+from diary import services
 from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
 from diary.describe import episode_summary, label_text, time_of_day, when_of
 from diary.entries import day_input
 from diary.errors import BadInput, DiaryError, EpisodeNotFound
 from diary.parsing import recent_period
+from diary.services import calm
 from diary.web.charts import MIN_WIDE_PX, chart_data, chart_period, chart_svg
 from diary.web.forms import LogForm, StrictRequest, shown
 from diary.web.pages import triggers_view

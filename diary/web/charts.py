@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from diary import calm, services
+from diary import services
+from diary.services import calm
 from diary.storage import Database
 from diary.thresholds import Thresholds
 

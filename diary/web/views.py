@@ -11,12 +11,13 @@ from typing import Any
 
 from flask import render_template, request, url_for
 
-from diary import calm, experiments, services
+from diary import services
 from diary.analysis.flags import SEEK_CARE_NOW, merged_by_rule
 from diary.config import LoadedConfig
 from diary.domain import SIDES, VISIBLE_SIGNS, Classification, Episode, Flag
 from diary.errors import BadInput
 from diary.parsing import default_week, iso_week_name, parse_date, parse_iso_week
+from diary.services import calm, experiments
 from diary.storage import Database
 from diary.vocabulary import SITES
 from diary.web.charts import ChartCache

@@ -1,7 +1,8 @@
 """Use cases of `diary experiment`: plan, status, pause/resume/abandon and the result.
 
-Each function takes the `Database` and opens the transactions it needs (like
-`diary.services`); the statistics are in `diary.analysis.experiment`.
+Each function takes the `Database` and opens the transactions it needs, like the other
+services; the statistics are in `diary.analysis.experiment`. Loaded only when used (it needs
+numpy): `from diary.services import experiments`.
 """
 
 from __future__ import annotations
@@ -640,36 +641,6 @@ def import_records(records: Sequence[tuple[Experiment, datetime]], *, connection
         spans.append((x, (first, last)))
     store.add_experiments(fresh, connection=connection)
     return len(fresh)
-
-
-# --- the demo diary's finished experiment ----------------------------------------------
-
-DEMO_PAIRS = 6
-DEMO_SEED = 2026
-DEMO_ENDED_DAYS_AGO = 4
-DEMO_DAYS = 2 * DEMO_PAIRS * stats.DEFAULT_BLOCK_DAYS + DEMO_ENDED_DAYS_AGO  # history it needs
-
-
-def demo_experiment(today: date) -> Experiment:
-    """The demo person's caffeine experiment on twitches: 6 weekly pairs that ended a few
-    days ago."""
-    length = 2 * DEMO_PAIRS * stats.DEFAULT_BLOCK_DAYS
-    start = today - timedelta(days=DEMO_ENDED_DAYS_AGO + length)
-    return Experiment(
-        id=0,
-        exposure="caffeine",
-        outcome="twitch",
-        block_days=stats.DEFAULT_BLOCK_DAYS,
-        pairs=DEMO_PAIRS,
-        washout_days=stats.DEFAULT_WASHOUT_DAYS,
-        seed=DEMO_SEED,
-        sequence=stats.draw_sequence(DEMO_SEED, DEMO_PAIRS),
-        start=start,
-    )
-
-
-def demo_assignment(experiment: Experiment, day: date) -> Slot | None:
-    return stats.schedule_of(experiment).slot(day)
 
 
 def add_planned(db: Database, planned: Sequence[Experiment], *, now: datetime) -> None:
