@@ -56,10 +56,19 @@ COMMON_AND_USUALLY_HARMLESS = (
 def lookback_days(thresholds: Thresholds = DEFAULTS) -> int:
     """How many days up to the as-of date the rules need to see."""
     return max(
-        thresholds.active_window_days,
-        2 * thresholds.worsening_window_days,
-        thresholds.active_window_days + thresholds.serotonergic_window_days,
+        full_days(thresholds), thresholds.active_window_days + thresholds.serotonergic_window_days
     )
+
+
+# Before the last `full_days`, the one rule that looks further back (a clonus within
+# `serotonergic_window_days` of a serotonergic medicine) reads only episodes logged with a
+# medication: a caller may hand over just those from that stretch of the lookback.
+LOOKBACK_TRIGGER = "medication"
+
+
+def full_days(thresholds: Thresholds = DEFAULTS) -> int:
+    """How many days up to the as-of date the rules need every episode of."""
+    return max(thresholds.active_window_days, 2 * thresholds.worsening_window_days)
 
 
 def day_label(day: date) -> str:

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from diary import storage
 from diary.analysis.classify import Classifier, classify, classify_all
-from diary.analysis.flags import evaluate_flags, merged_by_rule
+from diary.analysis.flags import LOOKBACK_TRIGGER, evaluate_flags, full_days, merged_by_rule
 from diary.domain import (
     Classification,
     Episode,
     Flag,
     NewEpisode,
+    last_days,
 )
 from diary.errors import BadInput
 from diary.services.periods import day_after, day_start, flag_window
@@ -48,11 +49,25 @@ class LoggedEpisode:
         return [f for f in self.active_flags if self.episode.id in f.episode_ids]
 
 
-def active_flags(db: Database, as_of: date, thresholds: Thresholds) -> list[Flag]:
-    """Flags as of the end of `as_of`, reading only the days the rules look at."""
+def flag_evidence(connection: Connection, as_of: date, thresholds: Thresholds) -> list[Episode]:
+    """What the flags as of `as_of` can rest on, read in the caller's transaction: every
+    episode of the days the rules read in full, and from the rest of their lookback only the
+    episodes logged with a medication, all that the one rule looking further back reads
+    (on bench/run.py's diary: about half the episodes a `diary log` reads)."""
     start, end = flag_window(as_of, thresholds)
+    full = day_start(last_days(as_of, full_days(thresholds))[0])
+    older = []
+    if start < full:
+        older = storage.episodes_between(
+            start, full, connection=connection, with_trigger=LOOKBACK_TRIGGER
+        )
+    return older + storage.episodes_between(max(start, full), end, connection=connection)
+
+
+def active_flags(db: Database, as_of: date, thresholds: Thresholds) -> list[Flag]:
+    """Flags as of the end of `as_of`, reading only what the rules look at."""
     with db.reading() as connection:
-        episodes = storage.episodes_between(start, end, connection=connection)
+        episodes = flag_evidence(connection, as_of, thresholds)
     return evaluate_flags(episodes, as_of, thresholds)
 
 
@@ -71,10 +86,9 @@ def log_episode(
     whether any experiment was planned)."""
     from diary.services import calm
 
-    start, end = flag_window(now.date(), thresholds)
     with db.writing() as connection:
         episode_id = storage.add_episode(episode, connection=connection, logged_at=now)
-        window = storage.episodes_between(start, end, connection=connection)
+        window = flag_evidence(connection, now.date(), thresholds)
         stored = next((e for e in reversed(window) if e.id == episode_id), None)
         if stored is None:  # logged for a day before the flags' window
             stored = storage.get_episode(episode_id, connection=connection)
@@ -108,9 +122,8 @@ def flag_entries(
     """The active flag `code` at `key` (without a key: the rule at every site it was raised
     at, as one flag) and the entries it rests on, labelled: one read of the flags' window,
     which holds all its evidence. (None, no entries) when no such flag is active."""
-    start, end = flag_window(as_of, thresholds)
     with db.reading() as connection:
-        window = storage.episodes_between(start, end, connection=connection)
+        window = flag_evidence(connection, as_of, thresholds)
     labels = classify_all(window, thresholds)
     flags = evaluate_flags(window, as_of, thresholds, labels)
     if not key:

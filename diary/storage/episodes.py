@@ -234,11 +234,19 @@ def in_day_order(episodes: Iterable[Episode]) -> Iterator[Episode]:
 
 
 def episodes_between(
-    start: datetime | None, end: datetime | None, *, connection: Connection
+    start: datetime | None,
+    end: datetime | None,
+    *,
+    connection: Connection,
+    with_trigger: str | None = None,
 ) -> list[Episode]:
     """Episodes with start <= time < end (either bound open), oldest first (a night of
-    unknown hour after its day)."""
-    return list(in_day_order(_load(connection, *_time_filter(start, end))))
+    unknown hour after its day); `with_trigger`: only those logged with that trigger."""
+    conditions = _time_filter(start, end)
+    if with_trigger is not None:
+        having = select(_TRIGGERS.c.episode_id).where(_TRIGGERS.c.name == with_trigger)
+        conditions.append(_EPISODES.c.id.in_(having))
+    return list(in_day_order(_load(connection, *conditions)))
 
 
 def latest_episodes(
