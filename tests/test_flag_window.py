@@ -43,9 +43,18 @@ def test_the_flags_of_the_demo_diary_are_those_of_a_full_read_on_every_day(
 ) -> None:
     history = demo_history(TODAY, days=150, seed=3)
     services.add_many(database, history.episodes, now=datetime(2026, 11, 20, 21))
+    raised: set[str] = set()
     for back in range(0, 120, 3):
         as_of = TODAY - timedelta(days=back)
-        assert services.active_flags(database, as_of, DEFAULTS) == _full_read(database, as_of)
+        full = _full_read(database, as_of)
+        assert services.active_flags(database, as_of, DEFAULTS) == full
+        raised.update(f.code for f in full)
+    assert {"worsening", "persistent_twitching", "recurring_spasms"} <= raised  # not vacuous
+    for weeks in range(0, 16):  # the weekly report's flags, at each week's end
+        monday = TODAY - timedelta(days=TODAY.weekday() + 7 * weeks)
+        summary = services.weekly_report(database, monday, today=TODAY, thresholds=DEFAULTS)
+        as_of = min(monday + timedelta(days=6), TODAY)
+        assert list(summary.flags) == _full_read(database, as_of)
 
 
 @pytest.mark.backend

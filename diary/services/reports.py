@@ -14,8 +14,8 @@ from diary.domain import (
     last_days,
 )
 from diary.services.days import day_history, kept_days_in
-from diary.services.episodes import active_flags
-from diary.services.periods import day_after, day_start, flag_window
+from diary.services.episodes import active_flags, flag_evidence
+from diary.services.periods import day_after, day_start
 from diary.storage import Database
 from diary.thresholds import Thresholds
 
@@ -30,15 +30,16 @@ def weekly_report(
     db: Database, week_start: date, *, today: date, thresholds: Thresholds, chosen: str = ""
 ) -> WeeklySummary:
     """The ISO week from `week_start`, compared with the week before, with the flags active
-    at its end (or today, for the week in progress). One windowed read."""
+    at its end (or today, for the week in progress). One read of the two weeks and of what
+    the flags rest on."""
     week_end = week_start + timedelta(days=6)
     as_of = min(week_end, today)
-    flags_start, flags_end = flag_window(as_of, thresholds)
-    start = min(day_start(week_start - timedelta(days=7)), flags_start)
-    end = max(day_after(week_end), flags_end)
     with db.reading() as connection:
-        episodes = storage.episodes_between(start, end, connection=connection)
-    flags = evaluate_flags([e for e in episodes if e.at < flags_end], as_of, thresholds)
+        episodes = storage.episodes_between(
+            day_start(week_start - timedelta(days=7)), day_after(week_end), connection=connection
+        )
+        evidence = flag_evidence(connection, as_of, thresholds)
+    flags = evaluate_flags(evidence, as_of, thresholds)
     from diary.analysis.weekly import weekly_summary
 
     days = day_history(db, week_start, as_of) if as_of >= week_start else []
