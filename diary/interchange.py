@@ -321,7 +321,7 @@ class ParsedFile:
     days: list[KeptDay] = field(default_factory=list)
     # What a JSON export carries beyond episodes and days, as read: calm mode and its checks
     # ({"calm": ..., "checks": ...}) and planned experiments. The use cases that own them
-    # check them before anything is written (diary.services.exchange.import_episodes).
+    # check them before anything is written (diary.services.exchange.check_import).
     calm: dict[str, Any] | None = None
     experiments: Any = None
 

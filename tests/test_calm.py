@@ -207,6 +207,21 @@ def test_a_bad_calm_or_checks_key_refuses_the_whole_import(
     assert diary.json("calm", "status") == {"calm": False, "since": None}
 
 
+@pytest.mark.parametrize("part", ["calm", "experiments"])
+def test_a_refused_import_creates_no_diary(diary: Diary, tmp_path: Path, part: str) -> None:
+    """A file refused for its calm mode or experiments part is refused before any diary is
+    opened: no new diary file appears, even with --dry-run."""
+    document = {"format": "contraction-diary", "version": 1, "episodes": [], "days": []}
+    document[part] = {"calm": "yes"} if part == "calm" else [{"exposure": 3}]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document))
+    target = tmp_path / "never.sqlite3"
+    for dry in ([], ["--dry-run"]):
+        result = diary("--db", str(target), "import", str(path), *dry)
+        assert result.exit_code == 2, result.output
+        assert not target.exists()
+
+
 def _open_checks(db: str, moments: list[datetime]) -> None:
     from diary.services import calm
     from diary.storage import open_database

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from diary.services import experiments
 from diary.analysis.experiment import (
     DayObservation,
     Experiment,
@@ -21,6 +20,7 @@ from diary.analysis.experiment import (
     schedule_of,
 )
 from diary.errors import BadInput
+from diary.services import experiments
 from diary.storage import Database, open_database
 from diary.thresholds import Thresholds
 

@@ -370,3 +370,24 @@ def test_the_demo_diary_week_2025_w23_reports_worsening_with_its_evidence(
     listed = diary.json("list", "--since", "2025-05-26", "--until", "2025-06-08")
     assert sorted(worsening["episode_ids"]) == sorted(e["id"] for e in listed)
     assert "17 episodes on 10 days" in worsening["detail"]
+
+
+def test_a_rule_at_several_sites_keeps_its_words_in_one_title() -> None:
+    from diary.analysis.flags import merged_by_rule, sites_title
+
+    def weak(site: str, id: int) -> Flag:
+        return Flag(
+            "progressive_weakness",
+            "doctor",
+            f"Weakness at the {site} keeps coming back",
+            f"Weakness at the {site} on 2 days.",
+            (id,),
+            "001, 003",
+            key=site,
+        )
+
+    group = [weak("calf", 1), weak("thigh", 2)]
+    assert sites_title(group) == "Weakness keeps coming back at 2 sites (calf, thigh)"
+    [merged] = merged_by_rule(group)
+    assert merged.episode_ids == (1, 2) and merged.key == ""
+    assert "calf" in merged.detail and "thigh" in merged.detail

@@ -760,3 +760,41 @@ def test_a_rule_raised_at_several_sites_is_one_line_with_all_its_entries(
     listed = client.get(html.unescape(link.group(1))).get_data(as_text=True)
     assert "Twitching keeps coming back at 2 sites (eyelid, thumb)</h1>" in listed
     assert listed.count('class="entry"') == 40
+
+
+@pytest.mark.backend
+def test_a_rule_at_doctor_level_at_some_sites_and_watch_at_others_links_each_apart(
+    client: FlaskClient, database: Database
+) -> None:
+    """Twitching for weeks at the thigh and thumb (doctor) and for a few days at the eyelid
+    and cheek (watch): each line's link shows its own sites' entries."""
+    import html
+
+    from diary import services
+    from diary.domain import NewEpisode
+
+    def twitch(day_back: int, site: str) -> NewEpisode:
+        day = NOW.date() - timedelta(days=day_back)
+        return NewEpisode(
+            at=datetime.combine(day, datetime.min.time()) + timedelta(hours=9),
+            site=site,
+            duration_s=3,
+            pain=0,
+            visible="flicker",
+        )
+
+    long = [twitch(d, site) for d in (0, 6, 12, 20) for site in ("thigh", "thumb")]
+    # watch: 4 days in a week, and not at the same time as each other
+    short = [twitch(d, "eyelid") for d in (1, 2, 3, 4)] + [
+        twitch(d, "cheek") for d in (20, 21, 22, 23)
+    ]
+    services.add_many(database, long + short, now=NOW)
+    signed_in(client)
+    raw = client.get("/").get_data(as_text=True)
+    links = re.findall(r'href="(/entries\?flag=persistent_twitching[^"]*)"', raw)
+    pages = [client.get(html.unescape(link)).get_data(as_text=True) for link in links]
+    doctor = [p for p in pages if "(thigh, thumb)</h1>" in p]
+    watch = [p for p in pages if "(cheek, eyelid)</h1>" in p]
+    assert doctor and watch
+    assert doctor[0].count('class="entry"') == len(long)
+    assert watch[0].count('class="entry"') == len(short)

@@ -123,9 +123,10 @@ def sites_title(group: Sequence[Flag]) -> str:
     first = group[0]
     if len(group) == 1:
         return first.title
-    head = first.title.split(" at the ")[0]
+    head, _, rest = first.title.partition(" at the ")  # "Weakness at the calf keeps ..."
+    tail = rest[len(first.key) :] if first.key and rest.startswith(first.key) else ""
     keys = [flag.key for flag in group if flag.key]
-    return f"{head} at {len(group)} sites" + (f" ({', '.join(keys)})" if keys else "")
+    return f"{head}{tail} at {len(group)} sites" + (f" ({', '.join(keys)})" if keys else "")
 
 
 def merged_by_rule(flags: Sequence[Flag]) -> list[Flag]:

@@ -134,7 +134,8 @@ def import_(
     parsed = parse_file(text, kind=kind, now=state.now())
     if kind == "csv":  # its check-ins, if the export wrote them beside it
         parsed = _with_days_beside(file, parsed, max_size)
-    result = services.import_episodes(state.database(), parsed, now=state.now(), dry_run=dry_run)
+    checked = services.check_import(parsed)  # all of the file, before the diary is opened
+    result = services.import_episodes(state.database(), checked, now=state.now(), dry_run=dry_run)
     if as_json:
         render.print_json(
             {

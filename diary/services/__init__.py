@@ -29,11 +29,13 @@ from diary.services.episodes import (
     replace_episode,
 )
 from diary.services.exchange import (
+    CheckedImport,
     DemoFilled,
     ImportResult,
     Restored,
     add_many,
     backup_diary,
+    check_import,
     export_episodes,
     fill_demo,
     import_episodes,
@@ -44,6 +46,7 @@ from diary.services.periods import day_after, day_start, diary_start, period_or_
 from diary.services.reports import chart_data_for, trigger_report, visit_report, weekly_report
 
 __all__ = [
+    "CheckedImport",
     "DemoFilled",
     "HomePage",
     "ImportResult",
@@ -56,6 +59,7 @@ __all__ = [
     "add_many",
     "backup_diary",
     "chart_data_for",
+    "check_import",
     "check_in",
     "count_episodes",
     "day_after",

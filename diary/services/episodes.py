@@ -117,18 +117,28 @@ def flags_of_episode(
 
 
 def flag_entries(
-    db: Database, code: str, key: str, *, as_of: date, thresholds: Thresholds
+    db: Database,
+    code: str,
+    key: str,
+    *,
+    as_of: date,
+    thresholds: Thresholds,
+    severity: str = "",
 ) -> tuple[Flag | None, Labelled]:
     """The active flag `code` at `key` (without a key: the rule at every site it was raised
-    at, as one flag) and the entries it rests on, labelled: one read of the flags' window,
-    which holds all its evidence. (None, no entries) when no such flag is active."""
+    at, as one flag; `severity` tells apart a rule raised at doctor level at some sites and
+    at watch level at others) and the entries it rests on, labelled: one read of what the
+    flags rest on. (None, no entries) when no such flag is active."""
     with db.reading() as connection:
         window = flag_evidence(connection, as_of, thresholds)
     labels = classify_all(window, thresholds)
     flags = evaluate_flags(window, as_of, thresholds, labels)
     if not key:
         flags = merged_by_rule(flags)
-    flag = next((f for f in flags if f.code == code and f.key == key), None)
+    flag = next(
+        (f for f in flags if f.code == code and f.key == key and severity in ("", f.severity)),
+        None,
+    )
     evidence = set(flag.episode_ids) if flag else set()
     listed = [e for e in window if e.id in evidence]
     return flag, Labelled(listed, {e.id: labels[e.id] for e in listed})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ from diary.thresholds import Thresholds
 if TYPE_CHECKING:
     from diary.fhir import Person
     from diary.interchange import ParsedFile
+    from diary.services.calm import CalmRecord
     from diary.storage.backup import BackupInfo
 
 
@@ -48,15 +49,19 @@ class ImportResult:
     days_known: int = 0  # check-ins for dates the diary already holds: kept as they are
 
 
-def import_episodes(
-    db: Database, parsed: ParsedFile, *, now: datetime, dry_run: bool = False
-) -> ImportResult:
-    """Add the file's episodes and check-ins that the diary does not hold yet, all in one
-    transaction."""
-    from diary.interchange import new_episodes
+@dataclass(frozen=True)
+class CheckedImport:
+    """An import file checked in full, before any diary is opened: its episodes and days
+    (by `diary.interchange`), calm mode and planned experiments (by the services that own
+    them)."""
 
-    # Calm mode and planned experiments are checked by the modules that own them, before
-    # anything is written.
+    parsed: ParsedFile
+    calm: CalmRecord | None = None
+    experiments: list[Any] = field(default_factory=list)
+
+
+def check_import(parsed: ParsedFile) -> CheckedImport:
+    """Check what a JSON export carries beyond episodes and days; raises BadInput."""
     calm_record = None
     if parsed.calm is not None:
         from diary.services.calm import record_from_json
@@ -67,6 +72,17 @@ def import_episodes(
         from diary.services.experiments import records_from_json
 
         planned = records_from_json(parsed.experiments)
+    return CheckedImport(parsed, calm_record, planned)
+
+
+def import_episodes(
+    db: Database, checked: CheckedImport, *, now: datetime, dry_run: bool = False
+) -> ImportResult:
+    """Add the file's episodes and check-ins that the diary does not hold yet, all in one
+    transaction."""
+    from diary.interchange import new_episodes
+
+    parsed, calm_record, planned = checked.parsed, checked.calm, checked.experiments
     incoming = parsed.episodes
     with db.writing() as connection:
         fresh: list[NewEpisode] = []

@@ -178,11 +178,15 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
 
     @app.get("/entries")
     def entries() -> str:
-        """The entries a flag rests on (`?flag=CODE&key=KEY`; without a key, every site the
-        rule was raised at, as the home page lists it)."""
-        code, key = request.args.get("flag", ""), request.args.get("key", "")
+        """The entries a flag rests on (`?flag=CODE&key=KEY&severity=S`; without a key, every
+        site the rule was raised at with that severity, as the home page lists it)."""
         flag, entries = services.flag_entries(
-            diary.database, code, key, as_of=diary.now().date(), thresholds=diary.config.thresholds
+            diary.database,
+            request.args.get("flag", ""),
+            request.args.get("key", ""),
+            severity=request.args.get("severity", ""),
+            as_of=diary.now().date(),
+            thresholds=diary.config.thresholds,
         )
         return render_template(
             "entries.html",
