@@ -510,3 +510,41 @@ def test_demo_shows_a_link_no_clear_link_and_not_enough_data_everywhere(
     assert "Triggers on kept days (last 90 days): linked: caffeine" in text
     charts = diary.ok("--db", demo, "charts", "--out", str(tmp_path / "charts")).stdout
     assert str(tmp_path / "charts" / "trigger_effects.png") in charts.splitlines()
+
+
+def test_an_exposure_had_on_every_kept_day_is_not_called_short_of_data() -> None:
+    """Coffee every kept day: more such days will never tell, so the headline says so and
+    points to days planned without it, instead of "not enough data yet"."""
+    from diary.analysis.triggers import headline_of
+    from diary.reports.triggers import every_day_words
+
+    rng = random.Random(4)
+    n = 40
+    days = _days(
+        [_poisson(rng, 2.0) for _ in range(n)],
+        {"caffeine": [True] * n, "alcohol": [i == 3 for i in range(n)]},
+    )
+    headline = headline_of(_analyse(days))
+    assert headline.every_day == ("caffeine",)
+    assert set(headline.not_enough_data) == {"caffeine", "alcohol"}  # JSON keeps both
+    words = every_day_words(headline.every_day)
+    assert "had on every kept day" in words and "`diary experiment plan caffeine`" in words
+    assert "without it" in words
+
+
+@pytest.mark.backend
+def test_the_weekly_report_and_triggers_say_coffee_every_day_cannot_be_compared(
+    diary: Diary, autumn: None
+) -> None:
+    for i in range(21):
+        day = (date(2026, 10, 31) + timedelta(days=i)).isoformat()
+        diary.ok("day", day, "--had", "coffee=2", "--yes")
+        diary.log("--site", "eyelid", "--duration", "3s", "--pain", "0", "--at", f"{day} 09:00")
+    weekly = diary.ok("report", "weekly").stdout
+    assert "had on every kept day, so nothing to compare with: caffeine" in weekly
+    assert "not enough data yet: caffeine" not in weekly
+    data = diary.json_format("report", "weekly")
+    assert data["triggers_had_every_day"] == ["caffeine"]
+    assert "caffeine" in data["triggers_not_enough_data"]
+    short = diary.ok("triggers").stdout.split("\n\n")[0]
+    assert "nothing to compare with: caffeine" in short and "Not enough data" not in short

@@ -689,6 +689,17 @@ class TriggerHeadline:
     links: tuple[TriggerResult, ...]
     not_enough_data: tuple[str, ...]
     tested: int  # exposures with a verdict other than not enough data
+    # Of `not_enough_data`, those had on every kept day: more days of the same will not
+    # tell, only days without it (a planned experiment makes them).
+    every_day: tuple[str, ...] = ()
+
+
+def had_every_day(results: Sequence[TriggerResult]) -> set[str]:
+    """The exposures had on every kept day compared: nothing to compare them with."""
+    by_name: dict[str, list[TriggerResult]] = {}
+    for r in results:
+        by_name.setdefault(r.trigger, []).append(r)
+    return {name for name, rs in by_name.items() if all(r.unexposed_days == 0 for r in rs)}
 
 
 def headline_of(report: TriggerReport, most: int = 2) -> TriggerHeadline:
@@ -712,4 +723,5 @@ def headline_of(report: TriggerReport, most: int = 2) -> TriggerHeadline:
         links=tuple(links[:most]),
         not_enough_data=thin,
         tested=len(by_name) - len(thin),
+        every_day=tuple(name for name in thin if name in had_every_day(report.results)),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shlex
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 from diary.analysis.triggers import (
@@ -14,6 +15,7 @@ from diary.analysis.triggers import (
     DoseResponse,
     TriggerReport,
     TriggerResult,
+    had_every_day,
 )
 
 CAVEAT = (
@@ -23,6 +25,18 @@ CAVEAT = (
 )
 KIND_TITLES = {"all": "All episodes", "twitch": "Twitches", "spasm": "Spasms and cramps"}
 LAG_WORDS = {0: "the same day", 1: "the day after"}
+
+
+def every_day_words(names: Sequence[str]) -> str:
+    """'had on every kept day, so nothing to compare with: caffeine; only days planned
+    without it can tell (`diary experiment plan caffeine`)'. More days of the same will not
+    tell, so it is not "not enough data yet"."""
+    first = names[0].split(" + ")[0]
+    which = "it" if len(names) == 1 and " + " not in names[0] else "one of them"
+    return (
+        f"had on every kept day, so nothing to compare with: {', '.join(names)}; only days "
+        f"planned without {which} can tell (`diary experiment plan {shlex.quote(first)}`)"
+    )
 
 
 def _rounded(value: float | None, digits: int = 3) -> float | None:
@@ -335,11 +349,15 @@ def _in_short(report: TriggerReport) -> str:
         if all(r.verdict == NOT_ENOUGH_DATA for r in report.results if r.trigger == n)
     )
     unclear = sorted(names - decided - set(thin))
+    every_day = [n for n in thin if n in had_every_day(report.results)]
+    thin = [n for n in thin if n not in every_day]
     parts = [f"{key} ({'; '.join(where)})" for key, where in clear.items()]
     if unclear:
         parts.append(f"no clear link: {', '.join(unclear)}")
     if thin:
         parts.append(f"not enough data yet: {', '.join(thin)}")
+    if every_day:
+        parts.append(every_day_words(every_day))
     return "In short: " + ". ".join(part[:1].upper() + part[1:] for part in parts) + "."
 
 

@@ -9,7 +9,7 @@ from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
 from diary.analysis.weekly import WeeklySummary
 from diary.domain import counted
 from diary.parsing import format_duration
-from diary.reports.triggers import LAG_WORDS, ratio_text
+from diary.reports.triggers import LAG_WORDS, every_day_words, ratio_text
 from diary.shapes import flag_dict, shown
 
 if TYPE_CHECKING:
@@ -79,6 +79,10 @@ def weekly_dict(s: WeeklySummary) -> dict[str, Any]:
         "triggers_not_enough_data": []
         if s.triggers_found is None
         else list(s.triggers_found.not_enough_data),
+        # of those, the exposures had on every kept day (nothing to compare them with)
+        "triggers_had_every_day": []
+        if s.triggers_found is None
+        else list(s.triggers_found.every_day),
         "advice": [{"text": a.text, "source": a.source, "because": a.because} for a in s.advice],
         "disclaimer": NOT_A_DIAGNOSIS,
     }
@@ -174,8 +178,11 @@ def triggers_line(s: WeeklySummary) -> str | None:
         )
     elif found.tested:
         parts.append("no clear link yet")
-    if found.not_enough_data:
-        parts.append(f"not enough data yet: {', '.join(found.not_enough_data)}")
+    thin = [n for n in found.not_enough_data if n not in found.every_day]
+    if thin:
+        parts.append(f"not enough data yet: {', '.join(thin)}")
+    if found.every_day:
+        parts.append(every_day_words(found.every_day))
     return (
         f"Triggers on kept days (last {days} days): {'; '.join(parts)}. "
         "`diary triggers` tells more."

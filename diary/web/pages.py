@@ -14,7 +14,14 @@ from diary.analysis.triggers import LINKED, NOT_ENOUGH_DATA, PROTECTIVE, Trigger
 from diary.analysis.weekly import WeeklySummary
 from diary.domain import Flag, counted
 from diary.parsing import format_duration
-from diary.reports.triggers import CAVEAT, KIND_TITLES, LAG_WORDS, ratio_text, result_line
+from diary.reports.triggers import (
+    CAVEAT,
+    KIND_TITLES,
+    LAG_WORDS,
+    every_day_words,
+    ratio_text,
+    result_line,
+)
 
 PLURAL = {"twitch": "twitches", "spasm": "spasms", "unclear": "unclear"}
 WHAT_IT_MEANS = {
@@ -87,8 +94,12 @@ def week_view(s: WeeklySummary) -> WeekView:
         ]
         if found.tested and not found.links:
             triggers.append("No clear link with anything checked in so far.")
-        if found.not_enough_data:
-            triggers.append(f"Not enough days yet for: {', '.join(found.not_enough_data)}.")
+        thin = [n for n in found.not_enough_data if n not in found.every_day]
+        if thin:
+            triggers.append(f"Not enough days yet for: {', '.join(thin)}.")
+        if found.every_day:
+            words = every_day_words(found.every_day)
+            triggers.append(f"{words[:1].upper()}{words[1:]}.")
     sites = {
         site: _where(site, s.by_site_side.get(site, {})) for site in s.by_site
     }  # 'calf (3 left, 1 right)'
