@@ -798,3 +798,33 @@ def test_a_rule_at_doctor_level_at_some_sites_and_watch_at_others_links_each_apa
     assert doctor and watch
     assert doctor[0].count('class="entry"') == len(long)
     assert watch[0].count('class="entry"') == len(short)
+
+
+@pytest.mark.backend
+def test_the_week_page_says_coffee_every_day_cannot_be_compared_in_plain_words(
+    client: FlaskClient, database: Database
+) -> None:
+    from diary import services
+    from diary.domain import Exposure, KeptDay, NewEpisode
+
+    days = [NOW.date() - timedelta(days=d) for d in range(1, 22)]
+    kept = [
+        KeptDay(day, (Exposure("caffeine", 2.0),), checked_in_at=datetime.combine(day, NOW.time()))
+        for day in days
+    ]
+    twitches = [
+        NewEpisode(
+            at=datetime.combine(day, datetime.min.time()) + timedelta(hours=9),
+            site="eyelid",
+            duration_s=3,
+            pain=0,
+            visible="flicker",
+        )
+        for day in days
+    ]
+    services.add_many(database, twitches, now=NOW, days=kept)
+    signed_in(client)
+    page = _unescape(client.get("/week").get_data(as_text=True))
+    assert "Had on every kept day, so nothing to compare with: caffeine" in page
+    assert "only days planned without it can tell." in page
+    assert "`" not in page and "diary experiment" not in page

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from diary.analysis.flags import merged_by_rule
 from diary.analysis.triggers import LINKED, NOT_ENOUGH_DATA, PROTECTIVE, TriggerReport
 from diary.analysis.weekly import WeeklySummary
 from diary.domain import Flag, counted
@@ -98,8 +99,8 @@ def week_view(s: WeeklySummary) -> WeekView:
         if thin:
             triggers.append(f"Not enough days yet for: {', '.join(thin)}.")
         if found.every_day:
-            words = every_day_words(found.every_day)
-            triggers.append(f"{words[:1].upper()}{words[1:]}.")
+            words = plain(every_day_words(found.every_day))  # the page has no command line
+            triggers.append(f"{words[:1].upper()}{words[1:]}")
     sites = {
         site: _where(site, s.by_site_side.get(site, {})) for site in s.by_site
     }  # 'calf (3 left, 1 right)'
@@ -120,7 +121,7 @@ def week_view(s: WeeklySummary) -> WeekView:
         kept=kept,
         triggers=triggers,
         tables=[t for t in tables if t.rows],
-        flags=list(s.flags),
+        flags=merged_by_rule(s.flags),  # a rule at several sites reads as one flag
         advice=[(plain(a.text), a.because) for a in s.advice],
         windows=windows,
         empty=this.episodes == 0,
