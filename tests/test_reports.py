@@ -163,3 +163,25 @@ def test_week_helpers_agree() -> None:
     for day in (date(2026, 12, 31), date(2027, 1, 3), date(2026, 3, 29)):
         start, end = week_of(day)
         assert parse_iso_week(f"{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}") == (start, end)
+
+
+@pytest.mark.backend
+def test_weekly_text_reads_a_rule_at_several_sites_as_one_flag_and_json_keeps_each(
+    diary: Diary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIARY_NOW", "2026-11-22T21:00:00")
+    for day in range(1, 21):
+        for site in ("eyelid", "thumb"):
+            diary.log(
+                "--site", site, "--duration", "3s", "--pain", "0", "--visible", "flicker",
+                "--at", f"2026-11-{day:02d} 09:00",
+            )  # fmt: skip
+    for fmt in ("text", "markdown"):
+        text = diary.ok("report", "weekly", "--format", fmt).stdout
+        assert "Twitching keeps coming back at 2 sites (eyelid, thumb)" in text
+        assert "Twitching keeps coming back at the eyelid" not in text
+    flags = diary.json_format("report", "weekly")["flags"]
+    assert sorted(f["title"] for f in flags if f["code"] == "persistent_twitching") == [
+        "Twitching keeps coming back at the eyelid",
+        "Twitching keeps coming back at the thumb",
+    ]

@@ -131,12 +131,13 @@ def sites_title(group: Sequence[Flag]) -> str:
 
 def merged_by_rule(flags: Sequence[Flag]) -> list[Flag]:
     """The flags with each rule raised at several sites read as one flag: the sites in its
-    title, every site's detail, all their evidence (key "": no one site)."""
-    merged = []
+    title, every site's detail, all their evidence (key "": no one site). Urgent flags stay
+    one by one: each urgent sign is shown in full."""
+    merged: list[Flag] = []
     for group in by_rule(flags):
         first = group[0]
-        if len(group) == 1:
-            merged.append(first)
+        if len(group) == 1 or first.severity == "urgent":
+            merged.extend(group)
             continue
         merged.append(
             Flag(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
+from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW, merged_by_rule
 from diary.analysis.weekly import WeeklySummary
 from diary.domain import counted
 from diary.parsing import format_duration
@@ -297,7 +297,7 @@ def weekly_markdown(s: WeeklySummary, calm: CalmWeek | None = None) -> str:
         lines += [f"## {RELIEF_HEADING}", "", *(f"- {md_cell(line)}" for line in relief), ""]
     lines += ["## Flags", ""]
     if s.flags:
-        for f in s.flags:
+        for f in merged_by_rule(s.flags):  # a rule at several sites reads as one flag
             loud = "**URGENT** " if f.severity == "urgent" else ""
             lines.append(f"- {loud}[{f.severity}] **{f.title}**: {f.words}\n  (sources {f.source})")
         if any(f.severity == "urgent" for f in s.flags):
@@ -366,7 +366,7 @@ def weekly_text(
     console.print("[bold]Flags at the end of the week[/bold]")
     if not s.flags:
         console.print(indented(_no_flags(s), 2))
-    for f in s.flags:
+    for f in merged_by_rule(s.flags):  # a rule at several sites reads as one flag
         style = {"urgent": "bold red", "doctor": "yellow", "watch": "cyan"}[f.severity]
         console.print(indented(f"[{style}]{f.severity.upper()}[/{style}] {f.title}", 2))
         console.print(indented(f.words, 4))
