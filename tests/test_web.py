@@ -828,3 +828,31 @@ def test_the_week_page_says_coffee_every_day_cannot_be_compared_in_plain_words(
     assert "Had on every kept day, so nothing to compare with: caffeine" in page
     assert "only days planned without it can tell." in page
     assert "`" not in page and "diary experiment" not in page
+
+
+@pytest.mark.backend
+def test_a_past_weeks_flag_links_to_its_entries_as_they_stood_then(
+    client: FlaskClient, database: Database
+) -> None:
+    """A cramp of 9/10 five weeks ago: the flag is on that week's page but no longer active
+    today; its link still shows it, as of the week's end."""
+    import html
+
+    from diary import services
+    from diary.domain import NewEpisode
+    from diary.parsing import iso_week_name
+
+    then = NOW - timedelta(days=35)
+    cramp = NewEpisode(at=then, site="calf", duration_s=90, pain=9, visible="bulge", stiff=True)
+    services.add_many(database, [cramp], now=NOW)
+    signed_in(client)
+    week = client.get(f"/week?week={iso_week_name(then.date())}").get_data(as_text=True)
+    link = re.search(r'href="(/entries\?flag=severe_pain[^"]*)"', week)
+    assert link is not None and "as_of=" in link.group(1)
+    shown = _unescape(client.get(html.unescape(link.group(1))).get_data(as_text=True))
+    assert "Severe pain during a contraction" in shown and "As the flags stood" in shown
+    assert shown.count("9/10") >= 1
+    today = _unescape(client.get("/entries?flag=severe_pain&key=").get_data(as_text=True))
+    assert "no longer active" in today
+    refused = client.get("/entries?flag=severe_pain&as_of=someday")
+    assert refused.status_code == 400

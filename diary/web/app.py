@@ -15,7 +15,7 @@ from diary.analysis.flags import NOT_A_DIAGNOSIS, SEEK_CARE_NOW
 from diary.describe import episode_summary, label_text, time_of_day, when_of
 from diary.entries import day_input
 from diary.errors import BadInput, DiaryError, EpisodeNotFound
-from diary.parsing import recent_period
+from diary.parsing import parse_date, recent_period
 from diary.services import calm
 from diary.web.charts import MIN_WIDE_PX, chart_data, chart_period, chart_svg
 from diary.web.forms import LogForm, StrictRequest, shown
@@ -178,20 +178,25 @@ def create_app(diary: Diary, token: str, *, hosts: tuple[str, ...]) -> Flask:
 
     @app.get("/entries")
     def entries() -> str:
-        """The entries a flag rests on (`?flag=CODE&key=KEY&severity=S`; without a key, every
-        site the rule was raised at with that severity, as the home page lists it)."""
+        """The entries a flag rests on (`?flag=CODE&key=KEY&severity=S&as_of=DATE`; without a
+        key, every site the rule was raised at with that severity, as the pages list it;
+        without a date, the flags of today)."""
+        today = diary.now().date()
+        given = request.args.get("as_of")  # a past week's flags: as they were at its end
+        as_of = min(parse_date(given, today=today), today) if given else today
         flag, entries = services.flag_entries(
             diary.database,
             request.args.get("flag", ""),
             request.args.get("key", ""),
             severity=request.args.get("severity", ""),
-            as_of=diary.now().date(),
+            as_of=as_of,
             thresholds=diary.config.thresholds,
         )
         return render_template(
             "entries.html",
             page="",
             flag=flag,
+            past=None if as_of == today else as_of,
             entries=list(entries),
             back=request.full_path,
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from diary.analysis.flags import merged_by_rule
@@ -50,6 +51,7 @@ class WeekView:
     windows: str
     empty: bool
     longest_id: int | None = None
+    flags_as_of: date | None = None  # the flags are those of this day: their links say it
 
 
 def week_view(s: WeeklySummary) -> WeekView:
@@ -111,11 +113,13 @@ def week_view(s: WeeklySummary) -> WeekView:
         Table("Time of day", ("time", "episodes"), list(s.time_of_day.items())),
     ]
     as_of = s.flags_as_of or this.end
+    short, long = s.windows  # the configured windows, as the weekly report says them
     windows = (
-        f"Flags look back from {as_of:%a %d %b} over the last 14 and 28 days, not calendar "
-        "weeks, so their counts can differ from the week's."
+        f"Flags look back from {as_of:%a %d %b} over the last {short} and {long} days, not "
+        "calendar weeks, so their counts can differ from the week's."
     )
     return WeekView(
+        flags_as_of=as_of,
         headline=headline,
         lines=lines,
         kept=kept,
