@@ -693,6 +693,11 @@ class TriggerHeadline:
     # tell, only days without it (a planned experiment makes them).
     every_day: tuple[str, ...] = ()
 
+    @property
+    def short_of_days(self) -> tuple[str, ...]:
+        """Of `not_enough_data`, those more kept days can still test."""
+        return tuple(n for n in self.not_enough_data if n not in self.every_day)
+
 
 def had_every_day(results: Sequence[TriggerResult]) -> set[str]:
     """The exposures had on every kept day compared: nothing to compare them with."""
@@ -717,11 +722,12 @@ def headline_of(report: TriggerReport, most: int = 2) -> TriggerHeadline:
         for name, rs in sorted(by_name.items())
         if all(r.verdict == NOT_ENOUGH_DATA for r in rs)
     )
+    always = had_every_day(report.results)
     return TriggerHeadline(
         since=report.since,
         until=report.until,
         links=tuple(links[:most]),
         not_enough_data=thin,
         tested=len(by_name) - len(thin),
-        every_day=tuple(name for name in thin if name in had_every_day(report.results)),
+        every_day=tuple(name for name in thin if name in always),
     )

@@ -15,7 +15,7 @@ from diary.analysis.triggers import (
     DoseResponse,
     TriggerReport,
     TriggerResult,
-    had_every_day,
+    headline_of,
 )
 
 CAVEAT = (
@@ -343,21 +343,15 @@ def _in_short(report: TriggerReport) -> str:
             clear.setdefault(f"{r.verdict}: {r.trigger}", []).append(where)
     names = {r.trigger for r in report.results}
     decided = {key.split(": ", 1)[1] for key in clear}
-    thin = sorted(
-        n
-        for n in names - decided
-        if all(r.verdict == NOT_ENOUGH_DATA for r in report.results if r.trigger == n)
-    )
-    unclear = sorted(names - decided - set(thin))
-    every_day = [n for n in thin if n in had_every_day(report.results)]
-    thin = [n for n in thin if n not in every_day]
+    thin = headline_of(report)  # what is short of data, and what was had every day
+    unclear = sorted(names - decided - set(thin.not_enough_data))
     parts = [f"{key} ({'; '.join(where)})" for key, where in clear.items()]
     if unclear:
         parts.append(f"no clear link: {', '.join(unclear)}")
-    if thin:
-        parts.append(f"not enough data yet: {', '.join(thin)}")
-    if every_day:
-        parts.append(every_day_words(every_day))
+    if thin.short_of_days:
+        parts.append(f"not enough data yet: {', '.join(thin.short_of_days)}")
+    if thin.every_day:
+        parts.append(every_day_words(thin.every_day))
     return "In short: " + ". ".join(part[:1].upper() + part[1:] for part in parts) + "."
 
 

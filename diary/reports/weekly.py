@@ -178,9 +178,8 @@ def triggers_line(s: WeeklySummary) -> str | None:
         )
     elif found.tested:
         parts.append("no clear link yet")
-    thin = [n for n in found.not_enough_data if n not in found.every_day]
-    if thin:
-        parts.append(f"not enough data yet: {', '.join(thin)}")
+    if found.short_of_days:
+        parts.append(f"not enough data yet: {', '.join(found.short_of_days)}")
     if found.every_day:
         parts.append(every_day_words(found.every_day))
     return (

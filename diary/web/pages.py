@@ -97,9 +97,8 @@ def week_view(s: WeeklySummary) -> WeekView:
         ]
         if found.tested and not found.links:
             triggers.append("No clear link with anything checked in so far.")
-        thin = [n for n in found.not_enough_data if n not in found.every_day]
-        if thin:
-            triggers.append(f"Not enough days yet for: {', '.join(thin)}.")
+        if found.short_of_days:
+            triggers.append(f"Not enough days yet for: {', '.join(found.short_of_days)}.")
         if found.every_day:
             words = plain(every_day_words(found.every_day))  # the page has no command line
             triggers.append(f"{words[:1].upper()}{words[1:]}")

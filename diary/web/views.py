@@ -4,7 +4,6 @@ check-in and the week, built from the services for `diary.web.app`'s routes."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +13,7 @@ from flask import render_template, request, url_for
 from diary import services
 from diary.analysis.flags import SEEK_CARE_NOW, merged_by_rule
 from diary.config import LoadedConfig
-from diary.domain import SIDES, VISIBLE_SIGNS, Classification, Episode, Flag
+from diary.domain import SIDES, VISIBLE_SIGNS, Episode, Flag
 from diary.errors import BadInput
 from diary.parsing import default_week, iso_week_name, parse_date, parse_iso_week
 from diary.services import calm, experiments
@@ -134,14 +133,13 @@ def edit_page(diary: Diary, episode: Episode, form: LogForm, *, error: str | Non
     )
 
 
-def _split_flags(flags: list[Flag]) -> dict[str, Any]:
-    urgent = [f for f in flags if f.severity == "urgent"]
+def _split_flags(urgent: list[Flag], others: list[Flag]) -> dict[str, Any]:
+    shown = merged_by_rule(others)  # a rule raised at several sites reads as one line
     return {
         "urgent": urgent,
         "seek_said": any(SEEK_CARE_NOW in f.words for f in urgent),  # said once, not twice
-        # A rule raised at several sites reads as one line ("... at 3 sites (eyelid, ...)").
-        "doctor": merged_by_rule([f for f in flags if f.severity == "doctor"]),
-        "watch": merged_by_rule([f for f in flags if f.severity not in ("urgent", "doctor")]),
+        "doctor": [f for f in shown if f.severity == "doctor"],
+        "watch": [f for f in shown if f.severity != "doctor"],
     }
 
 
@@ -152,7 +150,6 @@ def home_page(diary: Diary, form: LogForm, *, error: str | None = None) -> str:
         diary.database, now.date(), thresholds=diary.config.thresholds, logged_id=logged_id
     )
     calm = _calm(diary)
-    flags = home.urgent + home.flags
     return render_template(
         "home.html",
         page="home",
@@ -161,9 +158,9 @@ def home_page(diary: Diary, form: LogForm, *, error: str | None = None) -> str:
         logged=home.logged,
         undo=home.logged is not None and undoable(home.logged.episode, now),
         undo_minutes=UNDO_MINUTES,
-        flags=_split_flags(flags),
+        flags=_split_flags(home.urgent, home.flags),
         todays=[] if calm else list(reversed(list(home.todays))),
-        experiment=_experiment_line(diary, flags),
+        experiment=_experiment_line(diary, home.urgent + home.flags),
         back=url_for("home"),
         **_form_choices(diary, home.recent, form),
     )
@@ -256,11 +253,13 @@ def week_page(diary: Diary, week: str | None) -> str:
         days=summary.days_so_far,
     )
     # In calm mode the week shows no list of entries, so none is read.
-    listed: Iterable[tuple[Episode, Classification]] = (
+    listed = (
         []
         if quiet
-        else services.labelled_episodes(
-            diary.database, start, start + timedelta(6), thresholds=diary.config.thresholds
+        else list(
+            services.labelled_episodes(
+                diary.database, start, start + timedelta(6), thresholds=diary.config.thresholds
+            )
         )
     )
     return render_template(
@@ -274,7 +273,7 @@ def week_page(diary: Diary, week: str | None) -> str:
         end=start + timedelta(days=6),
         chosen=summary.chosen,
         view=week_view(summary),
-        entries=list(listed),
+        entries=listed,
         back=request.full_path.rstrip("?"),
         previous=iso_week_name(start - timedelta(days=7)),
         next=iso_week_name(following) if following <= today else None,
