@@ -5,15 +5,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from diary.analysis.experiment import (
-    DEFAULT_BLOCK_DAYS,
-    DEFAULT_WASHOUT_DAYS,
-    Experiment,
-    draw_sequence,
-    schedule_of,
-)
 from diary.domain import Exposure, KeptDay, NewEpisode, TriggerEntry
+
+if TYPE_CHECKING:  # the experiment code loads with the demo, not with `diary report`
+    from diary.analysis.experiment import Experiment
 
 DEFAULT_SEED = 7
 DEFAULT_DAYS = 120
@@ -24,13 +21,21 @@ CHECK_IN_DAYS = 90  # the demo person began the evening check-in three months ag
 DEMO_PAIRS = 6
 DEMO_SEED = 2026
 DEMO_ENDED_DAYS_AGO = 4
-DEMO_DAYS = 2 * DEMO_PAIRS * DEFAULT_BLOCK_DAYS + DEMO_ENDED_DAYS_AGO  # history it needs
 
 
-def demo_experiment(today: date) -> Experiment:
+def demo_experiment(today: date, days: int) -> Experiment | None:
     """The demo person's caffeine experiment on twitches: 6 weekly pairs that ended a few
-    days ago."""
+    days ago; None when a history of `days` is too short to hold it."""
+    from diary.analysis.experiment import (
+        DEFAULT_BLOCK_DAYS,
+        DEFAULT_WASHOUT_DAYS,
+        Experiment,
+        draw_sequence,
+    )
+
     length = 2 * DEMO_PAIRS * DEFAULT_BLOCK_DAYS
+    if days < length + DEMO_ENDED_DAYS_AGO:
+        return None
     start = today - timedelta(days=DEMO_ENDED_DAYS_AGO + length)
     return Experiment(
         id=0,
@@ -74,11 +79,15 @@ def demo_history(today: date, *, days: int = DEFAULT_DAYS, seed: int = DEFAULT_S
     check_in_from = today - timedelta(days=CHECK_IN_DAYS)
     # The last weeks hold a finished caffeine experiment, lived as assigned but for a cup on
     # one day without, and checked in every evening but four.
-    experiment = demo_experiment(today) if days >= DEMO_DAYS else None
+    experiment = demo_experiment(today, days)
+    if experiment is not None:
+        from diary.analysis.experiment import schedule_of
+
+        schedule = schedule_of(experiment)
     for offset in range(days):
         day = first + timedelta(days=offset)
         cups = rng.choice([0, 0, 0, 1, 1, 2, 3, 4])
-        slot = schedule_of(experiment).slot(day) if experiment else None
+        slot = schedule.slot(day) if experiment is not None else None
         if slot is not None:
             cups = (
                 max(cups, 2)
