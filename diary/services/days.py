@@ -5,11 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from diary import storage
-from diary.domain import (
-    DayRecord,
-    KeptDay,
-    counted,
-)
+from diary.domain import DayRecord, KeptDay, counted
 from diary.errors import BadInput
 from diary.storage import Database
 

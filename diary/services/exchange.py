@@ -11,12 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from diary import storage
 from diary.analysis.classify import Classifier
-from diary.domain import (
-    Classification,
-    Episode,
-    KeptDay,
-    NewEpisode,
-)
+from diary.domain import Classification, Episode, KeptDay, NewEpisode
 from diary.errors import BadInput, StorageError
 from diary.services.episodes import count_episodes
 from diary.services.periods import day_after, day_start

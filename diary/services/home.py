@@ -6,11 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from diary.analysis.classify import classify
-from diary.domain import (
-    Episode,
-    Flag,
-    last_days,
-)
+from diary.domain import Episode, Flag, last_days
 from diary.errors import BadInput
 from diary.services.episodes import (
     Labelled,

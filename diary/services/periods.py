@@ -7,9 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from diary import storage
 from diary.analysis.flags import lookback_days
-from diary.domain import (
-    last_days,
-)
+from diary.domain import last_days
 from diary.storage import Database
 from diary.thresholds import Thresholds
 

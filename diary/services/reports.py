@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING
 from diary import storage
 from diary.analysis.classify import Classifier, classify_all
 from diary.analysis.flags import evaluate_flags
-from diary.domain import (
-    last_days,
-)
+from diary.domain import last_days
 from diary.services.days import day_history, kept_days_in
 from diary.services.episodes import active_flags, flag_evidence
 from diary.services.periods import day_after, day_start
