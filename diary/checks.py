@@ -257,11 +257,7 @@ def triggers_from(
             entry = TriggerEntry(entry.name, detail)
         if entry.detail is not None:
             check_text("trigger detail", entry.detail)
-            if len(entry.detail) > MAX_TRIGGER_DETAIL:
-                raise BadInput(
-                    f"trigger detail {entry.detail[:20]!r}... is {len(entry.detail)} characters; "
-                    f"at most {MAX_TRIGGER_DETAIL} are kept"
-                )
+            _check_detail_length("trigger detail", entry.detail)
         entries.append(entry)
     return tuple(merge_triggers(entries))
 
@@ -278,6 +274,15 @@ def _triggers_of_record(data: dict[str, Any]) -> tuple[TriggerEntry, ...]:
     ):
         raise BadInput("trigger_details must map trigger names to text")
     return triggers_from(raw, details)
+
+
+def _check_detail_length(what: str, detail: str) -> None:
+    """A trigger's or relief's detail fits its column ('medication:atorvastatin 20 mg')."""
+    if len(detail) > MAX_TRIGGER_DETAIL:
+        raise BadInput(
+            f"{what} {detail[:20]!r}... is {len(detail)} characters; at most "
+            f"{MAX_TRIGGER_DETAIL} are kept"
+        )
 
 
 def relief_entry(text: str) -> ReliefEntry:
@@ -298,11 +303,8 @@ def relief_entry(text: str) -> ReliefEntry:
             f"relief {text!r} names no measure; give MEASURE=yes|some|no, e.g. stretch=yes"
         )
     measure, detail = resolve_relief(measure_text)
-    if detail is not None and len(detail) > MAX_TRIGGER_DETAIL:
-        raise BadInput(
-            f"relief detail {detail[:20]!r}... is {len(detail)} characters; at most "
-            f"{MAX_TRIGGER_DETAIL} are kept"
-        )
+    if detail is not None:
+        _check_detail_length("relief detail", detail)
     return ReliefEntry(measure, detail, cast(Helped | None, helped))
 
 
@@ -371,11 +373,7 @@ def _relief_object(value: dict[str, Any]) -> ReliefEntry:
         check_text("relief detail", detail)
         if ";" in detail or "=" in detail:
             raise BadInput(f"relief detail {detail!r} contains ';' or '=': leave them out")
-        if len(detail) > MAX_TRIGGER_DETAIL:  # as typed on the command line
-            raise BadInput(
-                f"relief detail {detail[:20]!r}... is {len(detail)} characters; at most "
-                f"{MAX_TRIGGER_DETAIL} are kept"
-            )
+        _check_detail_length("relief detail", detail)  # as typed on the command line
     entry = relief_entry(name if typed_detail is None else f"{name}:{typed_detail}")
     return ReliefEntry(entry.measure, detail if detail is not None else entry.detail, helped)
 
