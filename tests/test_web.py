@@ -856,3 +856,37 @@ def test_a_past_weeks_flag_links_to_its_entries_as_they_stood_then(
     assert "no longer active" in today
     refused = client.get("/entries?flag=severe_pain&as_of=someday")
     assert refused.status_code == 400
+
+
+@pytest.mark.backend
+def test_entries_of_several_days_name_their_day(client: FlaskClient, database: Database) -> None:
+    """A flag's entries and a week's entries span days: each says which (today's list on the
+    home page says the time alone)."""
+    from diary import services
+    from diary.domain import NewEpisode
+
+    days = [NOW.date() - timedelta(days=d) for d in range(20)]
+    twitches = [
+        NewEpisode(
+            at=datetime.combine(day, datetime.min.time()) + timedelta(hours=9),
+            site="eyelid",
+            duration_s=3,
+            pain=0,
+            visible="flicker",
+        )
+        for day in days
+    ]
+    services.add_many(database, twitches, now=NOW)
+    signed_in(client)
+    first = days[-1]
+
+    def shown(path: str) -> list[str]:  # what each entry's line says (not its hidden link text)
+        page = client.get(path).get_data(as_text=True)
+        return re.findall(r'<span class="what">([^<]*)', page)
+
+    assert any(
+        line.startswith(f"{first:%a %d %b %Y} 09:00")
+        for line in shown("/entries?flag=persistent_twitching&key=eyelid")
+    )
+    monday = NOW.date() - timedelta(days=NOW.weekday() + 7)
+    assert any(line.startswith(f"{monday:%a %d %b %Y} 09:00") for line in shown("/week"))
